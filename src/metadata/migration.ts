@@ -1,0 +1,13 @@
+/**
+ * A schema change. Modules own their migrations; ids are namespaced by module
+ * ('registry/001-initial', 'iam/001-users', 'vulndb/001-advisories') so modules developed in
+ * parallel never collide. The runner applies unapplied ids in list order inside a transaction and
+ * records them in `schema_migrations`.
+ */
+export interface Migration {
+  id: string;
+  /** SQL for SQLite. */
+  sqlite: string;
+  /** SQL for PostgreSQL; absent until the module supports PostgreSQL. */
+  postgres?: string;
+}
