@@ -1,0 +1,156 @@
+import { timingSafeEqual } from 'node:crypto';
+import {
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  stringToSign,
+  TERMINATOR,
+  type QueryParam,
+} from './canonical.js';
+import { SIGNATURE_MISMATCH_MESSAGE, incomplete, invalidSignature, unrecognizedClient } from './errors.js';
+import { formatAmzDate, parseCredential, type AuthClaims, type CredentialScope } from './parse.js';
+import { deriveSigningKey, signatureHex } from './signing-key.js';
+import { MAX_PRESIGN_EXPIRES_SECONDS, UNSIGNED_PAYLOAD, type SecretRecord, type SigV4Request, type VerifyOptions } from './types.js';
+
+/** The checks shared by the header and presigned forms, in the order AWS applies them. */
+
+export function checkSkew(dateRaw: string, date: Date, now: Date, skewMs: number): void {
+  const minutes = `${Math.round(skewMs / 60000)} min.`;
+  if (date.getTime() < now.getTime() - skewMs) {
+    throw invalidSignature(
+      `Signature expired: ${dateRaw} is now earlier than ${formatAmzDate(new Date(now.getTime() - skewMs))} (${formatAmzDate(now)} - ${minutes})`,
+    );
+  }
+  if (date.getTime() > now.getTime() + skewMs) {
+    throw invalidSignature(
+      `Signature not yet current: ${dateRaw} is still later than ${formatAmzDate(new Date(now.getTime() + skewMs))} (${formatAmzDate(now)} + ${minutes})`,
+    );
+  }
+}
+
+export function checkPresignWindow<P>(
+  expiresRaw: string | undefined,
+  dateRaw: string,
+  date: Date,
+  now: Date,
+  skewMs: number,
+  opts: VerifyOptions<P>,
+): Date {
+  const limit = opts.maxPresignExpiresSeconds ?? MAX_PRESIGN_EXPIRES_SECONDS;
+  if (expiresRaw === undefined) {
+    // No X-Amz-Expires: the URL is good for the same window as a header-signed request.
+    checkSkew(dateRaw, date, now, skewMs);
+    return new Date(date.getTime() + skewMs);
+  }
+  if (!/^\d+$/.test(expiresRaw)) throw incomplete('X-Amz-Expires should be a number');
+  const expires = Number(expiresRaw);
+  if (expires > limit) {
+    throw incomplete(`X-Amz-Expires must be less than a week (in seconds) that is ${limit}`);
+  }
+  if (date.getTime() > now.getTime() + skewMs) {
+    throw invalidSignature(
+      `Signature not yet current: ${dateRaw} is still later than ${formatAmzDate(new Date(now.getTime() + skewMs))} (${formatAmzDate(now)} + ${Math.round(skewMs / 60000)} min.)`,
+    );
+  }
+  const expiresAt = new Date(date.getTime() + expires * 1000);
+  if (now.getTime() > expiresAt.getTime()) {
+    throw invalidSignature(
+      `Signature expired: ${dateRaw} is now earlier than ${formatAmzDate(new Date(now.getTime() - expires * 1000))} (${formatAmzDate(now)} - ${expires} sec.)`,
+    );
+  }
+  return expiresAt;
+}
+
+export function checkSignedHeaders<P>(claims: AuthClaims, opts: VerifyOptions<P>): string[] {
+  const names = claims.signedHeaders.split(';').map((n) => n.trim().toLowerCase());
+  if (!names.includes('host') && !names.includes(':authority')) {
+    throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  for (const required of opts.requiredSignedHeaders ?? []) {
+    if (!names.includes(required.toLowerCase())) {
+      throw invalidSignature(`'${required}' must be a 'SignedHeader' in the AWS Authorization.`);
+    }
+  }
+  return names;
+}
+
+export function checkScope<P>(credential: string, dateRaw: string, opts: VerifyOptions<P>): CredentialScope {
+  const scope = parseCredential(credential);
+  let problems = '';
+  if (scope.region !== opts.region) {
+    problems += `Credential should be scoped to a valid region, not '${scope.region}'. `;
+  }
+  if (!opts.services.includes(scope.service)) {
+    problems += `Credential should be scoped to correct service: '${opts.services[0] ?? ''}'. `;
+  }
+  if (scope.terminator !== TERMINATOR) {
+    problems += `Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${scope.terminator}'. `;
+  }
+  if (scope.date !== dateRaw.slice(0, 8)) {
+    problems +=
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ` +
+      `'${scope.date}' != '${dateRaw.slice(0, 8)}', from '${dateRaw}'.`;
+  }
+  if (problems) throw invalidSignature(problems.trim());
+  return scope;
+}
+
+export async function lookup<P>(
+  scope: CredentialScope,
+  sessionToken: string | undefined,
+  opts: VerifyOptions<P>,
+): Promise<SecretRecord<P>> {
+  const found = await opts.lookupSecret(scope.accessKeyId, sessionToken !== undefined ? { sessionToken } : {});
+  if (!found) throw unrecognizedClient();
+  return found;
+}
+
+export function checkSignature(
+  req: SigV4Request,
+  params: QueryParam[],
+  excludeParam: string | undefined,
+  signedHeaders: string[],
+  payloadHashes: string[],
+  claims: AuthClaims,
+  scope: CredentialScope,
+  dateRaw: string,
+  secret: string,
+): void {
+  const key = deriveSigningKey(secret, scope.date, scope.region, scope.service);
+  const scopeString = `${scope.date}/${scope.region}/${scope.service}/${TERMINATOR}`;
+  const provided = Buffer.from(claims.signature.toLowerCase(), 'utf8');
+  let first: { canonical: string; toSign: string } | undefined;
+  let ok = false;
+  for (const payloadHash of payloadHashes) {
+    const canonical = canonicalRequest({
+      method: req.method,
+      canonicalUri: canonicalUri(req.path),
+      canonicalQuery: canonicalQuery(params, excludeParam),
+      headers: req.headers,
+      signedHeaders,
+      payloadHash,
+    });
+    const toSign = stringToSign(dateRaw, scopeString, canonical);
+    first ??= { canonical, toSign };
+    const expected = Buffer.from(signatureHex(key, toSign), 'utf8');
+    // Every candidate is compared, so timing does not reveal which one matched.
+    if (expected.length === provided.length && timingSafeEqual(expected, provided)) ok = true;
+  }
+  if (!ok) {
+    throw invalidSignature(
+      `${SIGNATURE_MISMATCH_MESSAGE}\n\nThe Canonical String for this request should have been\n'${first!.canonical}'\n\n` +
+        `The String-to-Sign should have been\n'${first!.toSign}'\n`,
+    );
+  }
+}
+
+export function checkDeclaredHash(declared: string, actual: string, presigned: boolean): void {
+  if (declared === UNSIGNED_PAYLOAD && presigned) return;
+  if (declared === UNSIGNED_PAYLOAD) {
+    throw invalidSignature("'x-amz-content-sha256' may be UNSIGNED-PAYLOAD only for presigned URLs.");
+  }
+  if (declared.toLowerCase() !== actual.toLowerCase()) {
+    throw invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+}
+
