@@ -1,0 +1,94 @@
+import { DomainError } from '../../../domain/errors.js';
+import { assertRepositoryName } from '../../../domain/reference.js';
+import { hasBody, parseContentRange } from '../http.js';
+import { type OciCall, type OciHandler, location } from './context.js';
+
+function uploadAccepted({ reply, key }: OciCall, id: string, size: number): void {
+  reply
+    .code(202)
+    .header('Location', location(key, `blobs/uploads/${id}`))
+    // The spec's Range is inclusive; an empty upload reports 0-0 as distribution does.
+    .header('Range', `0-${Math.max(0, size - 1)}`)
+    .header('Docker-Upload-UUID', id)
+    .header('Content-Length', 0)
+    .send();
+}
+
+function blobCreated({ reply, key }: OciCall, digest: string): void {
+  reply
+    .code(201)
+    .header('Location', location(key, `blobs/${digest}`))
+    .header('Docker-Content-Digest', digest)
+    .header('Content-Length', 0)
+    .send();
+}
+
+/** POST: start a session, a single-request upload (`digest`), or a cross-repository mount (`mount`, `from`). */
+export const startUpload: OciHandler = async (call) => {
+  const { request, key, query, registry, access, principal, info } = call;
+  const digest = query.get('digest');
+  const mount = query.get('mount');
+  if (mount !== null) {
+    const from = query.get('from');
+    if (from !== null) {
+      assertRepositoryName(from);
+      const source = { accountId: key.accountId, name: from };
+      const allowed = await access
+        .authorize(principal, 'blob.get', { repository: source }, info)
+        .then(() => true)
+        .catch(() => false);
+      const blob = allowed ? await registry.blobs.mount(key, source, mount) : undefined;
+      if (blob) return blobCreated(call, blob.digest);
+    }
+    // Not mountable (or not readable by the caller): fall back to a regular upload session.
+  }
+  if (digest !== null) {
+    // Without a body this uploads the empty blob, which succeeds only if the digest names it.
+    const result = await registry.uploads.monolithic(key, digest, request.raw);
+    return blobCreated(call, result.digest);
+  }
+  const upload = await registry.uploads.start(key);
+  uploadAccepted(call, upload.id, upload.size);
+};
+
+export const uploadStatus: OciHandler = async (call) => {
+  const state = await call.registry.uploads.status(call.key, call.route.uploadId!);
+  call.reply
+    .code(204)
+    .header('Location', location(call.key, `blobs/uploads/${state.id}`))
+    .header('Range', `0-${Math.max(0, state.size - 1)}`)
+    .header('Docker-Upload-UUID', state.id)
+    .send();
+};
+
+/** PATCH: a chunk (with Content-Range) or a streamed body (without). */
+export const patchUpload: OciHandler = async (call) => {
+  const { request, route, key, registry } = call;
+  const range = parseContentRange(header(request.headers['content-range']));
+  const length = request.headers['content-length'];
+  if (range && length !== undefined && Number(length) !== range.end - range.start + 1) {
+    throw new DomainError('RangeNotSatisfiable', `Content-Length ${length} does not match Content-Range ${range.start}-${range.end}`);
+  }
+  const state = await registry.uploads.append(key, route.uploadId!, request.raw, range);
+  uploadAccepted(call, state.id, state.size);
+};
+
+/** PUT ?digest=: the last (optional) chunk and the digest that must match everything received. */
+export const completeUpload: OciHandler = async (call) => {
+  const { request, route, key, query, registry } = call;
+  const digest = query.get('digest');
+  if (digest === null) throw new DomainError('DigestInvalid', 'the digest query parameter is required to complete an upload');
+  const body = hasBody(request.headers) ? request.raw : undefined;
+  const range = body ? parseContentRange(header(request.headers['content-range'])) : undefined;
+  const result = await registry.uploads.complete(key, route.uploadId!, digest, body, range);
+  blobCreated(call, result.digest);
+};
+
+export const cancelUpload: OciHandler = async ({ reply, route, key, registry }) => {
+  await registry.uploads.cancel(key, route.uploadId!);
+  reply.code(204).send();
+};
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

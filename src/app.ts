@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { ociPlugin } from './api/oci/plugin.js';
+import { type OciAccess, openAccess } from './api/oci/access.js';
+import type { BerthConfig } from './config/schema.js';
+import type { RequestFacts } from './iam/principal.js';
+import type { MetadataStore } from './metadata/store.js';
+import { SqliteMetadataStore } from './metadata/sqlite/store.js';
+import { type Registry, createRegistry } from './registry/index.js';
+import { BlobStore } from './storage/blob-store.js';
+import { FilesystemDriver } from './storage/filesystem/driver.js';
+
+export interface BerthApp {
+  server: FastifyInstance;
+  config: Readonly<BerthConfig>;
+  store: MetadataStore;
+  blobs: BlobStore;
+  registry: Registry;
+  /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Where logs go (tests pass a sink); defaults to stdout. */
+  logStream?: NodeJS.WritableStream;
+  /** Overrides how /v2 authenticates and authorizes (defaults to open access). */
+  access?: OciAccess;
+}
+
+/** Builds the whole application without listening, so tests can drive it in-process. */
+export async function buildApp(config: Readonly<BerthConfig>, options: BuildOptions = {}): Promise<BerthApp> {
+  const server = Fastify({
+    logger: {
+      level: config.log.level,
+      ...(options.logStream && { stream: options.logStream }),
+      redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]'],
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    ...(config.tls && { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } }),
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 0,
+  });
+
+  const store = openMetadataStore(config);
+  const driver = new FilesystemDriver({
+    root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
+    fsync: config.storage.filesystem.fsync,
+  });
+  const blobs = new BlobStore(driver);
+  const registry = createRegistry({
+    store,
+    blobs,
+    options: config.registry,
+    log: server.log,
+    now: () => new Date(),
+  });
+
+  const facts = (request: FastifyRequest): RequestFacts => ({
+    requestId: String(request.id),
+    sourceIp: request.ip,
+    secureTransport: config.tls !== undefined,
+    userAgent: request.headers['user-agent'],
+    now: new Date(),
+  });
+
+  server.get('/healthz', async (_request, reply) => {
+    await store.registry.getRepository(config.accountId, '');
+    reply.header('Cache-Control', 'no-store').send({ status: 'ok' });
+  });
+  await server.register(ociPlugin, { registry, access: options.access ?? openAccess(config.accountId), facts });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const grace = setTimeout(() => server.server.closeAllConnections?.(), config.shutdown.graceSeconds * 1000);
+      grace.unref();
+      await server.close();
+      clearTimeout(grace);
+      await registry.pulls.flush();
+      await store.close();
+    })());
+
+  return { server, config, store, blobs, registry, close };
+}
+
+function openMetadataStore(config: Readonly<BerthConfig>): MetadataStore {
+  return SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, 'must be HOST:PORT, e.g. 127.0.0.1:5000')
+  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535');
+
+const byteSize = z.number().int().positive();
+
+export const configSchema = z
+  .object({
+    /** HOST:PORT the registry (/v2 and the ECR API) listens on. */
+    listen: hostPort.default('127.0.0.1:5000'),
+    /** Where embedded data lives: the SQLite database, blobs, generated credentials. */
+    dataDir: z.string().min(1).default('./berth-data'),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({}),
+    /** The AWS region this deployment answers as. */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like an AWS region, e.g. us-east-1')
+      .default('us-east-1'),
+    /** The account that owns the registry when nothing else says which account a request is for. */
+    accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
+    /** Base URL clients use to reach this registry (used in repositoryUri, proxyEndpoint, download URLs). */
+    publicUrl: z.string().url().optional(),
+    registry: z
+      .object({
+        createRepositoryOnPush: z.boolean().default(true),
+        maxBlobBytes: byteSize.default(64 * 1024 ** 3),
+      })
+      .strict()
+      .default({}),
+    storage: z
+      .object({
+        driver: z.enum(['filesystem']).default('filesystem'),
+        filesystem: z
+          .object({
+            /** Defaults to <dataDir>/storage. */
+            root: z.string().min(1).optional(),
+            /** fsync blobs before they become visible (survive power loss, not only crashes). */
+            fsync: z.boolean().default(true),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    metadata: z
+      .object({
+        driver: z.enum(['sqlite']).default('sqlite'),
+        sqlite: z
+          .object({
+            /** Defaults to <dataDir>/metadata.db. */
+            file: z.string().min(1).optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    uploads: z
+      .object({
+        /** Uploads idle this long are purged. */
+        staleAfterSeconds: z.number().int().positive().default(24 * 3600),
+      })
+      .strict()
+      .default({}),
+    shutdown: z
+      .object({
+        /** How long in-flight requests get to finish on SIGTERM before connections are closed. */
+        graceSeconds: z.number().int().nonnegative().default(30),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type BerthConfig = z.infer<typeof configSchema>;
+export type BerthConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import type { Migration } from '../migration.js';
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/**
+ * One better-sqlite3 connection with the pragmas Berth relies on and a prepared-statement cache.
+ * SQLite is synchronous in-process, so store methods wrap results in promises only to satisfy the
+ * async MetadataStore interface that PostgreSQL also implements.
+ */
+export class SqliteDatabase {
+  readonly db: Database.Database;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives process crashes (kill -9); only an OS crash may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
+  }
+
+  stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` in a write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of deadlocking). */
+  write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  migrate(migrations: readonly Migration[]): string[] {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+    const applied = new Set(
+      (this.db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[]).map((r) => r.id),
+    );
+    const ran: string[] = [];
+    for (const migration of migrations) {
+      if (applied.has(migration.id)) continue;
+      this.write(() => {
+        this.db.exec(migration.sqlite);
+        this.db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(migration.id, Date.now());
+      });
+      ran.push(migration.id);
+    }
+    return ran;
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,91 @@
+import type { EventStore, OutboxEvent, StoredEvent } from '../event-store.js';
+import type { SqliteDatabase } from './database.js';
+
+interface EventRow {
+  id: number;
+  type: string;
+  account_id: string | null;
+  occurred_at: number;
+  payload: string;
+}
+
+/** Inserts outbox rows; callers run it inside their own write transaction. */
+export function insertEvents(database: SqliteDatabase, events: readonly OutboxEvent[]): void {
+  if (events.length === 0) return;
+  const insert = database.stmt('INSERT INTO events (type, account_id, occurred_at, payload) VALUES (?, ?, ?, ?)');
+  for (const event of events) {
+    insert.run(event.type, event.accountId ?? null, event.occurredAt.getTime(), JSON.stringify(event.payload));
+  }
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  const event: StoredEvent = {
+    id: row.id,
+    type: row.type,
+    occurredAt: new Date(row.occurred_at),
+    payload: JSON.parse(row.payload),
+  };
+  if (row.account_id !== null) event.accountId = row.account_id;
+  return event;
+}
+
+export class SqliteEventStore implements EventStore {
+  constructor(private readonly database: SqliteDatabase) {}
+
+  async append(events: OutboxEvent[]): Promise<void> {
+    this.database.write(() => insertEvents(this.database, events));
+  }
+
+  async acquireCursor(subscriber: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
+    const until = now.getTime() + leaseMs;
+    return this.database.write(() => {
+      // A new subscriber starts at the current end of the log: it sees what happens from now on.
+      this.database
+        .stmt(
+          `INSERT INTO event_cursors (subscriber, last_event_id)
+           VALUES (?, COALESCE((SELECT MAX(id) FROM events), 0)) ON CONFLICT(subscriber) DO NOTHING`,
+        )
+        .run(subscriber);
+      const result = this.database
+        .stmt(
+          `UPDATE event_cursors SET lease_owner = ?, lease_until = ?
+           WHERE subscriber = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)`,
+        )
+        .run(owner, until, subscriber, owner, now.getTime());
+      return result.changes === 1;
+    });
+  }
+
+  async readAfterCursor(subscriber: string, limit: number): Promise<StoredEvent[]> {
+    const rows = this.database
+      .stmt(
+        `SELECT e.id, e.type, e.account_id, e.occurred_at, e.payload FROM events e
+         WHERE e.id > (SELECT last_event_id FROM event_cursors WHERE subscriber = ?) ORDER BY e.id LIMIT ?`,
+      )
+      .all(subscriber, limit) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async advanceCursor(subscriber: string, owner: string, lastEventId: number): Promise<void> {
+    this.database
+      .stmt('UPDATE event_cursors SET last_event_id = ? WHERE subscriber = ? AND lease_owner = ? AND last_event_id < ?')
+      .run(lastEventId, subscriber, owner, lastEventId);
+  }
+
+  async releaseCursor(subscriber: string, owner: string): Promise<void> {
+    this.database
+      .stmt('UPDATE event_cursors SET lease_owner = NULL, lease_until = NULL WHERE subscriber = ? AND lease_owner = ?')
+      .run(subscriber, owner);
+  }
+
+  async list(options: { type?: string; accountId?: string; beforeId?: number; limit: number }): Promise<StoredEvent[]> {
+    const rows = this.database
+      .stmt(
+        `SELECT id, type, account_id, occurred_at, payload FROM events
+         WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR account_id = ?2) AND (?3 IS NULL OR id < ?3)
+         ORDER BY id DESC LIMIT ?4`,
+      )
+      .all(options.type ?? null, options.accountId ?? null, options.beforeId ?? null, options.limit) as EventRow[];
+    return rows.map(toEvent);
+  }
+}

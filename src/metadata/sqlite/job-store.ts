@@ -1,0 +1,123 @@
+import type { JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
+import type { SqliteDatabase } from './database.js';
+
+interface JobRow {
+  id: number;
+  type: string;
+  payload: string;
+  status: JobStatus;
+  dedupe_key: string | null;
+  run_at: number;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toJob(row: JobRow): JobRecord {
+  const job: JobRecord = {
+    id: row.id,
+    type: row.type,
+    payload: JSON.parse(row.payload),
+    status: row.status,
+    runAt: new Date(row.run_at),
+    attempts: row.attempts,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+  if (row.dedupe_key !== null) job.dedupeKey = row.dedupe_key;
+  if (row.lease_owner !== null) job.leaseOwner = row.lease_owner;
+  if (row.lease_until !== null) job.leaseUntil = new Date(row.lease_until);
+  if (row.last_error !== null) job.lastError = row.last_error;
+  if (row.result !== null) job.result = JSON.parse(row.result);
+  return job;
+}
+
+export class SqliteJobStore implements JobStore {
+  constructor(private readonly database: SqliteDatabase) {}
+
+  async enqueue(job: NewJob, now: Date): Promise<JobRecord> {
+    return this.database.write(() => {
+      if (job.dedupeKey !== undefined) {
+        const existing = this.database
+          .stmt(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN ('queued', 'running')`)
+          .get(job.dedupeKey) as JobRow | undefined;
+        if (existing) return toJob(existing);
+      }
+      const row = this.database
+        .stmt(
+          `INSERT INTO jobs (type, payload, status, dedupe_key, run_at, created_at, updated_at)
+           VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
+        )
+        .get(job.type, JSON.stringify(job.payload), job.dedupeKey ?? null, job.runAt.getTime(), now.getTime(), now.getTime()) as JobRow;
+      return toJob(row);
+    });
+  }
+
+  async claim(types: string[], owner: string, leaseMs: number, now: Date): Promise<JobRecord | undefined> {
+    if (types.length === 0) return undefined;
+    const t = now.getTime();
+    return this.database.write(() => {
+      const placeholders = types.map(() => '?').join(', ');
+      const candidate = this.database
+        .stmt(
+          `SELECT id FROM jobs WHERE type IN (${placeholders}) AND (
+             (status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_until < ?)
+           ) ORDER BY run_at, id LIMIT 1`,
+        )
+        .get(...types, t, t) as { id: number } | undefined;
+      if (!candidate) return undefined;
+      const row = this.database
+        .stmt(
+          `UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+           WHERE id = ? RETURNING *`,
+        )
+        .get(owner, t + leaseMs, t, candidate.id) as JobRow;
+      return toJob(row);
+    });
+  }
+
+  async renewLease(id: number, owner: string, leaseMs: number, now: Date): Promise<boolean> {
+    const result = this.database
+      .stmt(
+        `UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`,
+      )
+      .run(now.getTime() + leaseMs, now.getTime(), id, owner);
+    return result.changes === 1;
+  }
+
+  async complete(id: number, owner: string, result: Record<string, unknown>, now: Date): Promise<void> {
+    this.database
+      .stmt(
+        `UPDATE jobs SET status = 'succeeded', result = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
+         WHERE id = ? AND lease_owner = ?`,
+      )
+      .run(JSON.stringify(result), now.getTime(), id, owner);
+  }
+
+  async fail(id: number, owner: string, error: string, now: Date, retryAt?: Date): Promise<void> {
+    this.database
+      .stmt(
+        `UPDATE jobs SET status = ?, last_error = ?, run_at = COALESCE(?, run_at), lease_owner = NULL, lease_until = NULL,
+           updated_at = ? WHERE id = ? AND lease_owner = ?`,
+      )
+      .run(retryAt ? 'queued' : 'failed', error.slice(0, 4000), retryAt?.getTime() ?? null, now.getTime(), id, owner);
+  }
+
+  async get(id: number): Promise<JobRecord | undefined> {
+    const row = this.database.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row && toJob(row);
+  }
+
+  async list(options: { type?: string; status?: JobStatus; limit: number }): Promise<JobRecord[]> {
+    const rows = this.database
+      .stmt(
+        `SELECT * FROM jobs WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id DESC LIMIT ?3`,
+      )
+      .all(options.type ?? null, options.status ?? null, options.limit) as JobRow[];
+    return rows.map(toJob);
+  }
+}

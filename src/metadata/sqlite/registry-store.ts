@@ -1,0 +1,439 @@
+import { DomainError } from '../../domain/errors.js';
+import type { OutboxEvent } from '../event-store.js';
+import type {
+  BlobRecord,
+  ManifestRecord,
+  NewRepository,
+  Page,
+  PutManifestInput,
+  PutManifestResult,
+  ReferrerRecord,
+  RegistryStore,
+  RepositoryRecord,
+  RepositorySettings,
+  UploadRecord,
+} from '../registry-store.js';
+import type { SqliteDatabase } from './database.js';
+import { insertEvents } from './event-store.js';
+import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type RepositoryRow, toManifest, toRepository } from './rows.js';
+
+const REPOSITORY_DEFAULTS: RepositorySettings = {
+  imageTagMutability: 'MUTABLE',
+  imageTagMutabilityExclusionFilters: [],
+  scanOnPush: false,
+  encryptionType: 'AES256',
+  public: false,
+};
+
+export class SqliteRegistryStore implements RegistryStore {
+  constructor(private readonly database: SqliteDatabase) {}
+
+  // ---- repositories ----
+
+  private insertRepository(input: NewRepository): RepositoryRow | undefined {
+    const s = { ...REPOSITORY_DEFAULTS, ...input };
+    return this.database
+      .stmt(
+        `INSERT INTO repositories (account_id, name, created_at, image_tag_mutability, tag_mutability_exclusions,
+           scan_on_push, encryption_type, kms_key, public)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, name) DO NOTHING RETURNING *`,
+      )
+      .get(
+        s.accountId,
+        s.name,
+        s.now.getTime(),
+        s.imageTagMutability,
+        JSON.stringify(s.imageTagMutabilityExclusionFilters),
+        s.scanOnPush ? 1 : 0,
+        s.encryptionType,
+        s.kmsKey ?? null,
+        s.public ? 1 : 0,
+      ) as RepositoryRow | undefined;
+  }
+
+  async createRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord> {
+    return this.database.write(() => {
+      const row = this.insertRepository(input);
+      if (!row) {
+        throw new DomainError(
+          'RepositoryAlreadyExists',
+          `The repository with name '${input.name}' already exists in the registry with id '${input.accountId}'`,
+        );
+      }
+      insertEvents(this.database, events);
+      return toRepository(row);
+    });
+  }
+
+  async ensureRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord> {
+    const existing = this.selectRepository(input.accountId, input.name);
+    if (existing) return toRepository(existing);
+    return this.database.write(() => {
+      const row = this.insertRepository(input);
+      if (row) {
+        insertEvents(this.database, events);
+        return toRepository(row);
+      }
+      return toRepository(this.selectRepository(input.accountId, input.name)!);
+    });
+  }
+
+  private selectRepository(accountId: string, name: string): RepositoryRow | undefined {
+    return this.database.stmt('SELECT * FROM repositories WHERE account_id = ? AND name = ?').get(accountId, name) as
+      | RepositoryRow
+      | undefined;
+  }
+
+  async getRepository(accountId: string, name: string): Promise<RepositoryRecord | undefined> {
+    const row = this.selectRepository(accountId, name);
+    return row && toRepository(row);
+  }
+
+  async getRepositoryById(id: number): Promise<RepositoryRecord | undefined> {
+    const row = this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
+    return row && toRepository(row);
+  }
+
+  async listRepositories(accountId: string, options: { after?: string; limit: number }): Promise<Page<RepositoryRecord>> {
+    const rows = this.database
+      .stmt('SELECT * FROM repositories WHERE account_id = ? AND name > ? ORDER BY name LIMIT ?')
+      .all(accountId, options.after ?? '', options.limit + 1) as RepositoryRow[];
+    return pageOf(rows.map(toRepository), options.limit, (r) => r.name);
+  }
+
+  async updateRepository(id: number, patch: Partial<RepositorySettings>): Promise<RepositoryRecord> {
+    return this.database.write(() => {
+      const current = this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
+      if (!current) throw new DomainError('RepositoryNotFound', `repository ${id} does not exist`);
+      const s = { ...toRepository(current), ...patch };
+      const row = this.database
+        .stmt(
+          `UPDATE repositories SET image_tag_mutability = ?, tag_mutability_exclusions = ?, scan_on_push = ?,
+             encryption_type = ?, kms_key = ?, public = ? WHERE id = ? RETURNING *`,
+        )
+        .get(
+          s.imageTagMutability,
+          JSON.stringify(s.imageTagMutabilityExclusionFilters),
+          s.scanOnPush ? 1 : 0,
+          s.encryptionType,
+          s.kmsKey ?? null,
+          s.public ? 1 : 0,
+          id,
+        ) as RepositoryRow;
+      return toRepository(row);
+    });
+  }
+
+  async deleteRepository(id: number, options: { force: boolean; events: OutboxEvent[] }): Promise<number> {
+    return this.database.write(() => {
+      const { count } = this.database.stmt('SELECT COUNT(*) AS count FROM manifests WHERE repository_id = ?').get(id) as {
+        count: number;
+      };
+      if (count > 0 && !options.force) {
+        throw new DomainError('RepositoryNotEmpty', 'The repository cannot be deleted because it still contains images');
+      }
+      this.database.stmt('DELETE FROM repositories WHERE id = ?').run(id);
+      insertEvents(this.database, options.events);
+      return count;
+    });
+  }
+
+  // ---- blobs ----
+
+  async getRepositoryBlob(repositoryId: number, digest: string): Promise<BlobRecord | undefined> {
+    return this.database
+      .stmt(
+        `SELECT b.digest, b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+         WHERE rb.repository_id = ? AND rb.digest = ?`,
+      )
+      .get(repositoryId, digest) as BlobRecord | undefined;
+  }
+
+  async linkBlob(repositoryId: number, blob: BlobRecord, now: Date): Promise<void> {
+    this.database.write(() => {
+      this.database
+        .stmt('INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) ON CONFLICT(digest) DO NOTHING')
+        .run(blob.digest, blob.size, now.getTime());
+      this.database
+        .stmt(
+          `INSERT INTO repository_blobs (repository_id, digest, created_at) VALUES (?, ?, ?)
+           ON CONFLICT(repository_id, digest) DO NOTHING`,
+        )
+        .run(repositoryId, blob.digest, now.getTime());
+    });
+  }
+
+  async unlinkBlob(repositoryId: number, digest: string): Promise<boolean> {
+    const result = this.database
+      .stmt('DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?')
+      .run(repositoryId, digest);
+    return result.changes > 0;
+  }
+
+  // ---- uploads ----
+
+  async createUpload(upload: UploadRecord): Promise<void> {
+    this.database
+      .stmt('INSERT INTO uploads (id, repository_id, started_at, updated_at) VALUES (?, ?, ?, ?)')
+      .run(upload.id, upload.repositoryId, upload.startedAt.getTime(), upload.updatedAt.getTime());
+  }
+
+  async getUpload(id: string): Promise<UploadRecord | undefined> {
+    const row = this.database.stmt('SELECT * FROM uploads WHERE id = ?').get(id) as UploadRow | undefined;
+    return row && toUpload(row);
+  }
+
+  async touchUpload(id: string, at: Date): Promise<void> {
+    this.database.stmt('UPDATE uploads SET updated_at = ? WHERE id = ?').run(at.getTime(), id);
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    this.database.stmt('DELETE FROM uploads WHERE id = ?').run(id);
+  }
+
+  async listUploadsUpdatedBefore(before: Date, limit: number): Promise<UploadRecord[]> {
+    const rows = this.database
+      .stmt('SELECT * FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?')
+      .all(before.getTime(), limit) as UploadRow[];
+    return rows.map(toUpload);
+  }
+
+  // ---- manifests and tags ----
+
+  async putManifest(input: PutManifestInput): Promise<PutManifestResult> {
+    return this.database.write(() => {
+      this.assertReferencesPresent(input);
+      const now = input.now.getTime();
+      const inserted = this.database
+        .stmt(
+          `INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest,
+             size, image_size, annotations, content, pushed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(repository_id, digest) DO NOTHING RETURNING id`,
+        )
+        .get(
+          input.repositoryId,
+          input.digest,
+          input.mediaType,
+          input.artifactType ?? null,
+          input.subjectDigest ?? null,
+          input.configDigest ?? null,
+          input.content.length,
+          input.imageSize,
+          input.annotations ? JSON.stringify(input.annotations) : null,
+          input.content,
+          now,
+        ) as { id: number } | undefined;
+      let manifestId: number;
+      if (inserted) {
+        manifestId = inserted.id;
+        const linkBlob = this.database.stmt('INSERT OR IGNORE INTO manifest_blobs (manifest_id, digest) VALUES (?, ?)');
+        for (const blob of input.blobs) linkBlob.run(manifestId, blob.digest);
+        const linkChild = this.database.stmt(
+          'INSERT OR IGNORE INTO manifest_children (manifest_id, child_digest) VALUES (?, ?)',
+        );
+        for (const child of input.children) linkChild.run(manifestId, child);
+      } else {
+        manifestId = (
+          this.database
+            .stmt('SELECT id FROM manifests WHERE repository_id = ? AND digest = ?')
+            .get(input.repositoryId, input.digest) as { id: number }
+        ).id;
+      }
+      const result: PutManifestResult = { created: inserted !== undefined, tagChanged: false };
+      if (input.tag !== undefined) {
+        const current = this.database
+          .stmt(
+            `SELECT t.manifest_id, m.digest FROM tags t JOIN manifests m ON m.id = t.manifest_id
+             WHERE t.repository_id = ? AND t.name = ?`,
+          )
+          .get(input.repositoryId, input.tag) as { manifest_id: number; digest: string } | undefined;
+        if (current && current.manifest_id !== manifestId) {
+          if (input.tagImmutable) {
+            throw new DomainError(
+              'ImageTagAlreadyExists',
+              `The image tag '${input.tag}' already exists and cannot be overwritten because the tag is immutable.`,
+              { tag: input.tag },
+            );
+          }
+          result.previousTagDigest = current.digest;
+        }
+        if (!current || current.manifest_id !== manifestId) {
+          this.database
+            .stmt(
+              `INSERT INTO tags (repository_id, name, manifest_id, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT(repository_id, name) DO UPDATE SET manifest_id = excluded.manifest_id, updated_at = excluded.updated_at`,
+            )
+            .run(input.repositoryId, input.tag, manifestId, now);
+          result.tagChanged = true;
+        }
+      }
+      if (result.created || result.tagChanged) insertEvents(this.database, input.events);
+      return result;
+    });
+  }
+
+  /** Every referenced blob must be linked with its declared size, and every child manifest present. */
+  private assertReferencesPresent(input: PutManifestInput): void {
+    const missing: string[] = [];
+    const blobQuery = this.database.stmt(
+      `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
+       WHERE rb.repository_id = ? AND rb.digest = ?`,
+    );
+    for (const blob of input.blobs) {
+      const row = blobQuery.get(input.repositoryId, blob.digest) as { size: number } | undefined;
+      if (!row) missing.push(blob.digest);
+      else if (row.size !== blob.size) {
+        throw new DomainError(
+          'ManifestInvalid',
+          `descriptor size ${blob.size} for ${blob.digest} does not match the stored blob size ${row.size}`,
+          { digest: blob.digest, declaredSize: blob.size, size: row.size },
+        );
+      }
+    }
+    const childQuery = this.database.stmt('SELECT size FROM manifests WHERE repository_id = ? AND digest = ?');
+    for (const child of input.children) {
+      if (!childQuery.get(input.repositoryId, child)) missing.push(child);
+    }
+    if (missing.length > 0) {
+      throw new DomainError('ManifestBlobUnknown', `manifest references unknown blobs or manifests: ${missing.join(', ')}`, {
+        digests: missing,
+      });
+    }
+  }
+
+  async getManifest(repositoryId: number, digest: string): Promise<ManifestRecord | undefined> {
+    const row = this.database
+      .stmt(`SELECT ${MANIFEST_SUMMARY_COLUMNS}, content FROM manifests WHERE repository_id = ? AND digest = ?`)
+      .get(repositoryId, digest) as (ManifestRow & { content: Buffer }) | undefined;
+    return row && toManifest(row);
+  }
+
+  async resolveTag(repositoryId: number, tag: string): Promise<string | undefined> {
+    const row = this.database
+      .stmt(
+        'SELECT m.digest FROM tags t JOIN manifests m ON m.id = t.manifest_id WHERE t.repository_id = ? AND t.name = ?',
+      )
+      .get(repositoryId, tag) as { digest: string } | undefined;
+    return row?.digest;
+  }
+
+  async deleteManifest(
+    repositoryId: number,
+    digest: string,
+    events: OutboxEvent[],
+  ): Promise<{ tags: string[] } | undefined> {
+    return this.database.write(() => {
+      const row = this.database
+        .stmt('SELECT id FROM manifests WHERE repository_id = ? AND digest = ?')
+        .get(repositoryId, digest) as { id: number } | undefined;
+      if (!row) return undefined;
+      const parent = this.database
+        .stmt(
+          `SELECT m.digest FROM manifest_children c JOIN manifests m ON m.id = c.manifest_id
+           WHERE m.repository_id = ? AND c.child_digest = ? LIMIT 1`,
+        )
+        .get(repositoryId, digest) as { digest: string } | undefined;
+      if (parent) {
+        throw new DomainError(
+          'ImageReferencedByManifestList',
+          `manifest ${digest} is referenced by index ${parent.digest}; delete the index first`,
+          { digest, index: parent.digest },
+        );
+      }
+      const tags = (
+        this.database.stmt('SELECT name FROM tags WHERE manifest_id = ? ORDER BY name').all(row.id) as { name: string }[]
+      ).map((t) => t.name);
+      this.database.stmt('DELETE FROM manifests WHERE id = ?').run(row.id);
+      insertEvents(this.database, events);
+      return { tags };
+    });
+  }
+
+  async deleteTag(repositoryId: number, tag: string, events: OutboxEvent[]): Promise<string | undefined> {
+    return this.database.write(() => {
+      const row = this.database
+        .stmt(
+          `DELETE FROM tags WHERE repository_id = ? AND name = ?
+           RETURNING (SELECT digest FROM manifests WHERE id = tags.manifest_id) AS digest`,
+        )
+        .get(repositoryId, tag) as { digest: string } | undefined;
+      if (row) insertEvents(this.database, events);
+      return row?.digest;
+    });
+  }
+
+  async listTags(repositoryId: number, options: { after?: string; limit: number }): Promise<Page<string>> {
+    const rows = this.database
+      .stmt('SELECT name FROM tags WHERE repository_id = ? AND name > ? ORDER BY name LIMIT ?')
+      .all(repositoryId, options.after ?? '', options.limit + 1) as { name: string }[];
+    return pageOf(
+      rows.map((r) => r.name),
+      options.limit,
+      (name) => name,
+    );
+  }
+
+  async tagsOf(repositoryId: number, digest: string): Promise<string[]> {
+    const rows = this.database
+      .stmt(
+        `SELECT t.name FROM tags t JOIN manifests m ON m.id = t.manifest_id
+         WHERE m.repository_id = ? AND m.digest = ? ORDER BY t.name`,
+      )
+      .all(repositoryId, digest) as { name: string }[];
+    return rows.map((r) => r.name);
+  }
+
+  async listReferrers(
+    repositoryId: number,
+    subjectDigest: string,
+    options: { artifactType?: string },
+  ): Promise<ReferrerRecord[]> {
+    const rows = this.database
+      .stmt(
+        `SELECT digest, media_type, size, artifact_type, annotations FROM manifests
+         WHERE repository_id = ? AND subject_digest = ? AND (?3 IS NULL OR artifact_type = ?3) ORDER BY digest`,
+      )
+      .all(repositoryId, subjectDigest, options.artifactType ?? null) as Pick<
+      ManifestRow,
+      'digest' | 'media_type' | 'size' | 'artifact_type' | 'annotations'
+    >[];
+    return rows.map((row) => {
+      const referrer: ReferrerRecord = { digest: row.digest, mediaType: row.media_type, size: row.size };
+      if (row.artifact_type !== null) referrer.artifactType = row.artifact_type;
+      if (row.annotations !== null) referrer.annotations = JSON.parse(row.annotations);
+      return referrer;
+    });
+  }
+
+  async recordPulls(pulls: { repositoryId: number; digest: string; at: Date }[]): Promise<void> {
+    if (pulls.length === 0) return;
+    this.database.write(() => {
+      const update = this.database.stmt(
+        `UPDATE manifests SET last_pulled_at = MAX(COALESCE(last_pulled_at, 0), ?) WHERE repository_id = ? AND digest = ?`,
+      );
+      for (const pull of pulls) update.run(pull.at.getTime(), pull.repositoryId, pull.digest);
+    });
+  }
+}
+
+interface UploadRow {
+  id: string;
+  repository_id: number;
+  started_at: number;
+  updated_at: number;
+}
+
+function toUpload(row: UploadRow): UploadRecord {
+  return {
+    id: row.id,
+    repositoryId: row.repository_id,
+    startedAt: new Date(row.started_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function pageOf<T>(rows: T[], limit: number, keyOf: (item: T) => string): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, next: keyOf(items[items.length - 1]!) };
+}

@@ -1,0 +1,33 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MetadataStore } from '../store.js';
+import { SqliteDatabase } from './database.js';
+import { SqliteEventStore } from './event-store.js';
+import { SqliteJobStore } from './job-store.js';
+import { allSqliteMigrations } from './all-migrations.js';
+import { SqliteRegistryStore } from './registry-store.js';
+
+export class SqliteMetadataStore implements MetadataStore {
+  readonly kind = 'sqlite' as const;
+  readonly registry: SqliteRegistryStore;
+  readonly events: SqliteEventStore;
+  readonly jobs: SqliteJobStore;
+
+  private constructor(readonly database: SqliteDatabase) {
+    this.registry = new SqliteRegistryStore(database);
+    this.events = new SqliteEventStore(database);
+    this.jobs = new SqliteJobStore(database);
+  }
+
+  /** Opens (creating when needed) the database file and applies pending migrations. */
+  static open(file: string): SqliteMetadataStore {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const database = new SqliteDatabase(file);
+    database.migrate(allSqliteMigrations);
+    return new SqliteMetadataStore(database);
+  }
+
+  async close(): Promise<void> {
+    this.database.close();
+  }
+}

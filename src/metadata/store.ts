@@ -1,0 +1,16 @@
+import type { EventStore } from './event-store.js';
+import type { JobStore } from './job-store.js';
+import type { RegistryStore } from './registry-store.js';
+
+/**
+ * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
+ * their own without touching the others; SQLite and PostgreSQL implement every sub-store and one
+ * conformance suite (test/metadata/store-conformance.ts) runs against both.
+ */
+export interface MetadataStore {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly registry: RegistryStore;
+  readonly events: EventStore;
+  readonly jobs: JobStore;
+  close(): Promise<void>;
+}

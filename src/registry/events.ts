@@ -1,0 +1,25 @@
+import type { OutboxEvent } from '../metadata/event-store.js';
+import type { RepositoryRecord } from '../metadata/registry-store.js';
+
+/** Event types the registry writes to the outbox; subscribers (scan-on-push, replication, audit, webhooks) read them. */
+export const RegistryEvent = {
+  RepositoryCreated: 'repository.created',
+  RepositoryDeleted: 'repository.deleted',
+  ImagePushed: 'image.pushed',
+  ImageDeleted: 'image.deleted',
+  TagDeleted: 'tag.deleted',
+} as const;
+
+export function registryEvent(
+  type: (typeof RegistryEvent)[keyof typeof RegistryEvent],
+  repository: Pick<RepositoryRecord, 'accountId' | 'name'>,
+  occurredAt: Date,
+  detail: Record<string, unknown> = {},
+): OutboxEvent {
+  return {
+    type,
+    accountId: repository.accountId,
+    occurredAt,
+    payload: { repositoryName: repository.name, ...detail },
+  };
+}

@@ -1,0 +1,164 @@
+import { DomainError } from '../domain/errors.js';
+import { type DigestAlgorithm, digestOf, looksLikeDigest, parseDigest } from '../domain/digest.js';
+import { assertTag, type RepositoryKey } from '../domain/reference.js';
+import { isNonDistributable } from '../domain/media-types.js';
+import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
+import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
+import type { RegistryContext } from './context.js';
+import { RegistryEvent, registryEvent } from './events.js';
+import type { PullRecorder } from './pull-recorder.js';
+import type { RepositoryService } from './repositories.js';
+import { isTagImmutable } from './tag-mutability.js';
+
+export interface PutManifestCommand {
+  reference: string;
+  content: Buffer;
+  contentType: string | undefined;
+}
+
+export interface PutManifestOutcome {
+  digest: string;
+  mediaType: string;
+  subjectDigest?: string;
+  created: boolean;
+  tagChanged: boolean;
+  repository: RepositoryRecord;
+}
+
+/** A parsed reference: a tag or a digest. */
+export type ManifestReference = { tag: string; digest?: undefined } | { digest: string; tag?: undefined };
+
+export function parseReference(reference: string): ManifestReference {
+  if (looksLikeDigest(reference)) {
+    parseDigest(reference);
+    return { digest: reference };
+  }
+  assertTag(reference);
+  return { tag: reference };
+}
+
+export class ManifestService {
+  constructor(
+    private readonly ctx: RegistryContext,
+    private readonly repositories: RepositoryService,
+    private readonly pulls: PullRecorder,
+  ) {}
+
+  async put(key: RepositoryKey, command: PutManifestCommand): Promise<PutManifestOutcome> {
+    const reference = parseReference(command.reference);
+    const manifest = parseManifest(command.content, command.contentType);
+    const algorithm: DigestAlgorithm = reference.digest ? parseDigest(reference.digest).algorithm : 'sha256';
+    const digest = digestOf(command.content, algorithm);
+    if (reference.digest && reference.digest !== digest) {
+      throw new DomainError('DigestInvalid', `manifest digest ${digest} does not match reference ${reference.digest}`, {
+        digest: reference.digest,
+      });
+    }
+    const repository = await this.repositories.forPush(key);
+    const now = this.ctx.now();
+    const result = await this.ctx.store.registry.putManifest({
+      repositoryId: repository.id,
+      digest,
+      mediaType: manifest.mediaType,
+      artifactType: manifest.artifactType,
+      subjectDigest: manifest.subject?.digest,
+      configDigest: manifest.config?.digest,
+      content: command.content,
+      imageSize: imageSizeOf(manifest),
+      annotations: manifest.annotations,
+      blobs: referencedBlobs(manifest),
+      children: manifest.manifests.map((child) => child.digest),
+      tag: reference.tag,
+      tagImmutable: reference.tag !== undefined && isTagImmutable(repository, reference.tag),
+      now,
+      events: [
+        registryEvent(RegistryEvent.ImagePushed, repository, now, {
+          digest,
+          tag: reference.tag ?? null,
+          mediaType: manifest.mediaType,
+          artifactType: manifest.artifactType ?? null,
+        }),
+      ],
+    });
+    return {
+      digest,
+      mediaType: manifest.mediaType,
+      subjectDigest: manifest.subject?.digest,
+      created: result.created,
+      tagChanged: result.tagChanged,
+      repository,
+    };
+  }
+
+  /** Resolves a reference to the stored manifest, or ManifestNotFound. */
+  async resolve(key: RepositoryKey, referenceText: string): Promise<{ repository: RepositoryRecord; manifest: ManifestRecord }> {
+    const reference = parseReference(referenceText);
+    const repository = await this.repositories.get(key);
+    const digest = reference.digest ?? (await this.ctx.store.registry.resolveTag(repository.id, reference.tag));
+    const manifest = digest && (await this.ctx.store.registry.getManifest(repository.id, digest));
+    if (!manifest) {
+      throw new DomainError('ManifestNotFound', `manifest ${referenceText} is not in repository ${key.name}`, {
+        reference: referenceText,
+      });
+    }
+    return { repository, manifest };
+  }
+
+  /**
+   * Fetches a manifest for a client that accepts the given media types (empty: any). A pull is
+   * recorded for lastRecordedPullTime unless `recordPull` is false (HEAD requests).
+   */
+  async get(key: RepositoryKey, reference: string, accept: string[], recordPull: boolean): Promise<ManifestRecord> {
+    const { repository, manifest } = await this.resolve(key, reference);
+    if (!acceptable(manifest.mediaType, accept)) {
+      throw new DomainError(
+        'ManifestNotFound',
+        `manifest ${reference} has media type ${manifest.mediaType}, which the request's Accept header does not allow`,
+        { reference, mediaType: manifest.mediaType },
+      );
+    }
+    if (recordPull) this.pulls.record(repository.id, manifest.digest, this.ctx.now());
+    return manifest;
+  }
+
+  /** Deletes by digest (the manifest and its tags) or by tag (only the tag). */
+  async delete(key: RepositoryKey, referenceText: string): Promise<{ digest: string; tags: string[] }> {
+    const reference = parseReference(referenceText);
+    const repository = await this.repositories.get(key);
+    const now = this.ctx.now();
+    if (reference.tag !== undefined) {
+      const digest = await this.ctx.store.registry.deleteTag(repository.id, reference.tag, [
+        registryEvent(RegistryEvent.TagDeleted, repository, now, { tag: reference.tag }),
+      ]);
+      if (!digest) throw new DomainError('ManifestNotFound', `tag ${reference.tag} is not in repository ${key.name}`);
+      return { digest, tags: [reference.tag] };
+    }
+    const tags = await this.ctx.store.registry.tagsOf(repository.id, reference.digest);
+    const deleted = await this.ctx.store.registry.deleteManifest(repository.id, reference.digest, [
+      registryEvent(RegistryEvent.ImageDeleted, repository, now, { digest: reference.digest, tags }),
+    ]);
+    if (!deleted) throw new DomainError('ManifestNotFound', `manifest ${reference.digest} is not in repository ${key.name}`);
+    return { digest: reference.digest, tags: deleted.tags };
+  }
+}
+
+/** Config and layers that must be present, except foreign layers that live elsewhere by design. */
+function referencedBlobs(manifest: ParsedManifest): { digest: string; size: number }[] {
+  const blobs: { digest: string; size: number }[] = [];
+  if (manifest.config) blobs.push({ digest: manifest.config.digest, size: manifest.config.size });
+  for (const layer of manifest.layers) {
+    if (isNonDistributable(layer.mediaType) && layer.urls?.length) continue;
+    blobs.push({ digest: layer.digest, size: layer.size });
+  }
+  return blobs;
+}
+
+function imageSizeOf(manifest: ParsedManifest): number {
+  return manifest.layers.reduce((sum, layer) => sum + layer.size, manifest.config?.size ?? 0);
+}
+
+function acceptable(mediaType: string, accept: string[]): boolean {
+  if (accept.length === 0) return true;
+  const slash = mediaType.indexOf('/');
+  return accept.some((a) => a === mediaType || a === '*/*' || a === `${mediaType.slice(0, slash)}/*`);
+}

@@ -1,0 +1,69 @@
+import { DomainError } from '../domain/errors.js';
+import { assertRepositoryName, type RepositoryKey } from '../domain/reference.js';
+import type { Page, RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
+import type { RegistryContext } from './context.js';
+import { RegistryEvent, registryEvent } from './events.js';
+
+export class RepositoryService {
+  constructor(private readonly ctx: RegistryContext) {}
+
+  async find(key: RepositoryKey): Promise<RepositoryRecord | undefined> {
+    return this.ctx.store.registry.getRepository(key.accountId, key.name);
+  }
+
+  /** The repository, or RepositoryNotFound (NAME_UNKNOWN on /v2). */
+  async get(key: RepositoryKey): Promise<RepositoryRecord> {
+    const repository = await this.find(key);
+    if (!repository) throw notFound(key);
+    return repository;
+  }
+
+  /** The repository a push goes to, created on first push when the registry allows it. */
+  async forPush(key: RepositoryKey): Promise<RepositoryRecord> {
+    assertRepositoryName(key.name);
+    const existing = await this.find(key);
+    if (existing) return existing;
+    if (!this.ctx.options.createRepositoryOnPush) throw notFound(key);
+    const now = this.ctx.now();
+    const created = await this.ctx.store.registry.ensureRepository({ ...key, now }, [
+      registryEvent(RegistryEvent.RepositoryCreated, key, now, { createdBy: 'push' }),
+    ]);
+    this.ctx.log.info({ account: key.accountId, repository: key.name }, 'repository created on push');
+    return created;
+  }
+
+  async create(key: RepositoryKey, settings: Partial<RepositorySettings> = {}): Promise<RepositoryRecord> {
+    assertRepositoryName(key.name);
+    const now = this.ctx.now();
+    return this.ctx.store.registry.createRepository({ ...key, ...settings, now }, [
+      registryEvent(RegistryEvent.RepositoryCreated, key, now),
+    ]);
+  }
+
+  async update(key: RepositoryKey, patch: Partial<RepositorySettings>): Promise<RepositoryRecord> {
+    const repository = await this.get(key);
+    return this.ctx.store.registry.updateRepository(repository.id, patch);
+  }
+
+  async delete(key: RepositoryKey, force: boolean): Promise<RepositoryRecord> {
+    const repository = await this.get(key);
+    const now = this.ctx.now();
+    await this.ctx.store.registry.deleteRepository(repository.id, {
+      force,
+      events: [registryEvent(RegistryEvent.RepositoryDeleted, repository, now, { force })],
+    });
+    return repository;
+  }
+
+  async list(accountId: string, options: { after?: string; limit: number }): Promise<Page<RepositoryRecord>> {
+    return this.ctx.store.registry.listRepositories(accountId, options);
+  }
+}
+
+export function notFound(key: RepositoryKey): DomainError {
+  return new DomainError(
+    'RepositoryNotFound',
+    `The repository with name '${key.name}' does not exist in the registry with id '${key.accountId}'`,
+    { name: key.name },
+  );
+}

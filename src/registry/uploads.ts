@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { DomainError } from '../domain/errors.js';
+import { parseDigest } from '../domain/digest.js';
+import type { RepositoryKey } from '../domain/reference.js';
+import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
+import { KeyedMutex } from '../util/keyed-mutex.js';
+import type { RegistryContext } from './context.js';
+import type { RepositoryService } from './repositories.js';
+import { UploadHashers } from './upload-hashers.js';
+
+export interface UploadState {
+  id: string;
+  /** Bytes received so far. */
+  size: number;
+}
+
+/** A client's claim about where its chunk goes (Content-Range: start-end, inclusive). */
+export interface ChunkRange {
+  start: number;
+  end: number;
+}
+
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Blob upload sessions: monolithic, chunked and streamed. Bytes are staged under the upload's id,
+ * hashed as they arrive, and moved under their digest only once the digest the client named
+ * matches what was received.
+ */
+export class UploadService {
+  private readonly hashers = new UploadHashers();
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    private readonly ctx: RegistryContext,
+    private readonly repositories: RepositoryService,
+  ) {}
+
+  async start(key: RepositoryKey): Promise<UploadState> {
+    const repository = await this.repositories.forPush(key);
+    return this.open(repository);
+  }
+
+  private async open(repository: RepositoryRecord): Promise<UploadState> {
+    const id = randomUUID();
+    const now = this.ctx.now();
+    await this.ctx.blobs.createUpload(id);
+    await this.ctx.store.registry.createUpload({ id, repositoryId: repository.id, startedAt: now, updatedAt: now });
+    return { id, size: 0 };
+  }
+
+  async status(key: RepositoryKey, id: string): Promise<UploadState> {
+    await this.find(key, id);
+    return { id, size: await this.stagedSize(id) };
+  }
+
+  /** Appends a chunk (PATCH). A chunk that does not start where the upload ends is refused (416). */
+  async append(key: RepositoryKey, id: string, body: Readable, range?: ChunkRange): Promise<UploadState> {
+    await this.find(key, id);
+    return this.locks.run(id, async () => {
+      const size = await this.stagedSize(id);
+      const newSize = await this.write(id, size, body, range, 'sha256');
+      await this.ctx.store.registry.touchUpload(id, this.ctx.now());
+      return { id, size: newSize };
+    });
+  }
+
+  /** Finishes an upload (PUT ?digest=), with an optional last chunk; verifies the digest and commits the blob. */
+  async complete(
+    key: RepositoryKey,
+    id: string,
+    digest: string,
+    body?: Readable,
+    range?: ChunkRange,
+  ): Promise<{ digest: string; size: number }> {
+    const { algorithm } = parseDigest(digest);
+    const upload = await this.find(key, id);
+    return this.locks.run(id, async () => {
+      let size = await this.stagedSize(id);
+      if (body) size = await this.write(id, size, body, range, algorithm);
+      const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
+      const actual = `${algorithm}:${hash.digest('hex')}`;
+      if (actual !== digest) {
+        await this.discard(id);
+        throw new DomainError('DigestInvalid', `provided digest ${digest} does not match the uploaded content (${actual})`, {
+          digest,
+        });
+      }
+      await this.ctx.blobs.commitUpload(id, digest);
+      await this.ctx.store.registry.linkBlob(upload.repositoryId, { digest, size }, this.ctx.now());
+      await this.ctx.store.registry.deleteUpload(id);
+      return { digest, size };
+    });
+  }
+
+  /** A single-request upload (POST ?digest= with the body). */
+  async monolithic(key: RepositoryKey, digest: string, body: Readable): Promise<{ digest: string; size: number }> {
+    parseDigest(digest);
+    const repository = await this.repositories.forPush(key);
+    const { id } = await this.open(repository);
+    try {
+      return await this.complete(key, id, digest, body);
+    } catch (err) {
+      await this.discard(id);
+      throw err;
+    }
+  }
+
+  async cancel(key: RepositoryKey, id: string): Promise<void> {
+    await this.find(key, id);
+    await this.locks.run(id, () => this.discard(id));
+  }
+
+  /** Removes an upload's staged bytes and record (also used by the stale-upload sweep). */
+  async discard(id: string): Promise<void> {
+    this.hashers.drop(id);
+    await this.ctx.store.registry.deleteUpload(id);
+    await this.ctx.blobs.deleteUpload(id);
+  }
+
+  private async find(key: RepositoryKey, id: string): Promise<UploadRecord> {
+    const unknown = () => new DomainError('BlobUploadNotFound', `upload ${id.slice(0, 64)} is unknown`, { uuid: id.slice(0, 64) });
+    if (!UPLOAD_ID.test(id)) throw unknown();
+    const repository = await this.repositories.get(key);
+    const upload = await this.ctx.store.registry.getUpload(id);
+    if (!upload || upload.repositoryId !== repository.id) throw unknown();
+    return upload;
+  }
+
+  private async stagedSize(id: string): Promise<number> {
+    const size = await this.ctx.blobs.uploadSize(id);
+    if (size === undefined) {
+      throw new DomainError('BlobUploadNotFound', `upload ${id} has no staged data`, { uuid: id });
+    }
+    return size;
+  }
+
+  private async write(
+    id: string,
+    size: number,
+    body: Readable,
+    range: ChunkRange | undefined,
+    algorithm: 'sha256' | 'sha512',
+  ): Promise<number> {
+    if (range && range.start !== size) {
+      body.resume();
+      throw new DomainError('RangeNotSatisfiable', `chunk starts at ${range.start} but the upload has ${size} bytes`, {
+        size,
+      });
+    }
+    const remaining = this.ctx.options.maxBlobBytes - size;
+    const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
+    let newSize: number;
+    try {
+      newSize = await this.ctx.blobs.append(id, body, hash, remaining);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('upload exceeds')) {
+        throw new DomainError('SizeInvalid', `blob exceeds the limit of ${this.ctx.options.maxBlobBytes} bytes`);
+      }
+      throw err;
+    }
+    if (range && newSize !== range.end + 1) {
+      // The bytes are kept (the client may resume from the real offset), but the claim was false.
+      this.hashers.put(id, algorithm, hash, newSize);
+      throw new DomainError(
+        'RangeNotSatisfiable',
+        `Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`,
+        { size: newSize },
+      );
+    }
+    this.hashers.put(id, algorithm, hash, newSize);
+    return newSize;
+  }
+}

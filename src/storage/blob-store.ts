@@ -1,0 +1,115 @@
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Hash } from 'node:crypto';
+import { parseDigest } from '../domain/digest.js';
+import type { FileInfo, StorageDriver } from './driver.js';
+
+/**
+ * Content-addressed blobs (`blobs/<alg>/<2 hex>/<hex>`) and staged uploads (`uploads/<id>/data`)
+ * over a storage driver. Bytes reach a blob path only by moving a fully written, digest-verified
+ * upload, so a partially written blob is never visible. Which repository may see a blob is
+ * metadata's business, not the layout's.
+ */
+export class BlobStore {
+  constructor(readonly driver: StorageDriver) {}
+
+  static blobPath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return `blobs/${algorithm}/${hex.slice(0, 2)}/${hex}`;
+  }
+
+  static uploadPath(id: string): string {
+    return `uploads/${id}/data`;
+  }
+
+  async stat(digest: string): Promise<FileInfo | undefined> {
+    return this.driver.stat(BlobStore.blobPath(digest));
+  }
+
+  async open(digest: string, range?: { offset: number; length?: number }): Promise<Readable> {
+    return this.driver.reader(BlobStore.blobPath(digest), range);
+  }
+
+  async delete(digest: string): Promise<void> {
+    await this.driver.delete(BlobStore.blobPath(digest));
+  }
+
+  async redirectURL(digest: string, expiresInSeconds: number): Promise<string | undefined> {
+    return this.driver.redirectURL?.(BlobStore.blobPath(digest), { expiresInSeconds });
+  }
+
+  /** Every stored blob, as digest + size + modification time (for garbage collection). */
+  async *walkBlobs(): AsyncIterable<{ digest: string; size: number; modTime: Date }> {
+    for (const algorithm of ['sha256', 'sha512']) {
+      for await (const info of this.driver.walk(`blobs/${algorithm}`)) {
+        const hex = info.path.slice(info.path.lastIndexOf('/') + 1);
+        yield { digest: `${algorithm}:${hex}`, size: info.size, modTime: info.modTime };
+      }
+    }
+  }
+
+  // ---- uploads ----
+
+  async createUpload(id: string): Promise<void> {
+    await this.driver.putContent(BlobStore.uploadPath(id), Buffer.alloc(0));
+  }
+
+  async uploadSize(id: string): Promise<number | undefined> {
+    return (await this.driver.stat(BlobStore.uploadPath(id)))?.size;
+  }
+
+  /**
+   * Appends a stream to an upload, feeding every byte to `hash` on the way. Returns the upload's
+   * new size. On failure, whatever reached the disk stays (the upload can be resumed from its
+   * size) and the caller must discard the hash, which may have seen bytes the disk did not.
+   */
+  async append(id: string, source: Readable, hash: Hash | undefined, maxBytes?: number): Promise<number> {
+    const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true });
+    let seen = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        seen += chunk.length;
+        if (maxBytes !== undefined && seen > maxBytes) {
+          callback(new Error(`upload exceeds ${maxBytes} bytes`));
+          return;
+        }
+        hash?.update(chunk);
+        callback(null, chunk);
+      },
+      highWaterMark: 1024 * 1024,
+    });
+    try {
+      await pipeline(source, tap, writer.stream);
+    } finally {
+      await writer.close();
+    }
+    return writer.size;
+  }
+
+  /** Reads an upload's bytes back (to rebuild a hash after a restart). */
+  async readUpload(id: string): Promise<Readable> {
+    return this.driver.reader(BlobStore.uploadPath(id));
+  }
+
+  /** Moves a verified upload into place under its digest; an existing blob with that digest wins. */
+  async commitUpload(id: string, digest: string): Promise<void> {
+    const destination = BlobStore.blobPath(digest);
+    if (await this.driver.stat(destination)) {
+      await this.deleteUpload(id);
+      return;
+    }
+    // Flush the staged bytes to stable storage before they become visible under their digest.
+    await (await this.driver.writer(BlobStore.uploadPath(id), { append: true })).commit();
+    await this.driver.move(BlobStore.uploadPath(id), destination);
+    await this.driver.delete(`uploads/${id}`);
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    await this.driver.delete(`uploads/${id}`);
+  }
+
+  /** Upload ids present in storage (to sweep ones metadata no longer knows). */
+  async listUploadIds(): Promise<string[]> {
+    return (await this.driver.list('uploads')).map((path) => path.slice('uploads/'.length));
+  }
+}

@@ -1,0 +1,70 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * The storage-driver contract: a small key/value file system over which the blob store is built.
+ * Paths are relative, "/"-separated keys (`blobs/sha256/ab/ab…`, `uploads/<id>/data`). One shared
+ * conformance suite (test/storage/driver-conformance.ts) runs against every implementation.
+ */
+export interface StorageDriver {
+  readonly name: string;
+  /** Small objects only; throws PathNotFound when absent. */
+  getContent(path: string): Promise<Buffer>;
+  /** Atomically creates or replaces a small object. */
+  putContent(path: string, content: Buffer): Promise<void>;
+  /** A stream of the object's bytes from `offset`, `length` bytes long (to the end when omitted). */
+  reader(path: string, range?: { offset: number; length?: number }): Promise<Readable>;
+  /** A writer that creates the object, or appends to it when `append` is set. */
+  writer(path: string, options?: { append?: boolean }): Promise<FileWriter>;
+  stat(path: string): Promise<FileInfo | undefined>;
+  /** Direct children of a directory-like prefix, as full paths, sorted. Empty when absent. */
+  list(path: string): Promise<string[]>;
+  /** Every object under a prefix, recursively, in no particular order. */
+  walk(path: string): AsyncIterable<FileInfo>;
+  /** Moves an object, replacing the destination; atomic where the backend allows. */
+  move(source: string, destination: string): Promise<void>;
+  /** Deletes an object or everything under a prefix; absent paths are not an error. */
+  delete(path: string): Promise<void>;
+  /** A URL the client may fetch the object from directly, when the backend supports it. */
+  redirectURL?(path: string, options: { expiresInSeconds: number }): Promise<string | undefined>;
+}
+
+export interface FileInfo {
+  path: string;
+  size: number;
+  modTime: Date;
+  isDir: boolean;
+}
+
+export interface FileWriter {
+  /** Bytes in the object so far, including data present before an append. */
+  readonly size: number;
+  /** Where to write bytes. Writing to it after commit/cancel/close is an error. */
+  readonly stream: Writable;
+  /** Flushes and makes the data durable at the path. */
+  commit(): Promise<void>;
+  /** Flushes and closes, keeping the data so a later writer can append. */
+  close(): Promise<void>;
+  /** Abandons the writer and removes the object. */
+  cancel(): Promise<void>;
+}
+
+export class PathNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`path not found: ${path}`);
+    this.name = 'PathNotFoundError';
+  }
+}
+
+/** Rejects keys that could escape the driver's root or are malformed. */
+export function assertValidPath(path: string): void {
+  if (
+    path.length === 0 ||
+    path.startsWith('/') ||
+    path.endsWith('/') ||
+    path.includes('\0') ||
+    path.includes('\\') ||
+    path.split('/').some((part) => part === '' || part === '.' || part === '..')
+  ) {
+    throw new Error(`invalid storage path "${path}"`);
+  }
+}
