@@ -82,10 +82,16 @@ export class SqliteEventStore implements EventStore {
     const rows = this.database
       .stmt(
         `SELECT id, type, account_id, occurred_at, payload FROM events
-         WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR account_id = ?2) AND (?3 IS NULL OR id < ?3)
-         ORDER BY id DESC LIMIT ?4`,
+         WHERE (@type IS NULL OR type = @type) AND (@account IS NULL OR account_id = @account)
+           AND (@before IS NULL OR id < @before)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all(options.type ?? null, options.accountId ?? null, options.beforeId ?? null, options.limit) as EventRow[];
+      .all({
+        type: options.type ?? null,
+        account: options.accountId ?? null,
+        before: options.beforeId ?? null,
+        limit: options.limit,
+      }) as EventRow[];
     return rows.map(toEvent);
   }
 }

@@ -115,9 +115,10 @@ export class SqliteJobStore implements JobStore {
   async list(options: { type?: string; status?: JobStatus; limit: number }): Promise<JobRecord[]> {
     const rows = this.database
       .stmt(
-        `SELECT * FROM jobs WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id DESC LIMIT ?3`,
+        `SELECT * FROM jobs WHERE (@type IS NULL OR type = @type) AND (@status IS NULL OR status = @status)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all(options.type ?? null, options.status ?? null, options.limit) as JobRow[];
+      .all({ type: options.type ?? null, status: options.status ?? null, limit: options.limit }) as JobRow[];
     return rows.map(toJob);
   }
 }

@@ -391,9 +391,10 @@ export class SqliteRegistryStore implements RegistryStore {
     const rows = this.database
       .stmt(
         `SELECT digest, media_type, size, artifact_type, annotations FROM manifests
-         WHERE repository_id = ? AND subject_digest = ? AND (?3 IS NULL OR artifact_type = ?3) ORDER BY digest`,
+         WHERE repository_id = @repository AND subject_digest = @subject
+           AND (@artifactType IS NULL OR artifact_type = @artifactType) ORDER BY digest`,
       )
-      .all(repositoryId, subjectDigest, options.artifactType ?? null) as Pick<
+      .all({ repository: repositoryId, subject: subjectDigest, artifactType: options.artifactType ?? null }) as Pick<
       ManifestRow,
       'digest' | 'media_type' | 'size' | 'artifact_type' | 'annotations'
     >[];

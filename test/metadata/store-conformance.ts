@@ -1,0 +1,319 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/errors.js';
+import type { OutboxEvent } from '../../src/metadata/event-store.js';
+import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
+import type { MetadataStore } from '../../src/metadata/store.js';
+
+const ACCOUNT = '111122223333';
+const t0 = new Date('2026-01-01T00:00:00Z');
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const event = (type: string): OutboxEvent => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } });
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof DomainError) return err.code;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
+
+/**
+ * The metadata-store contract, run against every implementation (SQLite now, PostgreSQL later)
+ * so the registry services behave the same on either.
+ */
+export function describeMetadataStoreConformance(name: string, open: () => Promise<MetadataStore>): void {
+  describe(`metadata store conformance: ${name}`, () => {
+    let store: MetadataStore;
+    let repo: RepositoryRecord;
+
+    beforeEach(async () => {
+      store = await open();
+      repo = await store.registry.createRepository({ accountId: ACCOUNT, name: 'team/app', now: t0 }, []);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    function manifest(overrides: Partial<PutManifestInput> = {}): PutManifestInput {
+      return {
+        repositoryId: repo.id,
+        digest: digest(100),
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        content: Buffer.from('{"schemaVersion":2}'),
+        imageSize: 30,
+        blobs: [
+          { digest: digest(1), size: 10 },
+          { digest: digest(2), size: 20 },
+        ],
+        children: [],
+        now: t0,
+        events: [],
+        ...overrides,
+      };
+    }
+
+    async function linkBlobs(): Promise<void> {
+      await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
+      await store.registry.linkBlob(repo.id, { digest: digest(2), size: 20 }, t0);
+    }
+
+    describe('repositories', () => {
+      it('creates with defaults and refuses a duplicate name in the same account', async () => {
+        expect(repo).toMatchObject({ accountId: ACCOUNT, name: 'team/app', imageTagMutability: 'MUTABLE', public: false });
+        expect(await codeOf(store.registry.createRepository({ accountId: ACCOUNT, name: 'team/app', now: t0 }, [])))
+          .toBe('RepositoryAlreadyExists');
+        const other = await store.registry.createRepository({ accountId: '999988887777', name: 'team/app', now: t0 }, []);
+        expect(other.id).not.toBe(repo.id);
+      });
+
+      it('ensureRepository returns the existing one or creates it once', async () => {
+        expect((await store.registry.ensureRepository({ accountId: ACCOUNT, name: 'team/app', now: t0 }, [])).id).toBe(repo.id);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.registry.ensureRepository({ accountId: ACCOUNT, name: 'new/one', now: t0 }, [event('repository.created')]),
+          ),
+        );
+        expect(new Set(results.map((r) => r.id)).size).toBe(1);
+        const events = await store.events.list({ type: 'repository.created', limit: 100 });
+        expect(events).toHaveLength(1);
+      });
+
+      it('lists by name with pagination', async () => {
+        for (const n of ['b', 'a', 'c/d', 'c']) await store.registry.createRepository({ accountId: ACCOUNT, name: n, now: t0 }, []);
+        const first = await store.registry.listRepositories(ACCOUNT, { limit: 2 });
+        expect(first.items.map((r) => r.name)).toEqual(['a', 'b']);
+        expect(first.next).toBe('b');
+        const second = await store.registry.listRepositories(ACCOUNT, { after: first.next, limit: 10 });
+        expect(second.items.map((r) => r.name)).toEqual(['c', 'c/d', 'team/app']);
+        expect(second.next).toBeUndefined();
+      });
+
+      it('updates settings', async () => {
+        const updated = await store.registry.updateRepository(repo.id, {
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
+          public: true,
+          scanOnPush: true,
+          encryptionType: 'KMS',
+          kmsKey: 'arn:aws:kms:us-east-1:111122223333:key/abc',
+        });
+        expect(updated).toMatchObject({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', public: true, scanOnPush: true });
+        expect((await store.registry.getRepositoryById(repo.id))?.imageTagMutabilityExclusionFilters).toEqual([
+          { filterType: 'WILDCARD', filter: 'dev-*' },
+        ]);
+      });
+
+      it('refuses to delete a repository with images unless forced, then removes everything in it', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ tag: 'v1' }));
+        expect(await codeOf(store.registry.deleteRepository(repo.id, { force: false, events: [] }))).toBe('RepositoryNotEmpty');
+        expect(await store.registry.deleteRepository(repo.id, { force: true, events: [event('repository.deleted')] })).toBe(1);
+        expect(await store.registry.getRepository(ACCOUNT, 'team/app')).toBeUndefined();
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toBeUndefined();
+        expect(await store.events.list({ type: 'repository.deleted', limit: 10 })).toHaveLength(1);
+      });
+    });
+
+    describe('blobs and uploads', () => {
+      it('links, reads and unlinks blobs per repository', async () => {
+        await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
+        await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toEqual({ digest: digest(1), size: 10 });
+        const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
+        expect(await store.registry.getRepositoryBlob(other.id, digest(1))).toBeUndefined();
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(true);
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(false);
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toBeUndefined();
+      });
+
+      it('tracks uploads and lists idle ones', async () => {
+        await store.registry.createUpload({ id: 'u1', repositoryId: repo.id, startedAt: at(0), updatedAt: at(0) });
+        await store.registry.createUpload({ id: 'u2', repositoryId: repo.id, startedAt: at(0), updatedAt: at(0) });
+        await store.registry.touchUpload('u2', at(100));
+        expect((await store.registry.getUpload('u1'))?.repositoryId).toBe(repo.id);
+        expect((await store.registry.listUploadsUpdatedBefore(at(50), 10)).map((u) => u.id)).toEqual(['u1']);
+        await store.registry.deleteUpload('u1');
+        expect(await store.registry.getUpload('u1')).toBeUndefined();
+      });
+    });
+
+    describe('manifests and tags', () => {
+      it('refuses a manifest whose blobs are not linked, naming them, and writes nothing', async () => {
+        await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
+        const err = await store.registry.putManifest(manifest({ tag: 'v1', events: [event('image.pushed')] })).catch((e) => e);
+        expect(err).toBeInstanceOf(DomainError);
+        expect(err.code).toBe('ManifestBlobUnknown');
+        expect(err.detail).toEqual({ digests: [digest(2)] });
+        expect(await store.registry.getManifest(repo.id, digest(100))).toBeUndefined();
+        expect(await store.registry.resolveTag(repo.id, 'v1')).toBeUndefined();
+        expect(await store.events.list({ limit: 10 })).toHaveLength(0);
+      });
+
+      it('refuses a descriptor size that differs from the stored blob', async () => {
+        await linkBlobs();
+        const wrong = manifest({ blobs: [{ digest: digest(1), size: 11 }] });
+        expect(await codeOf(store.registry.putManifest(wrong))).toBe('ManifestInvalid');
+      });
+
+      it('stores a manifest with its tag and event; a re-push changes nothing', async () => {
+        await linkBlobs();
+        const first = await store.registry.putManifest(manifest({ tag: 'v1', events: [event('image.pushed')] }));
+        expect(first).toEqual({ created: true, tagChanged: true });
+        const again = await store.registry.putManifest(manifest({ tag: 'v1', events: [event('image.pushed')] }));
+        expect(again).toEqual({ created: false, tagChanged: false });
+        expect(await store.events.list({ type: 'image.pushed', limit: 10 })).toHaveLength(1);
+        const stored = await store.registry.getManifest(repo.id, digest(100));
+        expect(stored?.content.toString()).toBe('{"schemaVersion":2}');
+        expect(stored).toMatchObject({ size: 19, imageSize: 30, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
+        expect(await store.registry.resolveTag(repo.id, 'v1')).toBe(digest(100));
+      });
+
+      it('moves a mutable tag and reports where it pointed; an immutable tag stays', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ tag: 'latest' }));
+        const moved = await store.registry.putManifest(
+          manifest({ digest: digest(101), content: Buffer.from('{"b":1}'), tag: 'latest' }),
+        );
+        expect(moved).toEqual({ created: true, tagChanged: true, previousTagDigest: digest(100) });
+        expect(
+          await codeOf(
+            store.registry.putManifest(manifest({ digest: digest(102), content: Buffer.from('{"c":1}'), tag: 'latest', tagImmutable: true })),
+          ),
+        ).toBe('ImageTagAlreadyExists');
+        expect(await store.registry.resolveTag(repo.id, 'latest')).toBe(digest(101));
+        expect(await store.registry.getManifest(repo.id, digest(102))).toBeUndefined();
+        // Re-tagging the same digest is not a move, so immutability does not object.
+        expect(await store.registry.putManifest(manifest({ digest: digest(101), content: Buffer.from('{"b":1}'), tag: 'latest', tagImmutable: true })))
+          .toEqual({ created: false, tagChanged: false });
+      });
+
+      it('requires index children and protects them from deletion while referenced', async () => {
+        await linkBlobs();
+        const index = manifest({
+          digest: digest(200),
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          blobs: [],
+          children: [digest(100)],
+          content: Buffer.from('{"index":1}'),
+        });
+        expect(await codeOf(store.registry.putManifest(index))).toBe('ManifestBlobUnknown');
+        await store.registry.putManifest(manifest());
+        await store.registry.putManifest(index);
+        expect(await codeOf(store.registry.deleteManifest(repo.id, digest(100), []))).toBe('ImageReferencedByManifestList');
+        expect(await store.registry.deleteManifest(repo.id, digest(200), [])).toEqual({ tags: [] });
+        expect(await store.registry.deleteManifest(repo.id, digest(100), [])).toEqual({ tags: [] });
+        expect(await store.registry.deleteManifest(repo.id, digest(100), [])).toBeUndefined();
+      });
+
+      it('deletes a manifest with its tags, or only a tag', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ tag: 'a' }));
+        await store.registry.putManifest(manifest({ tag: 'b' }));
+        expect(await store.registry.tagsOf(repo.id, digest(100))).toEqual(['a', 'b']);
+        expect(await store.registry.deleteTag(repo.id, 'a', [event('tag.deleted')])).toBe(digest(100));
+        expect(await store.registry.deleteTag(repo.id, 'a', [event('tag.deleted')])).toBeUndefined();
+        expect(await store.events.list({ type: 'tag.deleted', limit: 10 })).toHaveLength(1);
+        expect(await store.registry.deleteManifest(repo.id, digest(100), [])).toEqual({ tags: ['b'] });
+        expect(await store.registry.resolveTag(repo.id, 'b')).toBeUndefined();
+      });
+
+      it('lists tags in lexical order with pagination', async () => {
+        await linkBlobs();
+        for (const tag of ['v10', 'v2', 'V1', 'latest', 'v1']) await store.registry.putManifest(manifest({ tag }));
+        const first = await store.registry.listTags(repo.id, { limit: 3 });
+        expect(first).toEqual({ items: ['V1', 'latest', 'v1'], next: 'v1' });
+        expect(await store.registry.listTags(repo.id, { after: 'v1', limit: 3 })).toEqual({ items: ['v10', 'v2'] });
+      });
+
+      it('finds referrers by subject, filtered by artifact type', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest());
+        const referrer = (n: number, artifactType: string) =>
+          manifest({
+            digest: digest(n),
+            content: Buffer.from(`{"r":${n}}`),
+            subjectDigest: digest(100),
+            artifactType,
+            annotations: { 'org.example': String(n) },
+          });
+        await store.registry.putManifest(referrer(301, 'application/vnd.example.sbom'));
+        await store.registry.putManifest(referrer(302, 'application/vnd.example.sig'));
+        const all = await store.registry.listReferrers(repo.id, digest(100), {});
+        expect(all.map((r) => r.digest)).toEqual([digest(301), digest(302)]);
+        expect(all[0]).toMatchObject({ artifactType: 'application/vnd.example.sbom', annotations: { 'org.example': '301' } });
+        const sboms = await store.registry.listReferrers(repo.id, digest(100), { artifactType: 'application/vnd.example.sbom' });
+        expect(sboms.map((r) => r.digest)).toEqual([digest(301)]);
+        expect(await store.registry.listReferrers(repo.id, digest(999), {})).toEqual([]);
+      });
+
+      it('records the latest pull time', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest());
+        await store.registry.recordPulls([
+          { repositoryId: repo.id, digest: digest(100), at: at(20) },
+          { repositoryId: repo.id, digest: digest(100), at: at(10) },
+        ]);
+        expect((await store.registry.getManifest(repo.id, digest(100)))?.lastPulledAt).toEqual(at(20));
+      });
+    });
+
+    describe('event outbox', () => {
+      it('delivers events after a subscriber cursor, to one lease holder at a time', async () => {
+        await store.events.append([event('before')]);
+        expect(await store.events.acquireCursor('scanner', 'node-a', 1000, at(0))).toBe(true);
+        expect(await store.events.acquireCursor('scanner', 'node-b', 1000, at(0))).toBe(false);
+        // A new subscriber starts after what already happened.
+        expect(await store.events.readAfterCursor('scanner', 10)).toEqual([]);
+        await store.events.append([event('one'), event('two')]);
+        const batch = await store.events.readAfterCursor('scanner', 10);
+        expect(batch.map((e) => e.type)).toEqual(['one', 'two']);
+        expect(batch[0]?.payload).toEqual({ n: 1 });
+        await store.events.advanceCursor('scanner', 'node-a', batch[0]!.id);
+        expect((await store.events.readAfterCursor('scanner', 10)).map((e) => e.type)).toEqual(['two']);
+        // Another owner cannot move the cursor; after the lease expires it can take over.
+        await store.events.advanceCursor('scanner', 'node-b', batch[1]!.id);
+        expect((await store.events.readAfterCursor('scanner', 10)).map((e) => e.type)).toEqual(['two']);
+        expect(await store.events.acquireCursor('scanner', 'node-b', 1000, at(2))).toBe(true);
+        await store.events.releaseCursor('scanner', 'node-b');
+        expect(await store.events.acquireCursor('scanner', 'node-a', 1000, at(2))).toBe(true);
+      });
+    });
+
+    describe('jobs', () => {
+      it('deduplicates active jobs by key and claims due jobs oldest first', async () => {
+        const a = await store.jobs.enqueue({ type: 'gc', payload: { x: 1 }, dedupeKey: 'gc', runAt: at(0) }, at(0));
+        const again = await store.jobs.enqueue({ type: 'gc', payload: { x: 2 }, dedupeKey: 'gc', runAt: at(0) }, at(0));
+        expect(again.id).toBe(a.id);
+        await store.jobs.enqueue({ type: 'scan', payload: {}, runAt: at(60) }, at(0));
+        expect(await store.jobs.claim(['scan'], 'n1', 1000, at(1))).toBeUndefined();
+        const claimed = await store.jobs.claim(['gc', 'scan'], 'n1', 1000, at(1));
+        expect(claimed).toMatchObject({ id: a.id, status: 'running', attempts: 1, leaseOwner: 'n1', payload: { x: 1 } });
+        expect(await store.jobs.claim(['gc'], 'n2', 1000, at(1))).toBeUndefined();
+        await store.jobs.complete(a.id, 'n1', { freed: 3 }, at(2));
+        expect(await store.jobs.get(a.id)).toMatchObject({ status: 'succeeded', result: { freed: 3 } });
+        const next = await store.jobs.enqueue({ type: 'gc', payload: {}, dedupeKey: 'gc', runAt: at(3) }, at(3));
+        expect(next.id).not.toBe(a.id);
+      });
+
+      it('lets another node take a job whose lease expired, and only the owner finish it', async () => {
+        const job = await store.jobs.enqueue({ type: 'scan', payload: {}, runAt: at(0) }, at(0));
+        await store.jobs.claim(['scan'], 'dead-node', 1000, at(0));
+        expect(await store.jobs.renewLease(job.id, 'other', 1000, at(0))).toBe(false);
+        expect(await store.jobs.claim(['scan'], 'n2', 1000, at(0.5))).toBeUndefined();
+        const taken = await store.jobs.claim(['scan'], 'n2', 1000, at(2));
+        expect(taken).toMatchObject({ id: job.id, attempts: 2, leaseOwner: 'n2' });
+        await store.jobs.complete(job.id, 'dead-node', {}, at(3));
+        expect((await store.jobs.get(job.id))?.status).toBe('running');
+        await store.jobs.fail(job.id, 'n2', 'boom', at(3), at(10));
+        expect(await store.jobs.get(job.id)).toMatchObject({ status: 'queued', lastError: 'boom', runAt: at(10) });
+        await store.jobs.claim(['scan'], 'n2', 1000, at(10));
+        await store.jobs.fail(job.id, 'n2', 'final', at(11));
+        expect(await store.jobs.get(job.id)).toMatchObject({ status: 'failed', lastError: 'final' });
+        expect((await store.jobs.list({ status: 'failed', limit: 10 })).map((j) => j.id)).toEqual([job.id]);
+      });
+    });
+  });
+}
