@@ -1,0 +1,48 @@
+/** Builds the context an operation handler receives. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { RequestFacts } from '../../iam/principal.js';
+import type { EcrOperationName } from './model/types.js';
+import type { AuthenticatedPrincipal, OperationContext, ResourceNames } from './operation.js';
+import { Pager } from './pager.js';
+import type { PageTokenCodec } from './pagination.js';
+import { proxyEndpoint, repositoryArn, repositoryUri } from './resources.js';
+
+export interface ContextSettings {
+  region: string;
+  partition: string;
+  registryHostTemplate: string;
+  codec: PageTokenCodec;
+}
+
+export interface ContextRequest {
+  operation: EcrOperationName;
+  principal: AuthenticatedPrincipal;
+  input: Record<string, unknown>;
+  requestFacts: RequestFacts;
+  log: FastifyBaseLogger;
+}
+
+/** The account a request acts on: its registryId member when present, else the caller's. */
+export function targetAccount(input: Record<string, unknown>, principal: AuthenticatedPrincipal): string {
+  return typeof input.registryId === 'string' ? input.registryId : principal.accountId;
+}
+
+export function buildContext(settings: ContextSettings, request: ContextRequest): OperationContext {
+  const accountId = targetAccount(request.input, request.principal);
+  const { region, partition, registryHostTemplate } = settings;
+  const resources: ResourceNames = {
+    repositoryArn: (name, account = accountId) => repositoryArn({ accountId: account, region }, name, partition),
+    repositoryUri: (name, account = accountId) => repositoryUri(registryHostTemplate, { accountId: account, region }, name),
+    proxyEndpoint: (account = accountId) => proxyEndpoint(registryHostTemplate, { accountId: account, region }),
+  };
+  return {
+    operation: request.operation,
+    principal: request.principal,
+    requestFacts: request.requestFacts,
+    accountId,
+    region,
+    log: request.log,
+    pages: new Pager(settings.codec, request.operation, accountId, request.input),
+    resources,
+  };
+}

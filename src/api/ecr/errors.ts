@@ -1,0 +1,156 @@
+/**
+ * The ECR adapter's error catalogue: which AWS exception (and HTTP status) answers each failure.
+ *
+ * - Every exception in the model answers 400, except ServerException (a fault) which answers 500;
+ *   the model declares no other status and AWS JSON clients identify errors by `__type`.
+ * - Errors common to all AWS JSON services (auth, throttling, protocol) are listed here with the
+ *   statuses AWS documents ("Common Errors": AccessDeniedException 400, ThrottlingException 400,
+ *   MissingAuthenticationToken 403, ...).
+ * - A DomainError maps through DOMAIN_ERRORS, else by convention to `<code>Exception` when the model
+ *   has that exception (LifecyclePolicyNotFound -> LifecyclePolicyNotFoundException), else to a
+ *   ServerException. Modules whose codes do not follow the convention add a line to DOMAIN_ERRORS.
+ */
+import { isDomainError } from '../../domain/errors.js';
+import { getShape, modelExceptionNames } from './model/index.js';
+import type { EcrModelExceptionName } from './model/types.js';
+
+const COMMON_ERRORS = {
+  AccessDeniedException: 400,
+  ThrottlingException: 400,
+  UnrecognizedClientException: 400,
+  IncompleteSignatureException: 400,
+  ExpiredTokenException: 400,
+  InvalidSignatureException: 403,
+  MissingAuthenticationTokenException: 403,
+  UnknownOperationException: 400,
+  SerializationException: 400,
+  RequestEntityTooLargeException: 413,
+  ServiceUnavailableException: 503,
+} as const;
+
+export type EcrErrorName = EcrModelExceptionName | keyof typeof COMMON_ERRORS;
+
+/** Protocol-level errors are raised by AWS's service framework and carry its namespace. */
+const NAMESPACED: Partial<Record<EcrErrorName, string>> = {
+  UnknownOperationException: 'com.amazon.coral.service#UnknownOperationException',
+  SerializationException: 'com.amazon.coral.service#SerializationException',
+};
+
+const MODEL_EXCEPTIONS: ReadonlySet<string> = new Set(modelExceptionNames());
+
+/** Domain codes whose ECR exception is not simply `<code>Exception`. */
+export const DOMAIN_ERRORS: Readonly<Record<string, EcrErrorName>> = {
+  NameInvalid: 'InvalidParameterException',
+  BlobNotFound: 'LayersNotFoundException',
+  BlobUploadNotFound: 'UploadNotFoundException',
+  BlobUploadInvalid: 'InvalidLayerPartException',
+  RangeNotSatisfiable: 'InvalidLayerPartException',
+  DigestInvalid: 'InvalidParameterException',
+  SizeInvalid: 'InvalidParameterException',
+  ManifestInvalid: 'InvalidParameterException',
+  ManifestNotFound: 'ImageNotFoundException',
+  ManifestBlobUnknown: 'LayersNotFoundException',
+  ManifestTooLarge: 'InvalidParameterException',
+  TagInvalid: 'InvalidParameterException',
+  Unsupported: 'ValidationException',
+  Unauthenticated: 'UnrecognizedClientException',
+  AccessDenied: 'AccessDeniedException',
+  TooManyRequests: 'ThrottlingException',
+  NotFound: 'InvalidParameterException',
+  Conflict: 'InvalidParameterException',
+  Internal: 'ServerException',
+};
+
+const INTERNAL_MESSAGE = 'An internal error occurred. Try the request again.';
+
+export function errorStatus(name: EcrErrorName): number {
+  if (name in COMMON_ERRORS) return COMMON_ERRORS[name as keyof typeof COMMON_ERRORS];
+  const shape = getShape(name);
+  return shape.error?.httpStatusCode ?? (shape.fault ? 500 : 400);
+}
+
+/** An error already in ECR's wire vocabulary. */
+export class EcrApiError extends Error {
+  readonly awsErrorCode: EcrErrorName;
+  readonly statusCode: number;
+  readonly fields: Readonly<Record<string, unknown>> | undefined;
+  readonly hasMessage: boolean;
+
+  /** `message` undefined sends no message member (as AWS does for UnknownOperationException). */
+  constructor(code: EcrErrorName, message?: string, options: { statusCode?: number; fields?: Record<string, unknown> } = {}) {
+    super(message ?? code);
+    this.name = 'EcrApiError';
+    this.awsErrorCode = code;
+    this.statusCode = options.statusCode ?? errorStatus(code);
+    this.fields = options.fields;
+    this.hasMessage = message !== undefined;
+  }
+}
+
+/**
+ * What the authenticate hook (or any layer below the adapter) may throw to choose the AWS error
+ * itself, e.g. `{ awsErrorCode: 'InvalidSignatureException', statusCode: 403, message }`.
+ */
+export interface AwsWireErrorLike {
+  awsErrorCode: string;
+  statusCode: number;
+  message: string;
+}
+
+export function isAwsWireErrorLike(err: unknown): err is AwsWireErrorLike {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Partial<AwsWireErrorLike>;
+  return typeof e.awsErrorCode === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(e.awsErrorCode) &&
+    typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode <= 599 && typeof e.message === 'string';
+}
+
+/** The exception a domain code answers with; `overrides` are an operation's own choices. */
+export function exceptionForDomainCode(code: string, overrides?: Readonly<Partial<Record<string, EcrErrorName>>>): EcrErrorName {
+  const explicit = overrides?.[code] ?? DOMAIN_ERRORS[code];
+  if (explicit) return explicit;
+  const conventional = `${code}Exception`;
+  if (MODEL_EXCEPTIONS.has(conventional)) return conventional as EcrModelExceptionName;
+  return 'ServerException';
+}
+
+export interface WireError {
+  statusCode: number;
+  /** The short exception name (no namespace), for logs and metrics. */
+  name: string;
+  body: Record<string, unknown>;
+  /** True when the failure is Berth's (5xx): log it with its cause. */
+  fault: boolean;
+}
+
+export function toWireError(err: unknown, overrides?: Readonly<Partial<Record<string, EcrErrorName>>>): WireError {
+  if (err instanceof EcrApiError) {
+    return wire(err.awsErrorCode, err.statusCode, err.hasMessage ? err.message : undefined, err.fields);
+  }
+  if (isDomainError(err)) {
+    const name = exceptionForDomainCode(err.code, overrides);
+    const status = errorStatus(name);
+    if (status >= 500) return wire(name, status, INTERNAL_MESSAGE);
+    return wire(name, status, err.message, exceptionFields(name, err.detail));
+  }
+  if (isAwsWireErrorLike(err)) return wire(err.awsErrorCode, err.statusCode, err.message);
+  return wire('ServerException', 500, INTERNAL_MESSAGE);
+}
+
+function wire(name: string, statusCode: number, message: string | undefined, fields?: Readonly<Record<string, unknown>>): WireError {
+  const body: Record<string, unknown> = { __type: NAMESPACED[name as EcrErrorName] ?? name };
+  if (message !== undefined) body.message = message;
+  for (const [k, v] of Object.entries(fields ?? {})) if (k !== '__type' && k !== 'message') body[k] = v;
+  return { statusCode, name, body, fault: statusCode >= 500 };
+}
+
+/** Domain detail members the exception shape declares (e.g. InvalidLayerPartException.uploadId). */
+function exceptionFields(name: EcrErrorName, detail: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!detail || !MODEL_EXCEPTIONS.has(name)) return undefined;
+  const members = getShape(name).members ?? {};
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(members)) {
+    const v = detail[key];
+    if (key !== 'message' && (typeof v === 'string' || typeof v === 'number')) fields[key] = v;
+  }
+  return fields;
+}

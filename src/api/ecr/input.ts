@@ -1,0 +1,36 @@
+/**
+ * From request bytes to a handler's input, failing the way AWS does: bytes that are not a JSON
+ * object, or JSON values of the wrong type, are a SerializationException; a constraint violation
+ * is ECR's InvalidParameterException naming the first offending parameter.
+ */
+import { decodeShape } from './decode.js';
+import { EcrApiError } from './errors.js';
+import { invalidParameterMessage } from './validation/messages.js';
+import { validateShape } from './validation/validate.js';
+
+export function parseJsonBody(raw: Buffer): Record<string, unknown> {
+  // The SDKs always send at least "{}"; an empty body is read as an empty input.
+  if (raw.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new EcrApiError('SerializationException');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new EcrApiError('SerializationException', 'Start of structure or map expected');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Validates `json` against the input shape and returns the decoded input. */
+export function checkInput(inputShape: string, json: Record<string, unknown>): Record<string, unknown> {
+  const violations = validateShape(inputShape, json);
+  const typeViolation = violations.find((v) => v.kind === 'type');
+  if (typeViolation) throw new EcrApiError('SerializationException', typeViolation.message);
+  const first = violations[0];
+  if (first?.kind === 'constraint') {
+    throw new EcrApiError('InvalidParameterException', invalidParameterMessage(first.member, first.constraint));
+  }
+  return decodeShape(inputShape, json) as Record<string, unknown>;
+}
