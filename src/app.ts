@@ -10,6 +10,10 @@ import type { MetadataStore } from './metadata/store.js';
 import { SqliteMetadataStore } from './metadata/sqlite/store.js';
 import { type Registry, createRegistry } from './registry/index.js';
 import { BlobStore } from './storage/blob-store.js';
+import { EventDispatcher } from './events/dispatcher.js';
+import { JobRunner } from './jobs/runner.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { installUploadPurge } from './registry/upload-purge.js';
 import { FilesystemDriver } from './storage/filesystem/driver.js';
 
 export interface BerthApp {
@@ -18,6 +22,11 @@ export interface BerthApp {
   store: MetadataStore;
   blobs: BlobStore;
   registry: Registry;
+  jobs: JobRunner;
+  scheduler: Scheduler;
+  events: EventDispatcher;
+  /** Starts background work: durable jobs, schedules and event delivery. */
+  startBackground(): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
   close(): Promise<void>;
 }
@@ -62,6 +71,12 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     now: () => new Date(),
   });
 
+  const jobs = new JobRunner(store.jobs, server.log.child({ component: 'jobs' }));
+  const scheduler = new Scheduler(store.jobs, jobs, server.log.child({ component: 'scheduler' }));
+  const events = new EventDispatcher(store.events, server.log.child({ component: 'events' }));
+  const schedules: (() => Promise<void>)[] = [];
+  schedules.push(installUploadPurge({ registry, jobs, scheduler, staleAfterSeconds: config.uploads.staleAfterSeconds }));
+
   const facts = (request: FastifyRequest): RequestFacts => ({
     requestId: String(request.id),
     sourceIp: request.ip,
@@ -76,6 +91,15 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   });
   await server.register(ociPlugin, { registry, access: options.access ?? openAccess(config.accountId), facts });
 
+  let background = false;
+  const startBackground = async () => {
+    if (background) return;
+    background = true;
+    for (const declare of schedules) await declare();
+    jobs.start();
+    events.start();
+  };
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -83,11 +107,12 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       grace.unref();
       await server.close();
       clearTimeout(grace);
+      await Promise.all([jobs.stop(config.shutdown.graceSeconds * 1000), events.stop()]);
       await registry.pulls.flush();
       await store.close();
     })());
 
-  return { server, config, store, blobs, registry, close };
+  return { server, config, store, blobs, registry, jobs, scheduler, events, startBackground, close };
 }
 
 function openMetadataStore(config: Readonly<BerthConfig>): MetadataStore {

@@ -40,6 +40,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const app = await buildApp(config);
   const { host, port } = listenAddress(config);
   await app.server.listen({ host, port });
+  await app.startBackground();
 
   let stopping = false;
   const stop = (signal: string) => {

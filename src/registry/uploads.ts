@@ -119,6 +119,13 @@ export class UploadService {
     await this.ctx.blobs.deleteUpload(id);
   }
 
+  /** Discards uploads idle since before `before` (their clients gave up); returns how many. */
+  async purgeIdle(before: Date, limit = 1000): Promise<number> {
+    const idle = await this.ctx.store.registry.listUploadsUpdatedBefore(before, limit);
+    for (const upload of idle) await this.locks.run(upload.id, () => this.discard(upload.id));
+    return idle.length;
+  }
+
   private async find(key: RepositoryKey, id: string): Promise<UploadRecord> {
     const unknown = () => new DomainError('BlobUploadNotFound', `upload ${id.slice(0, 64)} is unknown`, { uuid: id.slice(0, 64) });
     if (!UPLOAD_ID.test(id)) throw unknown();
