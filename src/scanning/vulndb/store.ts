@@ -1,0 +1,79 @@
+import type { OsvRecord } from '../osv/types.js';
+
+/**
+ * The vulnerability database as the scanner sees it. Async so a PostgreSQL implementation can sit
+ * behind the same interface; the SQLite one answers synchronously underneath.
+ */
+export interface PackageKey {
+  /** Exact OSV ecosystem ("Debian:12"), or a prefix when `ecosystemPrefix` is set ("Red Hat:enterprise_linux:9:"). */
+  ecosystem: string;
+  ecosystemPrefix?: boolean;
+  /** Package name as the ecosystem spells it; the store normalises it (PEP 503 for PyPI). */
+  name: string;
+}
+
+export interface SourceDescriptor {
+  /** Stable name of the source; re-importing the same name replaces its records. */
+  name: string;
+  /** Which importer produced the records ("osv-dir", "osv-zip", "alpine-secdb", "debian-tracker"). */
+  format: string;
+  /** Where the data was imported from (a path), for status output. */
+  location: string;
+}
+
+export interface ImportCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Records of the source that the new import no longer contains. */
+  removed: number;
+}
+
+export interface ImportOutcome extends ImportCounts {
+  source: string;
+  /** Records the source holds after the import. */
+  records: number;
+  /** Database version after the import. */
+  version: number;
+  changed: boolean;
+}
+
+export interface SourceStatus {
+  name: string;
+  format: string;
+  location: string;
+  records: number;
+  lastImportAt: string;
+  lastChangeAt?: string;
+}
+
+export interface VulnDbStatus {
+  version: number;
+  updatedAt?: string;
+  records: number;
+  sources: SourceStatus[];
+}
+
+export interface ImportOptions {
+  /**
+   * Delete records of the source that this import did not contain. Evaluated after the records are
+   * consumed, so an importer can say no when some input could not be read: a damaged download
+   * must never erase advisories.
+   */
+  removeMissing: boolean | (() => boolean);
+  /** Clock for timestamps (tests). */
+  now?: () => Date;
+}
+
+export interface VulnDbStore {
+  /** Advisories with an affected entry for each key; the map is keyed by `packageKeyString(key)`. */
+  advisoriesFor(keys: readonly PackageKey[]): Promise<Map<string, OsvRecord[]>>;
+  /** Replaces the records of one source with `records`, bumping the version if anything changed. */
+  importSource(source: SourceDescriptor, records: AsyncIterable<OsvRecord>, options: ImportOptions): Promise<ImportOutcome>;
+  status(): Promise<VulnDbStatus>;
+  version(): Promise<number>;
+}
+
+export function packageKeyString(key: PackageKey): string {
+  return `${key.ecosystemPrefix ? 'prefix' : 'exact'}\u0000${key.ecosystem}\u0000${key.name}`;
+}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { SqliteDatabase } from '../../../src/metadata/sqlite/database.js';
+import { vulnDbMigrations } from '../../../src/scanning/vulndb/migrations.js';
+import { SqliteVulnDbStore } from '../../../src/scanning/vulndb/sqlite-store.js';
+
+export const silentLog = pino({ level: 'silent' });
+
+export function fixturePath(relative: string): string {
+  return fileURLToPath(new URL(`../../fixtures/${relative}`, import.meta.url));
+}
+
+/** An in-memory vulnerability database with the schema applied through the shared migration runner. */
+export function openVulnDb(): { store: SqliteVulnDbStore; database: SqliteDatabase; close: () => void } {
+  const database = new SqliteDatabase(':memory:');
+  database.migrate(vulnDbMigrations);
+  return { store: new SqliteVulnDbStore(database.db), database, close: () => database.close() };
+}
