@@ -4,13 +4,15 @@
  * - Every exception in the model answers 400, except ServerException (a fault) which answers 500;
  *   the model declares no other status and AWS JSON clients identify errors by `__type`.
  * - Errors common to all AWS JSON services (auth, throttling, protocol) are listed here with the
- *   statuses AWS documents ("Common Errors": AccessDeniedException 400, ThrottlingException 400,
- *   MissingAuthenticationToken 403, ...).
+ *   statuses AWS documents ("Common Errors": AccessDeniedException 400, ThrottlingException 400)
+ *   or that ECR was observed to send (every SigV4 failure, MissingAuthenticationToken included,
+ *   is a 400 from ECR; see src/iam/sigv4/errors.ts).
  * - A DomainError maps through DOMAIN_ERRORS, else by convention to `<code>Exception` when the model
  *   has that exception (LifecyclePolicyNotFound -> LifecyclePolicyNotFoundException), else to a
  *   ServerException. Modules whose codes do not follow the convention add a line to DOMAIN_ERRORS.
  */
 import { isDomainError } from '../../domain/errors.js';
+import { isSigV4Error } from '../../iam/sigv4/index.js';
 import { getShape, modelExceptionNames } from './model/index.js';
 import type { EcrModelExceptionName } from './model/types.js';
 
@@ -20,8 +22,8 @@ const COMMON_ERRORS = {
   UnrecognizedClientException: 400,
   IncompleteSignatureException: 400,
   ExpiredTokenException: 400,
-  InvalidSignatureException: 403,
-  MissingAuthenticationTokenException: 403,
+  InvalidSignatureException: 400,
+  MissingAuthenticationTokenException: 400,
   UnknownOperationException: 400,
   SerializationException: 400,
   RequestEntityTooLargeException: 413,
@@ -89,7 +91,8 @@ export class EcrApiError extends Error {
 
 /**
  * What the authenticate hook (or any layer below the adapter) may throw to choose the AWS error
- * itself, e.g. `{ awsErrorCode: 'InvalidSignatureException', statusCode: 403, message }`.
+ * itself, e.g. `{ awsErrorCode: 'ExpiredTokenException', statusCode: 400, message }`. SigV4Error
+ * (src/iam/sigv4) is understood as is.
  */
 export interface AwsWireErrorLike {
   awsErrorCode: string;
@@ -132,6 +135,7 @@ export function toWireError(err: unknown, overrides?: Readonly<Partial<Record<st
     if (status >= 500) return wire(name, status, INTERNAL_MESSAGE);
     return wire(name, status, err.message, exceptionFields(name, err.detail));
   }
+  if (isSigV4Error(err)) return wire(err.awsCode, err.httpStatus, err.message);
   if (isAwsWireErrorLike(err)) return wire(err.awsErrorCode, err.statusCode, err.message);
   return wire('ServerException', 500, INTERNAL_MESSAGE);
 }

@@ -12,7 +12,6 @@
  * sent as Buffers so fastify does not append a charset AWS never sends).
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
 import { EMPTY_SHA256, readBody } from './body.js';
@@ -40,7 +39,8 @@ export interface AuthenticationRequest {
   rawPath: string;
   /** Query string as sent, without '?'; '' when absent. */
   rawQuery: string;
-  headers: IncomingHttpHeaders;
+  /** Lower-case names; every header as the list of values received (SigV4 joins repeats with ","). */
+  headers: Readonly<Record<string, readonly string[] | undefined>>;
   /** Lower-case hex SHA-256 of the body bytes. */
   payloadSha256: string;
   sourceIp: string;
@@ -49,9 +49,11 @@ export interface AuthenticationRequest {
 export interface EcrApiPluginOptions {
   operations: readonly AnyOperationDefinition[];
   /**
-   * Establishes the caller. To reject, throw a DomainError ('Unauthenticated', 'AccessDenied', ...)
-   * or an error carrying `awsErrorCode` and `statusCode` (e.g. InvalidSignatureException, 403),
-   * which is sent as is. An anonymous principal is answered with MissingAuthenticationTokenException.
+   * Establishes the caller (typically verifySigV4 from src/iam/sigv4: the request maps onto
+   * SigV4Request as path = rawPath, query = rawQuery). To reject, throw a SigV4Error, a
+   * DomainError ('Unauthenticated', 'AccessDenied', ...) or an error carrying `awsErrorCode` and
+   * `statusCode`; each is sent as AWS would. An anonymous principal is answered with
+   * MissingAuthenticationTokenException.
    */
   authenticate: (request: AuthenticationRequest) => Promise<Principal>;
   /** The deployment's region, used in ARNs and registry hosts. */
@@ -148,10 +150,21 @@ function authenticationRequest(req: FastifyRequest, body: RequestBody): Authenti
     method: req.method,
     rawPath: q === -1 ? url : url.slice(0, q),
     rawQuery: q === -1 ? '' : url.slice(q + 1),
-    headers: req.headers,
+    headers: distinctHeaders(req),
     payloadSha256: body.sha256,
     sourceIp: req.ip,
   };
+}
+
+/** Node's headersDistinct (repeats kept apart); in-process injection lacks it, so derive it. */
+function distinctHeaders(req: FastifyRequest): AuthenticationRequest['headers'] {
+  const distinct = (req.raw as { headersDistinct?: AuthenticationRequest['headers'] }).headersDistinct;
+  if (distinct) return distinct;
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value : [String(value)];
+  }
+  return headers;
 }
 
 function facts(req: FastifyRequest, requestId: string): RequestFacts {

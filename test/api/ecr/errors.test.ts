@@ -3,6 +3,7 @@ import { DomainError } from '../../../src/domain/errors.js';
 import { EcrApiError, errorStatus, exceptionForDomainCode, toWireError } from '../../../src/api/ecr/errors.js';
 import type { EcrErrorName } from '../../../src/api/ecr/errors.js';
 import { modelExceptionNames } from '../../../src/api/ecr/model/index.js';
+import { SigV4Error } from '../../../src/iam/sigv4/index.js';
 
 /** The core codes of src/domain/errors.ts. */
 const CORE_CODES = [
@@ -72,8 +73,12 @@ describe('error catalogue', () => {
   });
 
   it('passes through errors that name their AWS code, but not framework errors that merely have a code', () => {
-    const sigv4 = Object.assign(new Error('Signature expired'), { awsErrorCode: 'InvalidSignatureException', statusCode: 403 });
-    expect(toWireError(sigv4).body).toEqual({ __type: 'InvalidSignatureException', message: 'Signature expired' });
+    expect(toWireError(new SigV4Error('MissingAuthenticationTokenException', 'Missing Authentication Token'))).toMatchObject({
+      statusCode: 400,
+      body: { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+    });
+    const chosen = Object.assign(new Error('Token expired'), { awsErrorCode: 'ExpiredTokenException', statusCode: 400 });
+    expect(toWireError(chosen).body).toEqual({ __type: 'ExpiredTokenException', message: 'Token expired' });
     const framework = Object.assign(new Error('internal detail'), { code: 'FST_ERR_X', statusCode: 400 });
     expect(toWireError(framework).statusCode).toBe(500);
   });

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startToyApp } from './helpers/toy-app.js';
+import { ecrApiPlugin } from '../../../src/api/ecr/plugin.js';
+import { HOST_TEMPLATE, REGION, fakeAuthenticate, startToyApp, toyOperations } from './helpers/toy-app.js';
 import type { ToyApp } from './helpers/toy-app.js';
 
 const TARGET = 'AmazonEC2ContainerRegistry_V20150921';
@@ -69,14 +71,41 @@ describe('routing and content type', () => {
   });
 });
 
+describe('sharing the listener', () => {
+  it('keeps its body handling to itself, so routes beside it parse JSON as usual', async () => {
+    const app = Fastify();
+    app.post('/v2/echo', async (req) => ({ got: req.body }));
+    await app.register(ecrApiPlugin, {
+      operations: toyOperations([]),
+      authenticate: fakeAuthenticate([]),
+      region: REGION,
+      registryHostTemplate: HOST_TEMPLATE,
+      paginationSecret: 'another-test-secret-0123456789',
+    });
+    const echo = await app.inject({ method: 'POST', url: '/v2/echo', payload: { a: 1 } });
+    expect(echo.json()).toEqual({ got: { a: 1 } });
+    const ecr = await app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'x-amz-target': `${TARGET}.DescribeRepositories`, 'content-type': 'application/x-amz-json-1.1' },
+      payload: '{}',
+    });
+    expect(ecr.json()).toEqual({ repositories: [] });
+    await app.close();
+  });
+});
+
 describe('authentication', () => {
   it('sends the error the authenticate hook chose', async () => {
     const res = await call({ target: `${TARGET}.DescribeRepositories`, headers: { 'x-test-auth': 'reject' } });
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(400);
     expect(res.json).toEqual({
       __type: 'InvalidSignatureException',
       message: 'The request signature we calculated does not match the signature you provided.',
     });
+    const expired = await call({ target: `${TARGET}.DescribeRepositories`, headers: { 'x-test-auth': 'expired' } });
+    expect(expired.status).toBe(400);
+    expect(expired.json).toEqual({ __type: 'ExpiredTokenException', message: 'The security token included in the request is expired' });
   });
 
   it('authenticates before reading the JSON', async () => {
@@ -86,7 +115,7 @@ describe('authentication', () => {
 
   it('refuses an anonymous caller', async () => {
     const res = await call({ target: `${TARGET}.DescribeRepositories`, headers: { 'x-test-auth': 'anonymous' } });
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(400);
     expect(res.json).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
   });
 });

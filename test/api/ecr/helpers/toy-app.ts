@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { DomainError } from '../../../../src/domain/errors.js';
 import type { Principal } from '../../../../src/iam/principal.js';
+import { SigV4Error } from '../../../../src/iam/sigv4/index.js';
 import { defineOperation } from '../../../../src/api/ecr/operation.js';
 import type { AnyOperationDefinition } from '../../../../src/api/ecr/operation.js';
 import { ecrApiPlugin } from '../../../../src/api/ecr/plugin.js';
@@ -113,13 +114,12 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
 export function fakeAuthenticate(seen: AuthenticationRequest[]): EcrApiPluginOptions['authenticate'] {
   return async (request) => {
     seen.push(request);
-    if (request.headers['x-test-auth'] === 'reject') {
-      throw Object.assign(new Error('The request signature we calculated does not match the signature you provided.'), {
-        awsErrorCode: 'InvalidSignatureException',
-        statusCode: 403,
-      });
+    const mode = request.headers['x-test-auth']?.[0];
+    if (mode === 'reject') throw new SigV4Error('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
+    if (mode === 'expired') {
+      throw Object.assign(new Error('The security token included in the request is expired'), { awsErrorCode: 'ExpiredTokenException', statusCode: 400 });
     }
-    if (request.headers['x-test-auth'] === 'anonymous') return { kind: 'anonymous' } satisfies Principal;
+    if (mode === 'anonymous') return { kind: 'anonymous' } satisfies Principal;
     return { kind: 'root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root` } satisfies Principal;
   };
 }
