@@ -12,7 +12,7 @@ import { formatAmzDate, parseCredential, type AuthClaims, type CredentialScope }
 import { deriveSigningKey, signatureHex } from './signing-key.js';
 import { MAX_PRESIGN_EXPIRES_SECONDS, UNSIGNED_PAYLOAD, type SecretRecord, type SigV4Request, type VerifyOptions } from './types.js';
 
-/** The checks shared by the header and presigned forms, in the order AWS applies them. */
+/* The checks shared by the header and presigned forms, applied in the order AWS applies them. */
 
 export function checkSkew(dateRaw: string, date: Date, now: Date, skewMs: number): void {
   const minutes = `${Math.round(skewMs / 60000)} min.`;
@@ -21,9 +21,13 @@ export function checkSkew(dateRaw: string, date: Date, now: Date, skewMs: number
       `Signature expired: ${dateRaw} is now earlier than ${formatAmzDate(new Date(now.getTime() - skewMs))} (${formatAmzDate(now)} - ${minutes})`,
     );
   }
+  checkNotFuture(dateRaw, date, now, skewMs);
+}
+
+function checkNotFuture(dateRaw: string, date: Date, now: Date, skewMs: number): void {
   if (date.getTime() > now.getTime() + skewMs) {
     throw invalidSignature(
-      `Signature not yet current: ${dateRaw} is still later than ${formatAmzDate(new Date(now.getTime() + skewMs))} (${formatAmzDate(now)} + ${minutes})`,
+      `Signature not yet current: ${dateRaw} is still later than ${formatAmzDate(new Date(now.getTime() + skewMs))} (${formatAmzDate(now)} + ${Math.round(skewMs / 60000)} min.)`,
     );
   }
 }
@@ -47,11 +51,7 @@ export function checkPresignWindow<P>(
   if (expires > limit) {
     throw incomplete(`X-Amz-Expires must be less than a week (in seconds) that is ${limit}`);
   }
-  if (date.getTime() > now.getTime() + skewMs) {
-    throw invalidSignature(
-      `Signature not yet current: ${dateRaw} is still later than ${formatAmzDate(new Date(now.getTime() + skewMs))} (${formatAmzDate(now)} + ${Math.round(skewMs / 60000)} min.)`,
-    );
-  }
+  checkNotFuture(dateRaw, date, now, skewMs);
   const expiresAt = new Date(date.getTime() + expires * 1000);
   if (now.getTime() > expiresAt.getTime()) {
     throw invalidSignature(

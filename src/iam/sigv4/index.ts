@@ -1,4 +1,5 @@
 export { verifySigV4 } from './verify.js';
+export { sigV4RequestFrom } from './from-node.js';
 export { presignQuery, signHeaders, type PresignInput, type SignHeadersInput, type SigningCredentials } from './sign.js';
 export { SigV4Error, isSigV4Error, type SigV4ErrorCode } from './errors.js';
 export {

@@ -14,7 +14,8 @@ import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type Verify
 
 const QUERY_AUTH_NAMES = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];
 
-export async function verifySigV4<P>(req: SigV4Request, opts: VerifyOptions<P>): Promise<VerifiedSigV4<P>> {
+export async function verifySigV4<P>(request: SigV4Request, opts: VerifyOptions<P>): Promise<VerifiedSigV4<P>> {
+  const req = { ...request, payloadSha256: request.payloadSha256.toLowerCase() };
   const params = parseQuery(req.query);
   const authHeader = single(req.headers['authorization']);
   const queryAuth = params.some((p) => QUERY_AUTH_NAMES.includes(p.name));

@@ -126,6 +126,13 @@ describe('evaluate: identity policies', () => {
     expect(decide(alice, 'ecr:PutImage', { identityPolicies: [p] }, { context: spoof })).toBe('ImplicitDeny');
   });
 
+  it('authorizes registry-level actions against "*"', () => {
+    const scoped = identity({ Effect: 'Allow', Action: 'ecr:*', Resource: `arn:aws:ecr:*:${A}:repository/*` });
+    const star = identity({ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+    expect(decide(alice, 'ecr:GetAuthorizationToken', { identityPolicies: [scoped] }, { resourceArn: '*' })).toBe('ImplicitDeny');
+    expect(decide(alice, 'ecr:GetAuthorizationToken', { identityPolicies: [star] }, { resourceArn: '*' })).toBe('Allow');
+  });
+
   it('reports which statements decided', () => {
     const result = evaluate(
       { principal: alice, action: 'ecr:DeleteRepository', resourceArn: repo, resourceAccountId: A },

@@ -1,7 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
-import { presignQuery, signHeaders, verifySigV4, type SigV4Request } from '../../../src/iam/sigv4/index.js';
+import { presignQuery, signHeaders, sigV4RequestFrom, verifySigV4, type SigV4Request } from '../../../src/iam/sigv4/index.js';
 import { NodeSha256, sha256Hex } from './helpers.js';
 
 const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -129,5 +129,18 @@ describe('round trips with @smithy/signature-v4', () => {
       },
     );
     expect(new URLSearchParams(query).get('X-Amz-Signature')).toBe(theirs.query?.['X-Amz-Signature']);
+  });
+});
+
+describe('sigV4RequestFrom', () => {
+  it('splits a raw request-target and keeps repeated headers apart', async () => {
+    const body = '{}';
+    const signed = await signer.sign(ecrRequest('DescribeRegistry', body, '/a%20b/'), { signingDate: now });
+    signed.query = { x: 'a b' };
+    const resigned = await signer.sign(signed, { signingDate: now });
+    const headersDistinct = Object.fromEntries(Object.entries(resigned.headers).map(([k, v]) => [k.toLowerCase(), [v]]));
+    const req = sigV4RequestFrom({ method: 'POST', url: '/a%20b/?x=a%20b', headersDistinct }, sha256Hex(body).toUpperCase());
+    expect(req).toMatchObject({ path: '/a%20b/', query: 'x=a%20b' });
+    await expect(verifySigV4(req, opts)).resolves.toMatchObject({ service: 'ecr' });
   });
 });
