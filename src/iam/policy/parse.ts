@@ -80,7 +80,7 @@ function parseStatement(raw: unknown, index: number, kind: PolicyKind, errors: s
   }
   const statement: Statement = { index, effect: effect as Statement['effect'], conditions: [] };
   if (typeof raw['Sid'] === 'string') statement.sid = raw['Sid'];
-  if (action) statement[action === 'Action' ? 'action' : 'notAction'] = stringList(raw[action], `${where}: ${action}`, errors, checkAction);
+  if (action) statement[action === 'Action' ? 'action' : 'notAction'] = stringList(raw[action], `${where}: ${action}`, errors, (v) => checkAction(v, kind));
   if (resource) statement[resource === 'Resource' ? 'resource' : 'notResource'] = stringList(raw[resource], `${where}: ${resource}`, errors, checkResource);
   if (principal && kind === 'resource') {
     const spec = parsePrincipal(raw[principal], `${where}: ${principal}`, errors);
@@ -111,11 +111,15 @@ function stringList(raw: unknown, where: string, errors: string[], check: (v: st
   return list as string[];
 }
 
-function checkAction(v: string): string | undefined {
+/**
+ * Resource policies reject unknown ECR actions, as ECR's SetRepositoryPolicy does; identity
+ * policies accept them, as IAM does, so policies written for newer ECR features still load.
+ */
+function checkAction(v: string, kind: PolicyKind): string | undefined {
   if (v === '*') return undefined;
   const m = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/i.exec(v);
   if (!m) return `"${v}" must look like "ecr:BatchGetImage" (service prefix, colon, action; wildcards allowed) or be "*"`;
-  if (m[1]!.toLowerCase() === 'ecr' && !/[*?]/.test(m[2]!) && !canonicalEcrAction(v)) {
+  if (kind === 'resource' && m[1]!.toLowerCase() === 'ecr' && !/[*?]/.test(m[2]!) && !canonicalEcrAction(v)) {
     return `"${v}" is not an ECR action${didYouMean(v, ECR_ACTIONS)}`;
   }
   return undefined;

@@ -61,7 +61,7 @@ describe('validatePolicy messages', () => {
     ['missing Action', stmt({ Sid: 'NoAction', Effect: 'Allow', Resource: '*' }), 'identity', 'Statement[0] (Sid "NoAction"): needs Action (or NotAction)'],
     ['Action and NotAction', stmt({ ...allow, NotAction: 'ecr:PutImage' }), 'identity', 'Statement[0]: use either Action or NotAction, not both'],
     ['malformed Action', stmt({ ...allow, Action: 'BatchGetImage' }), 'identity', 'Statement[0]: Action "BatchGetImage" must look like "ecr:BatchGetImage" (service prefix, colon, action; wildcards allowed) or be "*"'],
-    ['unknown ECR action', stmt({ ...allow, Action: 'ecr:BatchGetImages' }), 'identity', 'Statement[0]: Action "ecr:BatchGetImages" is not an ECR action (did you mean "ecr:BatchGetImage"?)'],
+    ['unknown ECR action in a repository policy', stmt({ Effect: 'Allow', Principal: '*', Action: 'ecr:BatchGetImages' }), 'resource', 'Statement[0]: Action "ecr:BatchGetImages" is not an ECR action (did you mean "ecr:BatchGetImage"?)'],
     ['empty Action list', stmt({ ...allow, Action: [] }), 'identity', 'Statement[0]: Action must be a non-empty string or a non-empty array of strings'],
     ['non-ARN resource', stmt({ ...allow, Resource: 'my-repo' }), 'identity', 'Statement[0]: Resource "my-repo" must be an ARN such as "arn:aws:ecr:us-east-1:111122223333:repository/my-app" (wildcards allowed) or "*"'],
     ['unknown statement element', stmt({ ...allow, Actions: 'ecr:*' }), 'identity', 'Statement[0]: unknown element "Actions" (did you mean "Action"?)'],
@@ -88,6 +88,10 @@ describe('validatePolicy messages', () => {
   it.each(cases)('%s', (_name, doc, kind, message) => {
     const errors = errorsOf(doc, kind);
     expect(errors.some((e) => e.includes(message)), `got: ${JSON.stringify(errors)}`).toBe(true);
+  });
+
+  it('accepts actions it does not know in identity policies, as IAM does', () => {
+    expect(errorsOf(stmt({ ...allow, Action: ['ecr:SomeFutureAction', 's3:GetObject'] }))).toEqual([]);
   });
 
   it('accepts every operator with IfExists and set qualifiers', () => {
