@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.js';
-import { parseDigest } from '../domain/digest.js';
+import { isValidDigest, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { BlobRecord, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
@@ -66,7 +66,8 @@ export class BlobService {
    * undefined when the blob cannot be mounted (the caller then starts a regular upload).
    */
   async mount(target: RepositoryKey, source: RepositoryKey, digest: string): Promise<BlobRecord | undefined> {
-    parseDigest(digest);
+    // A malformed digest names nothing that could be mounted: the client gets a session instead.
+    if (!isValidDigest(digest)) return undefined;
     const sourceRepository = await this.repositories.find(source);
     if (!sourceRepository) return undefined;
     const blob = await this.ctx.store.registry.getRepositoryBlob(sourceRepository.id, digest);

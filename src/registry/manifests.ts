@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import { type DigestAlgorithm, digestOf, looksLikeDigest, parseDigest } from '../domain/digest.js';
-import { assertTag, type RepositoryKey } from '../domain/reference.js';
+import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.js';
 import { isNonDistributable } from '../domain/media-types.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
 import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
@@ -35,6 +35,21 @@ export function parseReference(reference: string): ManifestReference {
   }
   assertTag(reference);
   return { tag: reference };
+}
+
+/**
+ * A reference to look up (GET, HEAD, DELETE): a tag outside the grammar cannot exist, so it is
+ * MANIFEST_UNKNOWN rather than TAG_INVALID. The conformance suite asserts 404 for
+ * ".INVALID_MANIFEST_NAME", and distribution's router answers such paths with 404 too; only a
+ * push names a tag that must be valid.
+ */
+function lookupReference(key: RepositoryKey, reference: string): ManifestReference {
+  if (!looksLikeDigest(reference) && !isValidTag(reference)) {
+    throw new DomainError('ManifestNotFound', `manifest ${reference.slice(0, 200)} is not in repository ${key.name}`, {
+      reference: reference.slice(0, 200),
+    });
+  }
+  return parseReference(reference);
 }
 
 export class ManifestService {
@@ -92,7 +107,7 @@ export class ManifestService {
 
   /** Resolves a reference to the stored manifest, or ManifestNotFound. */
   async resolve(key: RepositoryKey, referenceText: string): Promise<{ repository: RepositoryRecord; manifest: ManifestRecord }> {
-    const reference = parseReference(referenceText);
+    const reference = lookupReference(key, referenceText);
     const repository = await this.repositories.get(key);
     const digest = reference.digest ?? (await this.ctx.store.registry.resolveTag(repository.id, reference.tag));
     const manifest = digest && (await this.ctx.store.registry.getManifest(repository.id, digest));
@@ -105,10 +120,10 @@ export class ManifestService {
   }
 
   /**
-   * Fetches a manifest for a client that accepts the given media types (empty: any). A pull is
-   * recorded for lastRecordedPullTime unless `recordPull` is false (HEAD requests).
+   * Fetches a manifest for a client that accepts the given media types (undefined: any). A pull
+   * is recorded for lastRecordedPullTime unless `recordPull` is false (HEAD requests).
    */
-  async get(key: RepositoryKey, reference: string, accept: string[], recordPull: boolean): Promise<ManifestRecord> {
+  async get(key: RepositoryKey, reference: string, accept: string[] | undefined, recordPull: boolean): Promise<ManifestRecord> {
     const { repository, manifest } = await this.resolve(key, reference);
     if (!acceptable(manifest.mediaType, accept)) {
       throw new DomainError(
@@ -123,7 +138,7 @@ export class ManifestService {
 
   /** Deletes by digest (the manifest and its tags) or by tag (only the tag). */
   async delete(key: RepositoryKey, referenceText: string): Promise<{ digest: string; tags: string[] }> {
-    const reference = parseReference(referenceText);
+    const reference = lookupReference(key, referenceText);
     const repository = await this.repositories.get(key);
     const now = this.ctx.now();
     if (reference.tag !== undefined) {
@@ -157,8 +172,8 @@ function imageSizeOf(manifest: ParsedManifest): number {
   return manifest.layers.reduce((sum, layer) => sum + layer.size, manifest.config?.size ?? 0);
 }
 
-function acceptable(mediaType: string, accept: string[]): boolean {
-  if (accept.length === 0) return true;
+function acceptable(mediaType: string, accept: string[] | undefined): boolean {
+  if (accept === undefined) return true;
   const slash = mediaType.indexOf('/');
   return accept.some((a) => a === mediaType || a === '*/*' || a === `${mediaType.slice(0, slash)}/*`);
 }

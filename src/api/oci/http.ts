@@ -6,7 +6,8 @@ import type { ChunkRange } from '../../registry/uploads.js';
 export function parseContentRange(header: string | undefined): ChunkRange | undefined {
   if (header === undefined) return undefined;
   const match = /^(?:bytes[ =])?(\d+)-(\d+)(?:\/(?:\d+|\*))?$/.exec(header.trim());
-  if (!match) throw new DomainError('RangeNotSatisfiable', `malformed Content-Range "${header.slice(0, 100)}"`);
+  // Malformed is a bad request (400), as distribution answers; 416 is for a well-formed range in the wrong place.
+  if (!match) throw new DomainError('BlobUploadInvalid', `malformed Content-Range "${header.slice(0, 100)}"`);
   const start = Number(match[1]);
   const end = Number(match[2]);
   if (end < start) throw new DomainError('RangeNotSatisfiable', `Content-Range ${start}-${end} ends before it starts`);
@@ -35,14 +36,19 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   return { start, end };
 }
 
-/** Media types named in an Accept header (one or several headers, comma-separated; parameters dropped). */
-export function parseAccept(header: string | string[] | undefined): string[] {
-  if (!header) return [];
-  const values = Array.isArray(header) ? header : [header];
+/**
+ * Media types an Accept header allows (one or several headers, comma-separated). Parameters are
+ * dropped, except that `q=0` excludes the type (RFC 9110). Undefined when there is no Accept
+ * header, which allows anything; an empty list allows nothing.
+ */
+export function parseAccept(header: string | string[] | undefined): string[] | undefined {
+  const values = (Array.isArray(header) ? header : [header ?? '']).flatMap((v) => v.split(',')).filter((v) => v.trim() !== '');
+  if (values.length === 0) return undefined;
   return values
-    .flatMap((v) => v.split(','))
-    .map((v) => v.split(';')[0]!.trim().toLowerCase())
-    .filter((v) => v.length > 0);
+    .map((v) => v.split(';').map((part) => part.trim().toLowerCase()))
+    .filter(([, ...params]) => !params.some((p) => /^q=0(?:\.0{0,3})?$/.test(p)))
+    .map(([type]) => type!)
+    .filter((type) => type.length > 0);
 }
 
 /** Reads a request body into memory, refusing more than `limit` bytes (for manifests only). */

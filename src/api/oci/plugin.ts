@@ -66,7 +66,8 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
     const path = decodePath(q === -1 ? url : url.slice(0, q));
     const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     const match = matchRoute(request.method, path);
-    if ('notFound' in match) return send(reply, ociError(404, 'NOT_FOUND', `no such endpoint: ${request.method} ${path.slice(0, 300)}`));
+    // The spec allows only its own codes in a JSON error body; an unknown endpoint is an unsupported operation.
+    if ('notFound' in match) return send(reply, ociError(404, 'UNSUPPORTED', `no such endpoint: ${request.method} ${path.slice(0, 300)}`));
     if ('methodNotAllowed' in match) {
       return send(reply, ociError(405, 'UNSUPPORTED', `${request.method} is not supported on ${path.slice(0, 300)}`));
     }

@@ -46,7 +46,8 @@ export const listReferrers: OciHandler = async ({ reply, route, key, query, regi
     })),
   };
   if (artifactType !== undefined) reply.header('OCI-Filters-Applied', 'artifactType');
-  reply.code(200).header('Content-Type', MediaType.OciIndex).send(JSON.stringify(index));
+  // A Buffer, so fastify does not append "; charset=utf-8" to the media type (clients compare it exactly).
+  reply.code(200).header('Content-Type', MediaType.OciIndex).send(Buffer.from(JSON.stringify(index)));
 };
 
 export const base: OciHandler = async ({ reply }) => {

@@ -1,6 +1,7 @@
 import { DomainError } from '../../../domain/errors.js';
-import { assertRepositoryName } from '../../../domain/reference.js';
+import { isValidRepositoryName } from '../../../domain/reference.js';
 import { hasBody, parseContentRange } from '../http.js';
+import type { ChunkRange } from '../../../registry/uploads.js';
 import { type OciCall, type OciHandler, location } from './context.js';
 
 function uploadAccepted({ reply, key }: OciCall, id: string, size: number): void {
@@ -30,8 +31,8 @@ export const startUpload: OciHandler = async (call) => {
   const mount = query.get('mount');
   if (mount !== null) {
     const from = query.get('from');
-    if (from !== null) {
-      assertRepositoryName(from);
+    // An invalid `from` cannot be mounted from; like distribution, fall back to a session (the spec's 202).
+    if (from !== null && isValidRepositoryName(from)) {
       const source = { accountId: key.accountId, name: from };
       const allowed = await access
         .authorize(principal, 'blob.get', { repository: source }, info)
@@ -61,14 +62,23 @@ export const uploadStatus: OciHandler = async (call) => {
     .send();
 };
 
-/** PATCH: a chunk (with Content-Range) or a streamed body (without). */
-export const patchUpload: OciHandler = async (call) => {
-  const { request, route, key, registry } = call;
+/**
+ * The chunk's Content-Range, checked against its Content-Length before any byte is read. A
+ * mismatch is SIZE_INVALID ("provided length did not match content length"), as distribution answers.
+ */
+function chunkRange(request: OciCall['request']): ChunkRange | undefined {
   const range = parseContentRange(header(request.headers['content-range']));
   const length = request.headers['content-length'];
   if (range && length !== undefined && Number(length) !== range.end - range.start + 1) {
-    throw new DomainError('RangeNotSatisfiable', `Content-Length ${length} does not match Content-Range ${range.start}-${range.end}`);
+    throw new DomainError('SizeInvalid', `Content-Length ${length} does not match Content-Range ${range.start}-${range.end}`);
   }
+  return range;
+}
+
+/** PATCH: a chunk (with Content-Range) or a streamed body (without). */
+export const patchUpload: OciHandler = async (call) => {
+  const { request, route, key, registry } = call;
+  const range = chunkRange(request);
   const state = await registry.uploads.append(key, route.uploadId!, request.raw, range);
   uploadAccepted(call, state.id, state.size);
 };
@@ -79,7 +89,7 @@ export const completeUpload: OciHandler = async (call) => {
   const digest = query.get('digest');
   if (digest === null) throw new DomainError('DigestInvalid', 'the digest query parameter is required to complete an upload');
   const body = hasBody(request.headers) ? request.raw : undefined;
-  const range = body ? parseContentRange(header(request.headers['content-range'])) : undefined;
+  const range = body ? chunkRange(request) : undefined;
   const result = await registry.uploads.complete(key, route.uploadId!, digest, body, range);
   blobCreated(call, result.digest);
 };
