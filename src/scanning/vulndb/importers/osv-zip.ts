@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+import { nextZipEntry, openZipBuffer, openZipFile, readZipEntry } from '../../zip.js';
 import type { OsvRecord } from '../../osv/types.js';
 import { MAX_RECORD_FILE_BYTES, newStats, type FeedStats, type ImportFeed } from './feed.js';
 import { osvRecordsOf, parseOsvText } from './parse-osv.js';
@@ -18,27 +19,20 @@ export function osvZipFeed(path: string): ImportFeed {
 const IN_MEMORY_ZIP_BYTES = 256 * 1024 * 1024;
 
 async function openZip(path: string): Promise<yauzl.ZipFile> {
-  const options: yauzl.Options = { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true };
   const small = (await stat(path)).size <= IN_MEMORY_ZIP_BYTES;
-  const buffer = small ? await readFile(path) : undefined;
-  return new Promise<yauzl.ZipFile>((resolve, reject) => {
-    const done = (err: Error | null, z?: yauzl.ZipFile): void => (err || !z ? reject(err ?? new Error('zip open failed')) : resolve(z));
-    if (buffer) yauzl.fromBuffer(buffer, options, done);
-    else yauzl.open(path, options, done);
-  });
+  return small ? openZipBuffer(await readFile(path)) : openZipFile(path);
 }
 
 async function* readZip(path: string, stats: FeedStats): AsyncGenerator<OsvRecord> {
   const zip = await openZip(path);
   try {
     for (;;) {
-      const entry = await nextEntry(zip);
+      const entry = await nextZipEntry(zip);
       if (!entry) return;
       if (entry.fileName.endsWith('/') || !/\.(json|ya?ml)$/i.test(entry.fileName)) continue;
       stats.files++;
       try {
-        if (entry.uncompressedSize > MAX_RECORD_FILE_BYTES) throw new Error(`larger than ${MAX_RECORD_FILE_BYTES} bytes`);
-        const text = await readEntry(zip, entry);
+        const text = (await readZipEntry(zip, entry, MAX_RECORD_FILE_BYTES)).toString('utf8');
         yield* osvRecordsOf(parseOsvText(text, entry.fileName, !/\.json$/i.test(entry.fileName)), entry.fileName, stats);
       } catch (err) {
         stats.problems.push({ file: entry.fileName, message: (err as Error).message });
@@ -47,36 +41,4 @@ async function* readZip(path: string, stats: FeedStats): AsyncGenerator<OsvRecor
   } finally {
     zip.close();
   }
-}
-
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (e: yauzl.Entry): void => (cleanup(), resolve(e));
-    const onEnd = (): void => (cleanup(), resolve(null));
-    const onError = (err: Error): void => (cleanup(), reject(err));
-    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
-    zip.readEntry();
-  });
-}
-
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(err ?? new Error('cannot read zip entry'));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_RECORD_FILE_BYTES) stream.destroy(new Error(`larger than ${MAX_RECORD_FILE_BYTES} bytes`));
-        else chunks.push(c);
-      });
-      stream.on('error', reject);
-      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
-  });
 }

@@ -1,0 +1,37 @@
+import { Readable, pipeline } from 'node:stream';
+import zlib from 'node:zlib';
+import { Decompress } from 'fzstd';
+
+/**
+ * Zstandard decompression as an async chunk stream: node:zlib's native decoder when the running
+ * Node has it (22.15+), else fzstd (pure JS, streaming, rejects oversized window sizes itself).
+ */
+type NativeZstd = { createZstdDecompress?: () => NodeJS.ReadWriteStream };
+
+export function nativeZstdAvailable(): boolean {
+  return typeof (zlib as unknown as NativeZstd).createZstdDecompress === 'function';
+}
+
+export async function* zstdDecompress(source: AsyncIterable<Buffer>, preferNative = nativeZstdAvailable()): AsyncGenerator<Buffer> {
+  if (preferNative) {
+    const decoder = (zlib as unknown as Required<NativeZstd>).createZstdDecompress() as unknown as NodeJS.ReadWriteStream & Readable;
+    const input = Readable.from(source);
+    pipeline(input, decoder, () => {});
+    try {
+      for await (const chunk of decoder) yield chunk as Buffer;
+    } finally {
+      input.destroy();
+      decoder.destroy();
+    }
+    return;
+  }
+  const out: Buffer[] = [];
+  // fzstd hands out views of its window buffer, which it reuses: copy before queueing.
+  const decoder = new Decompress((chunk) => out.push(Buffer.from(chunk)));
+  for await (const chunk of source) {
+    decoder.push(chunk);
+    while (out.length) yield out.shift()!;
+  }
+  decoder.push(new Uint8Array(0), true);
+  while (out.length) yield out.shift()!;
+}
