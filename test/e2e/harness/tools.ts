@@ -1,0 +1,42 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { TestContext } from 'vitest';
+
+/** CI=true turns a missing client from a skip into a failure: CI must really run every client. */
+export function isCI(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.CI ?? '');
+}
+
+/** The absolute path of an executable on PATH, or undefined. */
+export function findTool(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Makes the test depend on real client tools. When one is missing the test fails under CI=true
+ * (CI must exercise every client) and is skipped with a message naming the tool otherwise.
+ */
+export function requireTool(ctx: TestContext, ...names: string[]): void {
+  const missing = names.filter((name) => findTool(name) === undefined);
+  if (missing.length === 0) return;
+  const message = `${missing.join(', ')} not found on PATH; install ${missing.join(' and ')} (see .ci/run) to run this test`;
+  if (isCI()) throw new Error(`CI=true and ${message}`);
+  ctx.skip(message);
+}
+
+/** Like requireTool, for prerequisites that are not a binary (root, a running dockerd). */
+export function requireCondition(ctx: TestContext, ok: boolean, message: string): void {
+  if (ok) return;
+  if (isCI()) throw new Error(`CI=true and ${message}`);
+  ctx.skip(message);
+}
