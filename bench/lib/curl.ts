@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { requireTool } from './tools.js';
+
+const run = promisify(execFile);
+
+export interface Transfer {
+  status: number;
+  bytes: number;
+  seconds: number;
+}
+
+// One line the bench parses: status, time_total and the byte count, from curl's own clock.
+const WRITE_OUT = '%{http_code} %{time_total} %{size_upload} %{size_download}';
+
+async function curl(args: string[]): Promise<Transfer> {
+  const binary = requireTool('curl');
+  const { stdout } = await run(binary, ['--silent', '--show-error', '--output', '/dev/null', '--write-out', WRITE_OUT, ...args], {
+    maxBuffer: 1024 * 1024,
+  });
+  const [status, seconds, up, down] = stdout.trim().split(' ').map(Number);
+  return { status: status!, seconds: seconds!, bytes: Math.max(up!, down!) };
+}
+
+/**
+ * PUTs a file's bytes in one request, streamed from disk (page cache) by curl. `Expect:` is blanked
+ * so curl does not wait for a 100 Continue (docker does not send it either), identically for every server.
+ */
+export async function putFile(url: string, file: string): Promise<Transfer> {
+  return curl(['--upload-file', file, '--request', 'PUT', '--header', 'Content-Type: application/octet-stream', '--header', 'Expect:', url]);
+}
+
+/** GETs a URL into /dev/null. */
+export async function getToNull(url: string): Promise<Transfer> {
+  return curl([url]);
+}
