@@ -15,6 +15,9 @@ import { JobRunner } from './jobs/runner.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { installUploadPurge } from './registry/upload-purge.js';
 import { FilesystemDriver } from './storage/filesystem/driver.js';
+import { BlobGuard } from './gc/blob-guard.js';
+import { GarbageCollector } from './gc/collector.js';
+import { installGarbageCollection } from './gc/job.js';
 
 export interface BerthApp {
   server: FastifyInstance;
@@ -25,6 +28,8 @@ export interface BerthApp {
   jobs: JobRunner;
   scheduler: Scheduler;
   events: EventDispatcher;
+  /** Online garbage collection (also run on a schedule as the `gc` job). */
+  gc: GarbageCollector;
   /** Starts background work: durable jobs, schedules and event delivery. */
   startBackground(): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
@@ -57,18 +62,20 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     requestTimeout: 0,
   });
 
-  const store = openMetadataStore(config);
-  const driver = new FilesystemDriver({
-    root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
-    fsync: config.storage.filesystem.fsync,
-  });
-  const blobs = new BlobStore(driver);
+  const { store, blobs } = openStores(config);
   const registry = createRegistry({
     store,
     blobs,
     options: config.registry,
     log: server.log,
     now: () => new Date(),
+    guard: new BlobGuard(store.gc, { graceMs: config.gc.graceSeconds * 1000, log: server.log.child({ component: 'gc' }) }),
+  });
+  const gc = new GarbageCollector({
+    store,
+    blobs,
+    log: server.log.child({ component: 'gc' }),
+    purgeIdleUploads: (before) => registry.uploads.purgeIdle(before),
   });
 
   const jobs = new JobRunner(store.jobs, server.log.child({ component: 'jobs' }));
@@ -76,6 +83,16 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   const events = new EventDispatcher(store.events, server.log.child({ component: 'events' }));
   const schedules: (() => Promise<void>)[] = [];
   schedules.push(installUploadPurge({ registry, jobs, scheduler, staleAfterSeconds: config.uploads.staleAfterSeconds }));
+  schedules.push(
+    installGarbageCollection({
+      collector: gc,
+      jobs,
+      scheduler,
+      graceSeconds: config.gc.graceSeconds,
+      intervalSeconds: config.gc.intervalSeconds,
+      uploadIdleSeconds: config.uploads.staleAfterSeconds,
+    }),
+  );
 
   const facts = (request: FastifyRequest): RequestFacts => ({
     requestId: String(request.id),
@@ -112,9 +129,15 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       await store.close();
     })());
 
-  return { server, config, store, blobs, registry, jobs, scheduler, events, startBackground, close };
+  return { server, config, store, blobs, registry, jobs, scheduler, events, gc, startBackground, close };
 }
 
-function openMetadataStore(config: Readonly<BerthConfig>): MetadataStore {
-  return SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
+/** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */
+export function openStores(config: Readonly<BerthConfig>): { store: MetadataStore; blobs: BlobStore } {
+  const store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
+  const driver = new FilesystemDriver({
+    root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
+    fsync: config.storage.filesystem.fsync,
+  });
+  return { store, blobs: new BlobStore(driver) };
 }

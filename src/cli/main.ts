@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerGc } from './gc.js';
 import { registerServe } from './serve.js';
 
 /** The `berth` command line. Each subcommand lives in its own file and registers itself here. */
@@ -6,5 +7,6 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program.name('berth').description('Berth: a self-hosted container registry that speaks the OCI and Amazon ECR APIs');
   registerServe(program);
+  registerGc(program);
   await program.parseAsync(argv);
 }

@@ -72,6 +72,18 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    gc: z
+      .object({
+        /** How often garbage collection runs (a durable scheduled job; one node runs each occurrence). */
+        intervalSeconds: z.number().int().positive().default(24 * 3600),
+        /**
+         * Unreferenced blobs younger than this stay: it covers a push between uploading its layers
+         * and putting its manifest, so it must exceed the longest push.
+         */
+        graceSeconds: z.number().int().nonnegative().default(3600),
+      })
+      .strict()
+      .default({}),
     shutdown: z
       .object({
         /** How long in-flight requests get to finish on SIGTERM before connections are closed. */

@@ -1,4 +1,5 @@
 import type { EventStore } from './event-store.js';
+import type { GcStore } from './gc-store.js';
 import type { JobStore } from './job-store.js';
 import type { RegistryStore } from './registry-store.js';
 
@@ -12,5 +13,6 @@ export interface MetadataStore {
   readonly registry: RegistryStore;
   readonly events: EventStore;
   readonly jobs: JobStore;
+  readonly gc: GcStore;
   close(): Promise<void>;
 }

@@ -27,7 +27,11 @@ export class BlobService {
 
   private async linked(repository: RepositoryRecord, digest: string): Promise<BlobRecord> {
     const blob = await this.ctx.store.registry.getRepositoryBlob(repository.id, digest);
-    if (!blob) throw new DomainError('BlobNotFound', `blob ${digest} is not known to repository ${repository.name}`, { digest });
+    // A client that finds a blob here may reference it in a manifest next: vouch for it so garbage
+    // collection leaves it for at least half its grace period (false: swept meanwhile).
+    if (!blob || !(await this.ctx.guard.noteRead(repository.id, digest))) {
+      throw new DomainError('BlobNotFound', `blob ${digest} is not known to repository ${repository.name}`, { digest });
+    }
     return blob;
   }
 
@@ -70,10 +74,14 @@ export class BlobService {
     if (!isValidDigest(digest)) return undefined;
     const sourceRepository = await this.repositories.find(source);
     if (!sourceRepository) return undefined;
-    const blob = await this.ctx.store.registry.getRepositoryBlob(sourceRepository.id, digest);
-    if (!blob || !(await this.ctx.blobs.stat(digest))) return undefined;
+    if (!(await this.ctx.store.registry.getRepositoryBlob(sourceRepository.id, digest))) return undefined;
     const repository = await this.repositories.forPush(target);
-    await this.ctx.store.registry.linkBlob(repository.id, blob, this.ctx.now());
-    return blob;
+    // Checked again under the digest's lease: the file found here cannot be swept before the link lands.
+    return this.ctx.guard.whileLinking(digest, async () => {
+      const blob = await this.ctx.store.registry.getRepositoryBlob(sourceRepository.id, digest);
+      if (!blob || !(await this.ctx.blobs.stat(digest))) return undefined;
+      await this.ctx.store.registry.linkBlob(repository.id, blob, this.ctx.now());
+      return blob;
+    });
   }
 }

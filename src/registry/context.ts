@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { BlobGuard } from '../gc/blob-guard.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
@@ -16,4 +17,6 @@ export interface RegistryContext {
   options: RegistryOptions;
   log: Logger;
   now(): Date;
+  /** How blob writers and readers take part in online garbage collection (leases, last-use times). */
+  guard: BlobGuard;
 }

@@ -87,8 +87,12 @@ export class UploadService {
           digest,
         });
       }
-      await this.ctx.blobs.commitUpload(id, digest);
-      await this.ctx.store.registry.linkBlob(upload.repositoryId, { digest, size }, this.ctx.now());
+      // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
+      // never delete the file between this move (or "already there") and this link.
+      await this.ctx.guard.whileLinking(digest, async () => {
+        await this.ctx.blobs.commitUpload(id, digest);
+        await this.ctx.store.registry.linkBlob(upload.repositoryId, { digest, size }, this.ctx.now());
+      });
       await this.ctx.store.registry.deleteUpload(id);
       return { digest, size };
     });

@@ -48,6 +48,29 @@ export class BlobStore {
     }
   }
 
+  /**
+   * The shards blobs are spread over (`sha256:ab` for blobs/sha256/ab/), so a caller can reconcile
+   * storage with metadata one shard at a time in bounded memory.
+   */
+  async listBlobShards(): Promise<string[]> {
+    const shards: string[] = [];
+    for (const algorithm of ['sha256', 'sha512']) {
+      for (const path of await this.driver.list(`blobs/${algorithm}`)) {
+        const shard = path.slice(path.lastIndexOf('/') + 1);
+        if (/^[0-9a-f]{2}$/.test(shard)) shards.push(`${algorithm}:${shard}`);
+      }
+    }
+    return shards;
+  }
+
+  /** The names stored in one shard, as digests, listed without stat-ing each file (cheap over millions). */
+  async listShard(shard: string): Promise<string[]> {
+    const [algorithm, prefix] = shard.split(':') as [string, string];
+    return (await this.driver.list(`blobs/${algorithm}/${prefix}`)).map(
+      (path) => `${algorithm}:${path.slice(path.lastIndexOf('/') + 1)}`,
+    );
+  }
+
   // ---- uploads ----
 
   async createUpload(id: string): Promise<void> {

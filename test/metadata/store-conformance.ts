@@ -3,6 +3,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { describeEcrStoreConformance } from './ecr-store-conformance.js';
 
 const ACCOUNT = '111122223333';
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -54,6 +55,8 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         ...overrides,
       };
     }
+
+    describeEcrStoreConformance(() => ({ store, repo }));
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
@@ -313,6 +316,121 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await store.jobs.fail(job.id, 'n2', 'final', at(11));
         expect(await store.jobs.get(job.id)).toMatchObject({ status: 'failed', lastError: 'final' });
         expect((await store.jobs.list({ status: 'failed', limit: 10 })).map((j) => j.id)).toEqual([job.id]);
+      });
+    });
+
+    describe('garbage collection', () => {
+      const lease = { owner: 'gc-a', ttl: 10_000 };
+      // Blobs 1 and 2 are referenced by manifest 100; blob 3 is linked but unreferenced.
+      async function garbageSetup(): Promise<void> {
+        await linkBlobs();
+        await store.registry.linkBlob(repo.id, { digest: digest(3), size: 30 }, t0);
+        await store.registry.putManifest(manifest());
+      }
+      const candidates = async (usedBefore: Date, limit = 100) => {
+        const found: string[] = [];
+        let scanned = 0;
+        let after: string | undefined;
+        do {
+          const page = await store.gc.scanUnreferenced({ after, limit, usedBefore });
+          found.push(...page.candidates.map((c) => c.digest));
+          scanned += page.scanned;
+          after = page.next;
+        } while (after !== undefined);
+        return { found, scanned };
+      };
+
+      it('marks blobs no manifest references and nobody used since the cutoff, page by page', async () => {
+        await garbageSetup();
+        expect(await candidates(at(10))).toEqual({ found: [digest(3)], scanned: 3 });
+        expect(await candidates(at(10), 1)).toEqual({ found: [digest(3)], scanned: 3 });
+        // Used at t0 exactly: not before the cutoff.
+        expect((await candidates(t0)).found).toEqual([]);
+        const page = await store.gc.scanUnreferenced({ limit: 10, usedBefore: at(10) });
+        expect(page.candidates).toEqual([{ digest: digest(3), size: 30, lastUsedAt: t0 }]);
+        expect(page.next).toBeUndefined();
+      });
+
+      it('keeps blobs of index children and referrers, which are manifests of their own', async () => {
+        await garbageSetup();
+        await store.registry.linkBlob(repo.id, { digest: digest(4), size: 4 }, t0);
+        await store.registry.putManifest(
+          manifest({ digest: digest(300), content: Buffer.from('{"r":1}'), subjectDigest: digest(100), blobs: [{ digest: digest(4), size: 4 }] }),
+        );
+        await store.registry.putManifest(
+          manifest({ digest: digest(200), mediaType: 'application/vnd.oci.image.index.v1+json', blobs: [], children: [digest(100)], content: Buffer.from('{"i":1}') }),
+        );
+        expect((await candidates(at(10))).found).toEqual([digest(3)]);
+        await store.registry.deleteManifest(repo.id, digest(300), []);
+        expect((await candidates(at(10))).found).toEqual([digest(3), digest(4)]);
+      });
+
+      it('deletes rows only under its lease, and only while still unreferenced and unused', async () => {
+        await garbageSetup();
+        const opts = { owner: lease.owner, usedBefore: at(10), leaseValidUntil: at(5) };
+        expect(await store.gc.deleteUnreferenced([digest(3)], opts)).toEqual([]);
+        expect(await store.gc.acquireLeases([digest(1), digest(3)], lease.owner, lease.ttl, at(1))).toEqual([digest(1), digest(3)]);
+        // A lease that would run out before `leaseValidUntil` is not good enough.
+        expect(await store.gc.deleteUnreferenced([digest(3)], { ...opts, leaseValidUntil: at(20) })).toEqual([]);
+        const deleted = await store.gc.deleteUnreferenced([digest(1), digest(3)], opts);
+        expect(deleted).toEqual([{ digest: digest(3), size: 30, lastUsedAt: t0 }]);
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(3))).toBeUndefined();
+        expect(await store.gc.hasBlob(digest(3))).toBe(false);
+        expect(await store.gc.hasBlob(digest(1))).toBe(true);
+        expect(await store.gc.totals()).toEqual({ blobs: 2, bytes: 30 });
+      });
+
+      it('a read vouches for a linked blob only when its last use is stale', async () => {
+        await garbageSetup();
+        const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
+        expect(await store.gc.touchLinkedBlob(other.id, digest(3), at(100), at(50))).toBe(false);
+        // Fresh enough (used at t0, stale only before t0): nothing moves.
+        expect(await store.gc.touchLinkedBlob(repo.id, digest(3), at(100), t0)).toBe(true);
+        expect((await candidates(at(10))).found).toEqual([digest(3)]);
+        expect(await store.gc.touchLinkedBlob(repo.id, digest(3), at(100), at(50))).toBe(true);
+        expect((await candidates(at(100))).found).toEqual([]);
+        expect((await candidates(at(101))).found).toEqual([digest(3)]);
+        // The new last use survives a concurrent delete attempt that read the old one.
+        await store.gc.acquireLeases([digest(3)], lease.owner, lease.ttl, at(1));
+        expect(await store.gc.deleteUnreferenced([digest(3)], { owner: lease.owner, usedBefore: at(10), leaseValidUntil: at(1) })).toEqual([]);
+      });
+
+      it('finishing a link refreshes the blob and releases the lease, reporting a takeover', async () => {
+        await garbageSetup();
+        await store.gc.acquireLeases([digest(3)], 'writer', 1000, at(0));
+        expect(await store.gc.finishLinking(digest(3), 'writer', at(50))).toBe(true);
+        expect((await candidates(at(50))).found).toEqual([]);
+        expect(await store.gc.acquireLeases([digest(3)], 'gc', 1000, at(51))).toEqual([digest(3)]);
+        await store.gc.acquireLeases([digest(2)], 'writer', 1000, at(60));
+        // The writer stalled past its lease and the sweep took the digest over.
+        expect(await store.gc.acquireLeases([digest(2)], 'gc', 1000, at(62))).toEqual([digest(2)]);
+        expect(await store.gc.finishLinking(digest(2), 'writer', at(63))).toBe(false);
+      });
+
+      it('leases exclude other owners until they expire or are released', async () => {
+        expect(await store.gc.acquireLeases(['k1', 'k2'], 'a', 1000, at(0))).toEqual(['k1', 'k2']);
+        expect(await store.gc.acquireLeases(['k1', 'k3'], 'b', 1000, at(0.5))).toEqual(['k3']);
+        expect(await store.gc.acquireLeases(['k1'], 'a', 1000, at(0.5))).toEqual(['k1']);
+        expect(await store.gc.renewLeases(['k1', 'k3'], 'a', 1000, at(1))).toEqual(['k1']);
+        expect(await store.gc.acquireLeases(['k1'], 'b', 1000, at(1.4))).toEqual([]);
+        // k2 lapsed at 1 s (its holder died); anyone may take it, and the old holder cannot renew it.
+        expect(await store.gc.renewLeases(['k2'], 'a', 1000, at(1.2))).toEqual([]);
+        expect(await store.gc.acquireLeases(['k2'], 'b', 1000, at(1.2))).toEqual(['k2']);
+        expect(await store.gc.releaseLeases(['k1', 'k2'], 'a')).toEqual(['k1']);
+        expect(await store.gc.acquireLeases(['k1'], 'b', 1000, at(1.3))).toEqual(['k1']);
+        expect(await store.gc.pruneLeases(at(10))).toBe(3);
+        expect(await store.gc.acquireLeases(['k1', 'k2', 'k3'], 'c', 1000, at(0))).toEqual(['k1', 'k2', 'k3']);
+      });
+
+      it('lists rows by digest range, references and upload rows', async () => {
+        await garbageSetup();
+        expect(await store.gc.blobDigestsBetween('sha256:', 'sha256:~')).toEqual([digest(1), digest(2), digest(3)]);
+        expect(await store.gc.blobDigestsBetween(digest(2), digest(3))).toEqual([digest(2)]);
+        expect(await store.gc.isReferenced(digest(1))).toBe(true);
+        expect(await store.gc.isReferenced(digest(3))).toBe(false);
+        await store.registry.createUpload({ id: 'u1', repositoryId: repo.id, startedAt: t0, updatedAt: t0 });
+        expect(await store.gc.knownUploads(['u1', 'u2'])).toEqual(new Set(['u1']));
+        expect(await store.gc.knownUploads([])).toEqual(new Set());
       });
     });
   });

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { MetadataStore } from '../store.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteEventStore } from './event-store.js';
+import { SqliteGcStore } from './gc-store.js';
 import { SqliteJobStore } from './job-store.js';
 import { allSqliteMigrations } from './all-migrations.js';
 import { SqliteRegistryStore } from './registry-store.js';
@@ -12,11 +13,13 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly registry: SqliteRegistryStore;
   readonly events: SqliteEventStore;
   readonly jobs: SqliteJobStore;
+  readonly gc: SqliteGcStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.registry = new SqliteRegistryStore(database);
     this.events = new SqliteEventStore(database);
     this.jobs = new SqliteJobStore(database);
+    this.gc = new SqliteGcStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

@@ -1,0 +1,42 @@
+import type { GcPhase, GcSummary } from './types.js';
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** One line of progress for a person watching (`berth gc` writes it to stderr). */
+export function formatProgress(phase: GcPhase, s: Readonly<GcSummary>): string {
+  const verb = s.dryRun ? 'would free' : 'freed';
+  return `gc ${phase}: scanned ${s.blobsScanned} blobs, ${verb} ${s.blobsDeleted} (${formatBytes(s.blobBytesFreed)}), orphan files ${s.orphanFilesDeleted}`;
+}
+
+/** The human summary `berth gc` prints to stdout. */
+export function formatSummary(s: Readonly<GcSummary>): string {
+  const freed = s.dryRun ? 'would be freed' : 'freed';
+  const rows: [string, string][] = [
+    ['blobs scanned', String(s.blobsScanned)],
+    [`blobs ${freed}`, `${s.blobsDeleted} (${formatBytes(s.blobBytesFreed)})`],
+    [`orphan files ${freed}`, `${s.orphanFilesDeleted} (${formatBytes(s.orphanBytesFreed)})`],
+    ['kept (used meanwhile)', String(s.blobsKept)],
+    [`stale uploads ${freed}`, String(s.staleUploadsDeleted)],
+    [`orphan uploads ${freed}`, String(s.orphanUploadsDeleted)],
+    [`total ${freed}`, formatBytes(s.bytesFreed)],
+    ['remaining', `${s.remainingBlobs} blobs (${formatBytes(s.remainingBytes)})`],
+  ];
+  if (s.missingFiles > 0) {
+    rows.push(['MISSING FILES', `${s.missingFiles} blob rows have no file, e.g. ${s.missingExamples.slice(0, 3).join(', ')}`]);
+  }
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const title = s.dryRun ? 'dry run, nothing deleted' : 'garbage collection finished';
+  return [
+    `${title} in ${(s.durationMs / 1000).toFixed(1)} s (grace ${s.graceSeconds} s)`,
+    ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value}`),
+  ].join('\n');
+}
