@@ -1,0 +1,103 @@
+import type { Migration } from '../migration.js';
+import type { AuditEntry, AuditStore, StoredAuditEntry } from '../audit-store.js';
+import type { SqliteDatabase } from './database.js';
+
+export const auditMigrations: Migration[] = [
+  {
+    id: 'audit/001-log',
+    sqlite: `
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        account_id TEXT,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        resource TEXT,
+        outcome TEXT NOT NULL,
+        source_ip TEXT,
+        request_id TEXT,
+        event_id INTEGER UNIQUE,
+        detail TEXT
+      );
+      CREATE INDEX audit_log_by_account ON audit_log(account_id, id);
+    `,
+  },
+];
+
+interface AuditRow {
+  id: number;
+  at: number;
+  account_id: string | null;
+  actor: string;
+  action: string;
+  resource: string | null;
+  outcome: AuditEntry['outcome'];
+  source_ip: string | null;
+  request_id: string | null;
+  event_id: number | null;
+  detail: string | null;
+}
+
+function toEntry(row: AuditRow): StoredAuditEntry {
+  const entry: StoredAuditEntry = { id: row.id, at: new Date(row.at), actor: row.actor, action: row.action, outcome: row.outcome };
+  if (row.account_id !== null) entry.accountId = row.account_id;
+  if (row.resource !== null) entry.resource = row.resource;
+  if (row.source_ip !== null) entry.sourceIp = row.source_ip;
+  if (row.request_id !== null) entry.requestId = row.request_id;
+  if (row.event_id !== null) entry.eventId = row.event_id;
+  if (row.detail !== null) entry.detail = JSON.parse(row.detail);
+  return entry;
+}
+
+export class SqliteAuditStore implements AuditStore {
+  constructor(private readonly database: SqliteDatabase) {}
+
+  async append(entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.database.write(() => {
+      // An entry derived from an outbox event may be delivered twice; the unique event id keeps one.
+      const insert = this.database.stmt(
+        `INSERT INTO audit_log (at, account_id, actor, action, resource, outcome, source_ip, request_id, event_id, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING`,
+      );
+      for (const e of entries) {
+        insert.run(
+          e.at.getTime(),
+          e.accountId ?? null,
+          e.actor,
+          e.action,
+          e.resource ?? null,
+          e.outcome,
+          e.sourceIp ?? null,
+          e.requestId ?? null,
+          e.eventId ?? null,
+          e.detail ? JSON.stringify(e.detail) : null,
+        );
+      }
+    });
+  }
+
+  async list(options: {
+    accountId?: string;
+    action?: string;
+    since?: Date;
+    beforeId?: number;
+    limit: number;
+  }): Promise<StoredAuditEntry[]> {
+    const rows = this.database
+      .stmt(
+        `SELECT * FROM audit_log
+         WHERE (@account IS NULL OR account_id = @account) AND (@action IS NULL OR action = @action)
+           AND (@since IS NULL OR at >= @since) AND (@before IS NULL OR id < @before)
+         ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({
+        account: options.accountId ?? null,
+        action: options.action ?? null,
+        since: options.since?.getTime() ?? null,
+        before: options.beforeId ?? null,
+        limit: options.limit,
+      }) as AuditRow[];
+    return rows.map(toEntry);
+  }
+}
