@@ -10,6 +10,8 @@ interface Subscription {
   batchSize: number;
   /** Event types the subscriber wants; others advance its cursor without a call. */
   types?: ReadonlySet<string>;
+  /** Where a subscriber seen for the first time starts: the whole log, or what happens from now on. */
+  startAt: 'beginning' | 'end';
 }
 
 const LEASE_MS = 30_000;
@@ -32,11 +34,16 @@ export class EventDispatcher {
     private readonly options: { pollIntervalMs: number; now: () => Date } = { pollIntervalMs: 500, now: () => new Date() },
   ) {}
 
-  subscribe(name: string, handler: EventHandler, options: { batchSize?: number; types?: string[] } = {}): void {
+  subscribe(
+    name: string,
+    handler: EventHandler,
+    options: { batchSize?: number; types?: string[]; startAt?: 'beginning' | 'end' } = {},
+  ): void {
     this.subscriptions.push({
       name,
       handler,
       batchSize: options.batchSize ?? 100,
+      startAt: options.startAt ?? 'end',
       ...(options.types && { types: new Set(options.types) }),
     });
   }
@@ -87,7 +94,8 @@ export class EventDispatcher {
   }
 
   private async deliver(subscription: Subscription): Promise<number> {
-    if (!(await this.store.acquireCursor(subscription.name, NODE_ID, LEASE_MS, this.options.now()))) return 0;
+    const acquired = await this.store.acquireCursor(subscription.name, NODE_ID, LEASE_MS, this.options.now(), subscription.startAt);
+    if (!acquired) return 0;
     let delivered = 0;
     for (;;) {
       const batch = await this.store.readAfterCursor(subscription.name, subscription.batchSize);

@@ -17,8 +17,11 @@ export interface StoredEvent extends OutboxEvent {
  */
 export interface EventStore {
   append(events: OutboxEvent[]): Promise<void>;
-  /** Takes or renews the subscriber's lease; false when another owner holds it. */
-  acquireCursor(subscriber: string, owner: string, leaseMs: number, now: Date): Promise<boolean>;
+  /**
+   * Takes or renews the subscriber's lease; false when another owner holds it. A subscriber seen
+   * for the first time starts at the beginning of the log or at its current end.
+   */
+  acquireCursor(subscriber: string, owner: string, leaseMs: number, now: Date, startAt?: 'beginning' | 'end'): Promise<boolean>;
   /** Events after the subscriber's cursor, oldest first. */
   readAfterCursor(subscriber: string, limit: number): Promise<StoredEvent[]>;
   advanceCursor(subscriber: string, owner: string, lastEventId: number): Promise<void>;

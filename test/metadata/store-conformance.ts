@@ -285,6 +285,17 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
       });
     });
 
+    describe('event outbox start position', () => {
+      it('a subscriber that starts at the beginning sees events written before it existed', async () => {
+        await store.events.append([event('old-1'), event('old-2')]);
+        expect(await store.events.acquireCursor('audit', 'node-a', 1000, at(0), 'beginning')).toBe(true);
+        expect((await store.events.readAfterCursor('audit', 10)).map((e) => e.type)).toEqual(['old-1', 'old-2']);
+        // The start position matters only the first time: a known subscriber keeps its cursor.
+        expect(await store.events.acquireCursor('late', 'node-a', 1000, at(0), 'end')).toBe(true);
+        expect(await store.events.readAfterCursor('late', 10)).toEqual([]);
+      });
+    });
+
     describe('jobs', () => {
       it('deduplicates active jobs by key and claims due jobs oldest first', async () => {
         const a = await store.jobs.enqueue({ type: 'gc', payload: { x: 1 }, dedupeKey: 'gc', runAt: at(0) }, at(0));

@@ -36,16 +36,22 @@ export class SqliteEventStore implements EventStore {
     this.database.write(() => insertEvents(this.database, events));
   }
 
-  async acquireCursor(subscriber: string, owner: string, leaseMs: number, now: Date): Promise<boolean> {
+  async acquireCursor(
+    subscriber: string,
+    owner: string,
+    leaseMs: number,
+    now: Date,
+    startAt: 'beginning' | 'end' = 'end',
+  ): Promise<boolean> {
     const until = now.getTime() + leaseMs;
     return this.database.write(() => {
-      // A new subscriber starts at the current end of the log: it sees what happens from now on.
       this.database
         .stmt(
           `INSERT INTO event_cursors (subscriber, last_event_id)
-           VALUES (?, COALESCE((SELECT MAX(id) FROM events), 0)) ON CONFLICT(subscriber) DO NOTHING`,
+           VALUES (?, CASE WHEN ? THEN 0 ELSE COALESCE((SELECT MAX(id) FROM events), 0) END)
+           ON CONFLICT(subscriber) DO NOTHING`,
         )
-        .run(subscriber);
+        .run(subscriber, startAt === 'beginning' ? 1 : 0);
       const result = this.database
         .stmt(
           `UPDATE event_cursors SET lease_owner = ?, lease_until = ?
