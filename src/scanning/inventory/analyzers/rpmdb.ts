@@ -8,7 +8,7 @@ import { parseRpmHeader, TAG, type HeaderValue } from './rpm-header.js';
  * the bytes), never written to disk.
  */
 export function parseRpmSqlite(bytes: Buffer): Artifact {
-  const db = new Database(bytes, { readonly: true });
+  const db = new Database(asRollbackJournal(bytes), { readonly: true });
   try {
     const rows = db.prepare<[], { blob: Buffer }>('SELECT blob FROM Packages').all();
     const packages: RpmPackage[] = [];
@@ -60,4 +60,18 @@ function fileList(h: Map<number, HeaderValue>): string[] {
     if (typeof dir === 'string') out.push(`${dir}${base[i]}`.replace(/^\/+/, ''));
   }
   return out;
+}
+
+/**
+ * rpm keeps its database in WAL mode (header bytes 18–19 = 2), which SQLite cannot open from
+ * memory; marking the copy as rollback-journal (1) makes the main file readable as it stands.
+ * Transactions still sitting in an rpmdb.sqlite-wal file are not seen (rpm checkpoints on exit).
+ */
+function asRollbackJournal(bytes: Buffer): Buffer {
+  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\0') throw new Error('not an SQLite database');
+  if (bytes[18] !== 2 && bytes[19] !== 2) return bytes;
+  const copy = Buffer.from(bytes);
+  copy[18] = 1;
+  copy[19] = 1;
+  return copy;
 }
