@@ -38,7 +38,8 @@ export type Artifact =
   | { kind: 'os-release'; fields: Record<string, string> }
   | { kind: 'release-file'; file: 'debian_version' | 'alpine-release'; value: string }
   | { kind: 'dpkg-status'; packages: DpkgPackage[] }
-  | { kind: 'owned-files'; files: string[] }
+  /** A package's file list, kept as text and split only if some language package needs checking. */
+  | { kind: 'owned-files'; format: 'list' | 'md5sums'; text: string }
   | { kind: 'apk-db'; packages: ApkPackage[] }
   | { kind: 'rpm-db'; packages: RpmPackage[] }
   | { kind: 'packages'; packages: FoundPackage[] }

@@ -1,5 +1,6 @@
 import { OS_PACKAGE_TYPES, type Inventory, type InventoryPackage, type OsInfo, type PackageType } from '../types.js';
 import { resolveSymlink } from '../layers/entry-path.js';
+import { ownedPaths } from './analyzers/dpkg.js';
 import type { Artifact } from './artifacts.js';
 import type { MergedView, ViewRecord } from './merged-view.js';
 
@@ -13,6 +14,7 @@ type Of<K extends Artifact['kind']> = Extract<Artifact, { kind: K }>;
 export function buildInventory(view: MergedView, warnings: string[]): Inventory {
   const packages: InventoryPackage[] = [];
   const owned = new Set<string>();
+  const fileLists: Of<'owned-files'>[] = [];
   const found: { path: string; rec: ViewRecord; artifact: Of<'packages'> }[] = [];
   for (const [path, rec] of view.entries()) {
     const a = rec.artifact;
@@ -41,7 +43,7 @@ export function buildInventory(view: MergedView, warnings: string[]): Inventory 
             ...(p.license ? { licenses: [p.license] } : {}),
             locations: [location],
           });
-          for (const f of p.files) addOwned(owned, f);
+          for (const f of p.files) owned.add(f);
         }
         break;
       case 'rpm-db':
@@ -55,11 +57,11 @@ export function buildInventory(view: MergedView, warnings: string[]): Inventory 
             ...(p.license ? { licenses: [p.license] } : {}),
             locations: [location],
           });
-          for (const f of p.files) addOwned(owned, f);
+          for (const f of p.files) owned.add(f);
         }
         break;
       case 'owned-files':
-        for (const f of a.files) addOwned(owned, f);
+        fileLists.push(a);
         break;
       case 'packages':
         found.push({ path, rec, artifact: a });
@@ -71,23 +73,28 @@ export function buildInventory(view: MergedView, warnings: string[]): Inventory 
         break;
     }
   }
-  packages.push(...languagePackages(found, owned));
+  if (found.length) {
+    for (const list of fileLists) for (const f of ownedPaths(list.format, list.text)) owned.add(f);
+    packages.push(...languagePackages(found, owned));
+  }
   packages.sort(comparePackages);
   const os = detectOs(view);
   return { ...(os ? { os } : {}), packages, warnings };
 }
 
-/** Package lists name /bin, /lib… while merged-/usr images hold them under usr/ (and the reverse). */
-function addOwned(owned: Set<string>, path: string): void {
-  owned.add(path);
-  const m = /^(usr\/)?((?:s?bin|lib|lib32|lib64|libx32)\/.*)$/.exec(path);
-  if (m) owned.add(m[1] ? m[2]! : `usr/${m[2]}`);
+const MERGED_USR = /^(usr\/)?((?:s?bin|lib|lib32|lib64|libx32)\/.*)$/;
+
+/** Package lists may name /bin, /lib… while merged-/usr images hold them under usr/ (and the reverse). */
+function isOwned(owned: Set<string>, path: string): boolean {
+  if (owned.has(path)) return true;
+  const m = MERGED_USR.exec(path);
+  return m !== null && owned.has(m[1] ? m[2]! : `usr/${m[2]}`);
 }
 
 function languagePackages(found: { path: string; rec: ViewRecord; artifact: Of<'packages'> }[], owned: Set<string>): InventoryPackage[] {
   const byKey = new Map<string, InventoryPackage>();
   for (const { path, rec, artifact } of found) {
-    if (owned.has(path)) continue;
+    if (isOwned(owned, path)) continue;
     for (const { innerPath, ...p } of artifact.packages) {
       const location = { path: innerPath ? `${path}!/${innerPath}` : path, layerDigest: rec.layerDigest };
       const key = `${p.type}\u0000${p.namespace ?? ''}\u0000${p.name}\u0000${p.version}`;

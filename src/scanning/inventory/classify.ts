@@ -1,6 +1,6 @@
 import type { Artifact } from './artifacts.js';
 import { parseApkInstalled } from './analyzers/apk.js';
-import { parseDpkgList, parseDpkgMd5sums, parseDpkgStatus } from './analyzers/dpkg.js';
+import { dpkgFileList, parseDpkgStatus } from './analyzers/dpkg.js';
 import { scanGoBinary } from './analyzers/go-binary.js';
 import { parseJavaArchive } from './analyzers/java.js';
 import { parsePackageJson, parsePackageLock } from './analyzers/npm.js';
@@ -36,8 +36,8 @@ const unsupportedRpmdb: FileReader = {
 };
 
 const PATTERNS: [RegExp, FileReader][] = [
-  [/^var\/lib\/dpkg\/info\/[^/]+\.list$/, { mode: 'content', parse: text(parseDpkgList) }],
-  [/^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/, { mode: 'content', parse: text(parseDpkgMd5sums) }],
+  [/^var\/lib\/dpkg\/info\/[^/]+\.list$/, { mode: 'content', parse: text((t) => dpkgFileList('list', t)) }],
+  [/^var\/lib\/dpkg\/status\.d\/[^/]+\.md5sums$/, { mode: 'content', parse: text((t) => dpkgFileList('md5sums', t)) }],
   [/^var\/lib\/dpkg\/status\.d\/[^/]+$/, { mode: 'content', parse: text(parseDpkgStatus) }],
   [/^(?:var\/lib\/rpm\/Packages|(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/Packages\.db)$/, unsupportedRpmdb],
   [/(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/.@][^/]*\/package\.json$/, { mode: 'content', parse: text(parsePackageJson) }],

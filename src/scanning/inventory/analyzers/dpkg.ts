@@ -27,22 +27,21 @@ export function parseDpkgStatus(text: string): Artifact {
   return { kind: 'dpkg-status', packages };
 }
 
-/** var/lib/dpkg/info/<pkg>.list: one absolute path per line (files and directories). */
-export function parseDpkgList(text: string): Artifact {
-  const files: string[] = [];
-  for (const line of text.split('\n')) {
-    const p = line.trim().replace(/^\/+/, '');
-    if (p && p !== '.') files.push(p);
-  }
-  return { kind: 'owned-files', files };
+/** var/lib/dpkg/info/<pkg>.list (one absolute path per line) or status.d/<pkg>.md5sums ("<md5>  <path>"). */
+export function dpkgFileList(format: 'list' | 'md5sums', text: string): Artifact {
+  return { kind: 'owned-files', format, text };
 }
 
-/** status.d/<pkg>.md5sums (distroless): "<md5>  <relative path>" per line. */
-export function parseDpkgMd5sums(text: string): Artifact {
+export function ownedPaths(format: 'list' | 'md5sums', text: string): string[] {
   const files: string[] = [];
   for (const line of text.split('\n')) {
-    const m = /^[0-9a-f]{32}\s+(.+)$/.exec(line.trim());
-    if (m) files.push(m[1]!.replace(/^\/+/, ''));
+    if (format === 'list') {
+      const p = line.trim().replace(/^\/+/, '');
+      if (p && p !== '.') files.push(p);
+    } else {
+      const m = /^[0-9a-f]{32}\s+(.+)$/.exec(line.trim());
+      if (m) files.push(m[1]!.replace(/^\/+/, ''));
+    }
   }
-  return { kind: 'owned-files', files };
+  return files;
 }

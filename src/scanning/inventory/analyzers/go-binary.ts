@@ -8,55 +8,68 @@ const MAX_BUILDINFO_BYTES = 4 * 1024 * 1024;
 
 /**
  * Streams an executable looking for Go build info without holding the binary: non-ELF files are
- * abandoned after four bytes, ELF files are searched chunk by chunk (keeping only a small tail)
- * until a 16-byte-aligned, valid header is found, then just enough bytes are collected to decode it.
+ * abandoned after four bytes; ELF files are searched chunk by chunk in place (plus a small seam
+ * across chunk boundaries) for a 16-byte-aligned, valid header, after which just enough bytes are
+ * collected to decode it.
  */
 export async function scanGoBinary(body: AsyncIterable<Buffer>, path: string, warn: (message: string) => void): Promise<Artifact | undefined> {
-  let buf: Buffer = Buffer.alloc(0);
-  let bufStart = 0; // file offset of buf[0]
-  let checkedElf = false;
-  let found = false;
+  const SEAM = BUILDINFO_MAGIC.length + 16;
+  let head = Buffer.alloc(0);
+  let offset = 0; // file offset of the current chunk
+  let tail = Buffer.alloc(0); // last bytes of the previous chunk
+  let collected: Buffer | undefined;
   for await (const chunk of body) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    if (!checkedElf) {
-      if (buf.length < 4) continue;
-      if (!buf.subarray(0, 4).equals(ELF_MAGIC)) return undefined;
-      checkedElf = true;
-    }
-    if (!found) {
-      let from = 0;
-      let keepFrom = Math.max(0, buf.length - (BUILDINFO_MAGIC.length - 1));
-      for (;;) {
-        const idx = buf.indexOf(BUILDINFO_MAGIC, from);
-        if (idx < 0) break;
-        if ((bufStart + idx) % ALIGN === 0) {
-          if (buf.length - idx < 16) {
-            keepFrom = idx; // header straddles chunks: wait for more
-            break;
-          }
-          if (isBuildInfoHeader(buf.subarray(idx))) {
-            found = true;
-            keepFrom = idx;
-            break;
-          }
+    if (collected) {
+      collected = Buffer.concat([collected, chunk]);
+    } else {
+      if (offset + chunk.length < 4 || head.length) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 4) {
+          offset += chunk.length;
+          continue;
         }
-        from = idx + 1;
       }
-      bufStart += keepFrom;
-      buf = Buffer.from(buf.subarray(keepFrom)); // copy: do not pin the whole chunk
-      if (!found) continue;
+      if (offset < 4 && !(head.length ? head : chunk).subarray(0, 4).equals(ELF_MAGIC)) return undefined;
+      head = Buffer.alloc(0);
+      // A header that starts in the previous chunk's tail…
+      const seam = Buffer.concat([tail, chunk.subarray(0, SEAM)]);
+      const inSeam = findHeader(seam, offset - tail.length, tail.length);
+      if (inSeam >= 0) collected = Buffer.concat([seam.subarray(inSeam), chunk.subarray(SEAM)]);
+      else {
+        // …or one that lies within this chunk.
+        const inChunk = findHeader(chunk, offset, chunk.length);
+        if (inChunk >= 0) collected = Buffer.from(chunk.subarray(inChunk));
+      }
+      // Keep the stream's last SEAM bytes (which may span several small chunks).
+      tail = Buffer.from(chunk.length >= SEAM ? chunk.subarray(chunk.length - SEAM) : seam.subarray(Math.max(0, seam.length - SEAM)));
+      offset += chunk.length;
+      if (!collected) continue;
     }
-    const parsed = parseBuildInfo(buf);
+    const parsed = parseBuildInfo(collected);
     if (parsed.status === 'ok') return { kind: 'packages', packages: goPackages(parsed.info) };
     if (parsed.status === 'unsupported') {
       warn(`Go binary ${path}: ${parsed.reason}; its modules are not inventoried`);
       return undefined;
     }
-    if (buf.length > MAX_BUILDINFO_BYTES) {
+    if (collected.length > MAX_BUILDINFO_BYTES) {
       warn(`Go binary ${path}: build info larger than ${MAX_BUILDINFO_BYTES} bytes; not inventoried`);
       return undefined;
     }
   }
-  if (found) warn(`Go binary ${path}: build info is cut off by the end of the file`);
+  if (collected) warn(`Go binary ${path}: build info is cut off by the end of the file`);
   return undefined;
+}
+
+/**
+ * Index of the first valid, 16-byte-aligned build-info header in `buf` that starts before
+ * `startLimit` and can be fully checked within `buf`; -1 if none. `base` is buf[0]'s file offset.
+ */
+function findHeader(buf: Buffer, base: number, startLimit: number): number {
+  let from = 0;
+  for (;;) {
+    const idx = buf.indexOf(BUILDINFO_MAGIC, from);
+    if (idx < 0 || idx >= startLimit) return -1;
+    if ((base + idx) % ALIGN === 0 && buf.length - idx >= 16 && isBuildInfoHeader(buf.subarray(idx))) return idx;
+    from = idx + 1;
+  }
 }
