@@ -1,4 +1,5 @@
 import type { OutboxEvent } from './event-store.js';
+import type { ResourceTag } from './repository-tag-store.js';
 
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION';
 
@@ -99,6 +100,8 @@ export interface NewRepository extends Partial<RepositorySettings> {
   accountId: string;
   name: string;
   now: Date;
+  /** Resource tags stored with the repository in the same transaction (see repository-tag-store.ts). */
+  tags?: readonly ResourceTag[];
 }
 
 export interface Page<T> {

@@ -1,7 +1,9 @@
 import type { EventStore } from './event-store.js';
 import type { GcStore } from './gc-store.js';
+import type { ImageStore } from './image-store.js';
 import type { JobStore } from './job-store.js';
 import type { RegistryStore } from './registry-store.js';
+import type { RepositoryTagStore } from './repository-tag-store.js';
 
 /**
  * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
@@ -14,5 +16,9 @@ export interface MetadataStore {
   readonly events: EventStore;
   readonly jobs: JobStore;
   readonly gc: GcStore;
+  /** ECR's view of images (listings by tag status, delete-by-tag). */
+  readonly images: ImageStore;
+  /** Resource tags on repositories. */
+  readonly repositoryTags: RepositoryTagStore;
   close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import { BlobService } from './blobs.js';
 import type { RegistryContext } from './context.js';
 import { DiscoveryService } from './discovery.js';
+import { ImageService } from './images.js';
 import { ManifestService } from './manifests.js';
 import { PullRecorder } from './pull-recorder.js';
 import { RepositoryService } from './repositories.js';
+import { RepositoryTagService } from './repository-tags.js';
 import { UploadService } from './uploads.js';
 
 /** The registry services, built once over one context and shared by every adapter. */
@@ -13,6 +15,10 @@ export interface Registry {
   uploads: UploadService;
   manifests: ManifestService;
   discovery: DiscoveryService;
+  /** ECR's image listings and delete-by-tag. */
+  images: ImageService;
+  /** Resource tags on repositories. */
+  repositoryTags: RepositoryTagService;
   pulls: PullRecorder;
 }
 
@@ -25,6 +31,8 @@ export function createRegistry(ctx: RegistryContext): Registry {
     uploads: new UploadService(ctx, repositories),
     manifests: new ManifestService(ctx, repositories, pulls),
     discovery: new DiscoveryService(ctx, repositories),
+    images: new ImageService(ctx, repositories),
+    repositoryTags: new RepositoryTagService(ctx, repositories),
     pulls,
   };
 }

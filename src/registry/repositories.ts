@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import { assertRepositoryName, type RepositoryKey } from '../domain/reference.js';
 import type { Page, RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
+import type { ResourceTag } from '../metadata/repository-tag-store.js';
 import type { RegistryContext } from './context.js';
 import { RegistryEvent, registryEvent } from './events.js';
 
@@ -32,10 +33,12 @@ export class RepositoryService {
     return created;
   }
 
-  async create(key: RepositoryKey, settings: Partial<RepositorySettings> = {}): Promise<RepositoryRecord> {
+  /** Settings left out take the same defaults as create-on-push; `tags` are stored in the same transaction. */
+  async create(key: RepositoryKey, settings: Partial<RepositorySettings> = {}, tags?: readonly ResourceTag[]): Promise<RepositoryRecord> {
     assertRepositoryName(key.name);
     const now = this.ctx.now();
-    return this.ctx.store.registry.createRepository({ ...key, ...settings, now }, [
+    const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+    return this.ctx.store.registry.createRepository({ ...key, ...given, ...(tags && { tags }), now }, [
       registryEvent(RegistryEvent.RepositoryCreated, key, now),
     ]);
   }

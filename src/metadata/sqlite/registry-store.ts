@@ -15,6 +15,7 @@ import type {
 } from '../registry-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
+import { insertRepositoryTags } from './repository-tag-store.js';
 import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type RepositoryRow, toManifest, toRepository } from './rows.js';
 
 const REPOSITORY_DEFAULTS: RepositorySettings = {
@@ -60,6 +61,7 @@ export class SqliteRegistryStore implements RegistryStore {
           `The repository with name '${input.name}' already exists in the registry with id '${input.accountId}'`,
         );
       }
+      if (input.tags) insertRepositoryTags(this.database, row.id, input.tags);
       insertEvents(this.database, events);
       return toRepository(row);
     });

@@ -4,9 +4,11 @@ import type { MetadataStore } from '../store.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteGcStore } from './gc-store.js';
+import { SqliteImageStore } from './image-store.js';
 import { SqliteJobStore } from './job-store.js';
 import { allSqliteMigrations } from './all-migrations.js';
 import { SqliteRegistryStore } from './registry-store.js';
+import { SqliteRepositoryTagStore } from './repository-tag-store.js';
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly kind = 'sqlite' as const;
@@ -14,12 +16,16 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly events: SqliteEventStore;
   readonly jobs: SqliteJobStore;
   readonly gc: SqliteGcStore;
+  readonly images: SqliteImageStore;
+  readonly repositoryTags: SqliteRepositoryTagStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.registry = new SqliteRegistryStore(database);
     this.events = new SqliteEventStore(database);
     this.jobs = new SqliteJobStore(database);
     this.gc = new SqliteGcStore(database);
+    this.images = new SqliteImageStore(database);
+    this.repositoryTags = new SqliteRepositoryTagStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

@@ -1,0 +1,74 @@
+import { parseDigest } from '../domain/digest.js';
+import type { RepositoryKey } from '../domain/reference.js';
+import type { ImageIdRecord, ImageRecord, TagStatus, UntagResult } from '../metadata/image-store.js';
+import type { BlobRecord } from '../metadata/registry-store.js';
+import type { RegistryContext } from './context.js';
+import { RegistryEvent, registryEvent } from './events.js';
+import type { RepositoryService } from './repositories.js';
+
+/**
+ * Images as ECR's control plane sees them: listings by tag status with sizes, tags and times, batch
+ * lookups, and delete-by-tag where removing an image's last tag removes the image. Every call
+ * requires the repository to exist (RepositoryNotFound otherwise).
+ */
+export class ImageService {
+  constructor(
+    private readonly ctx: RegistryContext,
+    private readonly repositories: RepositoryService,
+  ) {}
+
+  async listIds(
+    key: RepositoryKey,
+    options: { tagStatus: TagStatus; after?: ImageIdRecord; limit: number },
+  ): Promise<{ items: ImageIdRecord[]; more: boolean }> {
+    const repository = await this.repositories.get(key);
+    return this.ctx.store.images.listImageIds(repository.id, options);
+  }
+
+  async list(key: RepositoryKey, options: { tagStatus: TagStatus; after?: string; limit: number }): Promise<{ items: ImageRecord[]; more: boolean }> {
+    const repository = await this.repositories.get(key);
+    return this.ctx.store.images.listImages(repository.id, options);
+  }
+
+  /** The images with these digests that exist, keyed by digest. */
+  async byDigest(key: RepositoryKey, digests: readonly string[]): Promise<Map<string, ImageRecord>> {
+    const repository = await this.repositories.get(key);
+    const images = await this.ctx.store.images.getImages(repository.id, [...new Set(digests)]);
+    return new Map(images.map((image) => [image.digest, image]));
+  }
+
+  /** The digest a tag points at, or undefined. */
+  async resolveTag(key: RepositoryKey, tag: string): Promise<string | undefined> {
+    const repository = await this.repositories.get(key);
+    return this.ctx.store.registry.resolveTag(repository.id, tag);
+  }
+
+  /** Removes a tag, and the image with it when it was the last (unless an index lists the image). */
+  async untag(key: RepositoryKey, tag: string): Promise<UntagResult | undefined> {
+    const repository = await this.repositories.get(key);
+    const now = this.ctx.now();
+    return this.ctx.store.images.untagImage(repository.id, tag, (result) => [
+      registryEvent(RegistryEvent.TagDeleted, repository, now, { tag, digest: result.digest }),
+      ...(result.imageDeleted ? [registryEvent(RegistryEvent.ImageDeleted, repository, now, { digest: result.digest, tags: [tag] })] : []),
+    ]);
+  }
+
+  /** The blobs among `digests` the repository holds (uploaded or mounted), keyed by digest. */
+  async layers(key: RepositoryKey, digests: readonly string[]): Promise<Map<string, BlobRecord>> {
+    const repository = await this.repositories.get(key);
+    const found = new Map<string, BlobRecord>();
+    for (const digest of new Set(digests)) {
+      const blob = await this.ctx.store.registry.getRepositoryBlob(repository.id, digest);
+      // Like a blob HEAD: the client may name it in PutImage next, so garbage collection must keep it.
+      if (blob && (await this.ctx.guard.noteRead(repository.id, digest))) found.set(digest, blob);
+    }
+    return found;
+  }
+
+  /** Whether an image in the repository uses the blob (as config or layer). */
+  async isLayerInUse(key: RepositoryKey, digest: string): Promise<boolean> {
+    parseDigest(digest);
+    const repository = await this.repositories.get(key);
+    return this.ctx.store.images.isBlobReferenced(repository.id, digest);
+  }
+}
