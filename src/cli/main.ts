@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdmin } from './admin.js';
 import { registerGc } from './gc.js';
 import { registerServe } from './serve.js';
 
@@ -7,6 +8,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program.name('berth').description('Berth: a self-hosted container registry that speaks the OCI and Amazon ECR APIs');
   registerServe(program);
+  registerAdmin(program);
   registerGc(program);
   await program.parseAsync(argv);
 }

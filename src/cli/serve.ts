@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildApp } from '../app.js';
+import { rootCredentialsNotice } from '../iam/root-credentials.js';
 import { listenAddress, loadConfig } from '../config/load.js';
 import type { BerthConfigInput } from '../config/schema.js';
 
@@ -40,6 +41,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const app = await buildApp(config);
   const { host, port } = listenAddress(config);
   await app.server.listen({ host, port });
+  // Shown once, when this start generated them; the file keeps them (mode 0600).
+  const notice = rootCredentialsNotice(app.iam.root);
+  if (notice) process.stderr.write(notice);
   await app.startBackground();
 
   let stopping = false;

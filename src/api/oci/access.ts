@@ -5,6 +5,8 @@ import type { OciOperation } from './route.js';
 
 export interface OciRequestInfo {
   method: string;
+  /** The request target as received (path and query, still percent-encoded). */
+  url: string;
   headers: IncomingHttpHeaders;
   facts: RequestFacts;
 }
@@ -20,11 +22,15 @@ export interface OciTarget {
 /**
  * How the /v2 adapter authenticates and authorizes. The adapter calls it for every request,
  * before touching any service, so the registry services stay free of access logic. The IAM module
- * provides the real implementation; `openAccess` serves a registry without authentication.
+ * provides the real implementation (src/iam/oci-access.ts); `openAccess` serves a registry without
+ * authentication, for `auth.mode: none` (development) and tests of the protocol alone.
  */
 export interface OciAccess {
-  /** The account whose registry the request addresses. */
-  accountFor(request: OciRequestInfo): string;
+  /**
+   * The account whose registry the request addresses, given the authenticated caller (the caller's
+   * own account is the natural default when the host does not name one).
+   */
+  accountFor(request: OciRequestInfo, principal: Principal): string;
   /** Establishes who is calling; throws Unauthenticated for bad credentials. */
   authenticate(request: OciRequestInfo): Promise<Principal>;
   /** Throws Unauthenticated (anonymous callers) or AccessDenied when the operation is not allowed. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
+import { actorOf, runAsActor, setRequestPrincipal } from '../../audit/actor.js';
 import { isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
@@ -59,7 +60,7 @@ export async function ociPlugin(app: FastifyInstance, options: OciPluginOptions)
 
 async function dispatch(request: FastifyRequest, reply: FastifyReply, options: OciPluginOptions): Promise<void> {
   reply.header('Docker-Distribution-API-Version', 'registry/2.0');
-  const info: OciRequestInfo = { method: request.method, headers: request.headers, facts: options.facts(request) };
+  const info: OciRequestInfo = { method: request.method, url: request.raw.url ?? '/', headers: request.headers, facts: options.facts(request) };
   try {
     const url = request.raw.url ?? '/';
     const q = url.indexOf('?');
@@ -75,11 +76,13 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
     if (route.name !== undefined && !isValidRepositoryName(route.name)) {
       throw new DomainError('NameInvalid', `invalid repository name "${route.name.slice(0, 300)}"`, { name: route.name.slice(0, 300) });
     }
-    const key = { accountId: options.access.accountFor(info), name: route.name ?? '' };
+    // Who is calling decides which account an unqualified host addresses, so authenticate first.
     const principal = await options.access.authenticate(info);
+    setRequestPrincipal(request, principal);
+    const key = { accountId: options.access.accountFor(info, principal), name: route.name ?? '' };
     await options.access.authorize(principal, route.operation, target(route, key, query), info);
     const call: OciCall = { request, reply, route, key, query, principal, info, registry: options.registry, access: options.access };
-    await HANDLERS[route.operation](call);
+    await runAsActor(actorOf(principal), () => HANDLERS[route.operation](call));
   } catch (err) {
     if (reply.sent) {
       request.log.warn({ err }, 'request failed after the response started');
@@ -90,6 +93,9 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
       if (mapped.status === 401) {
         const challenge = options.access.challenge(info);
         if (challenge) reply.header('WWW-Authenticate', challenge);
+      }
+      if (mapped.status === 429 && err instanceof DomainError && typeof err.detail?.retryAfterSeconds === 'number') {
+        reply.header('Retry-After', String(err.detail.retryAfterSeconds));
       }
       if (err instanceof DomainError && err.code === 'RangeNotSatisfiable' && typeof err.detail?.size === 'number') {
         reply.header('Range', `0-${Math.max(0, err.detail.size - 1)}`);

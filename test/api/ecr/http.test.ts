@@ -78,6 +78,7 @@ describe('sharing the listener', () => {
     await app.register(ecrApiPlugin, {
       operations: toyOperations([]),
       authenticate: fakeAuthenticate([]),
+      authorize: async () => undefined,
       region: REGION,
       registryHostTemplate: HOST_TEMPLATE,
       paginationSecret: 'another-test-secret-0123456789',

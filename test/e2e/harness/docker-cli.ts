@@ -29,6 +29,11 @@ export class DockerCli {
     return runCommand('docker', args, { env: this.env });
   }
 
+  /** The environment the CLI runs with (DOCKER_HOST, DOCKER_CONFIG), for shell pipelines such as `… | docker login`. */
+  environment(): NodeJS.ProcessEnv {
+    return { ...this.env };
+  }
+
   async imageId(reference: string): Promise<string> {
     return (await this.run(['image', 'inspect', '--format', '{{.Id}}', reference])).trim();
   }

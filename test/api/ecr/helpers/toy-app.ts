@@ -131,6 +131,8 @@ export async function startToyApp(overrides: Partial<EcrApiPluginOptions> = {}):
   await app.register(ecrApiPlugin, {
     operations: toyOperations(repos),
     authenticate: fakeAuthenticate(authRequests),
+    // Protocol tests: every authenticated call is allowed (src/iam is tested in test/iam).
+    authorize: async () => undefined,
     region: REGION,
     registryHostTemplate: HOST_TEMPLATE,
     paginationSecret: 'test-pagination-secret-0123456789',

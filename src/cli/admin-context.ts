@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { BerthConfig, BerthConfigInput } from '../config/schema.js';
+import { isDomainError } from '../domain/errors.js';
+import { IdentityService } from '../iam/identities.js';
+import { loadKeyring } from '../iam/keyring-source.js';
+import { SqliteMetadataStore } from '../metadata/sqlite/store.js';
+import type { MetadataStore } from '../metadata/store.js';
+
+export interface AdminIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  /** Receives 1 when the action failed (process.exitCode for the real CLI). */
+  fail(code: number): void;
+}
+
+export interface AdminContext {
+  config: Readonly<BerthConfig>;
+  store: MetadataStore;
+  identities: IdentityService;
+  /** --account, else the configured default account. */
+  account(flag: string | undefined): string;
+}
+
+interface GlobalFlags {
+  config?: string;
+  data?: string;
+}
+
+/**
+ * Runs one `berth admin` action against the configured data directory, directly on the metadata
+ * store (SQLite in WAL mode, so this works while `berth serve` runs): prints the result as JSON on
+ * stdout, or the problem on stderr with exit code 1. A running server sees deleted or deactivated
+ * keys within auth.credentialCacheSeconds.
+ */
+export function adminAction<A extends unknown[]>(
+  io: AdminIo,
+  action: (ctx: AdminContext, ...args: A) => Promise<unknown>,
+): (...args: [...A, Command]) => Promise<void> {
+  return async (...args) => {
+    const command = args[args.length - 1] as Command;
+    const globals = command.optsWithGlobals<GlobalFlags>();
+    let store: MetadataStore | undefined;
+    try {
+      const overrides: BerthConfigInput = { log: { level: 'silent' } };
+      if (globals.data) overrides.dataDir = globals.data;
+      const config = loadConfig({ file: globals.config ?? io.env.BERTH_CONFIG, env: io.env, overrides });
+      store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
+      const { keyring } = loadKeyring(config);
+      const identities = new IdentityService({ store: store.iam, keyring, now: () => new Date() });
+      // The default account exists from the server's first start; make sure it does for a CLI run before it.
+      await identities.ensureAccount(config.accountId);
+      const ctx: AdminContext = { config, store, identities, account: (flag) => flag ?? config.accountId };
+      const result = await action(ctx, ...(args.slice(0, -1) as A));
+      io.stdout.write(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
+    } catch (err) {
+      const message = isDomainError(err) || err instanceof Error ? err.message : String(err);
+      io.stderr.write(`berth admin: ${message}\n`);
+      io.fail(1);
+    } finally {
+      await store?.close();
+    }
+  };
+}

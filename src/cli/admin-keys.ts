@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { rootCredentialsFile } from '../iam/root-credentials.js';
+import { existsSync } from 'node:fs';
+import { type AdminIo, adminAction } from './admin-context.js';
+
+interface OwnerFlags {
+  account?: string;
+  user?: string;
+}
+
+/** `berth admin keys …` and `berth admin root-credentials`. */
+export function registerKeyCommands(admin: Command, io: AdminIo): void {
+  const keys = admin.command('keys').description('access keys of users, or of an account root');
+  keys
+    .command('create')
+    .description('create an access key; the secret is printed this once and never again')
+    .option('--user <userName>', "the user's key (default: the account root's)")
+    .option('--account <accountId>', 'account (default: the configured accountId)')
+    .action(
+      adminAction(io, async (ctx, flags: OwnerFlags) => ({
+        accessKey: await ctx.identities.createAccessKey(ctx.account(flags.account), flags.user),
+      })),
+    );
+  keys
+    .command('list')
+    .description("list a user's (or the account root's) access keys, without secrets")
+    .option('--user <userName>', "the user's keys (default: the account root's)")
+    .option('--account <accountId>', 'account (default: the configured accountId)')
+    .action(
+      adminAction(io, async (ctx, flags: OwnerFlags) => ({
+        accessKeys: await ctx.identities.listAccessKeys(ctx.account(flags.account), flags.user),
+      })),
+    );
+  keys
+    .command('delete <accessKeyId>')
+    .description('delete an access key; it and the registry tokens issued for it stop working at once')
+    .action(
+      adminAction(io, async (ctx, accessKeyId: string) => {
+        await ctx.identities.deleteAccessKey(accessKeyId);
+        return { deleted: accessKeyId };
+      }),
+    );
+  keys
+    .command('deactivate <accessKeyId>')
+    .description('make a key (and its registry tokens) unusable without deleting it')
+    .action(adminAction(io, async (ctx, accessKeyId: string) => ({ accessKey: await ctx.identities.setAccessKeyStatus(accessKeyId, 'Inactive') })));
+  keys
+    .command('activate <accessKeyId>')
+    .description('make a deactivated key usable again')
+    .action(adminAction(io, async (ctx, accessKeyId: string) => ({ accessKey: await ctx.identities.setAccessKeyStatus(accessKeyId, 'Active') })));
+
+  admin
+    .command('root-credentials')
+    .description("where the default account's root credentials come from")
+    .action(
+      adminAction(io, async (ctx) => {
+        const file = rootCredentialsFile(ctx.config);
+        const configured = ctx.config.auth.rootAccessKeyId;
+        return {
+          accountId: ctx.config.accountId,
+          source: configured !== undefined ? 'environment or configuration (BERTH_ROOT_ACCESS_KEY_ID)' : 'generated on first start',
+          ...(configured !== undefined ? { configuredAccessKeyId: configured } : {}),
+          file,
+          fileExists: existsSync(file),
+          storedRootKeys: await ctx.identities.listAccessKeys(ctx.config.accountId, undefined),
+          usage: `AWS_SHARED_CREDENTIALS_FILE=${file} aws ecr describe-repositories --endpoint-url <berth url>`,
+        };
+      }),
+    );
+}

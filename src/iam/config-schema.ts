@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The `auth` section of the configuration (mounted in src/config/schema.ts). Berth authenticates
+ * every request by default; `mode: none` is an explicit, development-only switch that serves /v2
+ * to anyone and treats every ECR request as the default account's root.
+ */
+const bucket = z
+  .object({
+    /** Sustained requests per second; 0 turns the limit off. */
+    perSecond: z.number().nonnegative(),
+    /** Requests allowed in a burst above the sustained rate. */
+    burst: z.number().int().positive(),
+  })
+  .strict();
+
+export const authConfigSchema = z
+  .object({
+    mode: z.enum(['iam', 'none']).default('iam'),
+    /**
+     * Key-encryption keys that seal access-key secrets and sign registry tokens, as text
+     * (`<kid>:<base64 32 bytes>`, one per line or comma-separated; the first is active). Every node
+     * of a deployment needs the same keys. Without this, `keyringFile` is read (and created).
+     */
+    keyring: z.string().min(1).optional(),
+    /** Defaults to <dataDir>/keyring, created with mode 0600 on first start. */
+    keyringFile: z.string().min(1).optional(),
+    /** Root credentials of the default account; when absent they are generated on first start. */
+    rootAccessKeyId: z
+      .string()
+      .regex(/^[A-Z0-9]{16,128}$/, 'must be 16-128 upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE')
+      .optional(),
+    rootSecretAccessKey: z.string().min(16, 'must be at least 16 characters').optional(),
+    /**
+     * How long a looked-up access key (and so a registry token's validity) may be reused before it
+     * is read again; deleting a key takes effect within this time on other processes.
+     */
+    credentialCacheSeconds: z.number().nonnegative().max(10).default(1),
+    /** Pull rate limits on /v2 (token buckets): per client address for anonymous callers, per identity otherwise. */
+    rateLimit: z
+      .object({
+        anonymous: bucket.default({ perSecond: 5, burst: 60 }),
+        authenticated: bucket.default({ perSecond: 100, burst: 1000 }),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .refine((a) => (a.rootAccessKeyId === undefined) === (a.rootSecretAccessKey === undefined), {
+    message: 'rootAccessKeyId and rootSecretAccessKey must be set together',
+  });
+
+export type AuthConfig = z.infer<typeof authConfigSchema>;

@@ -1,0 +1,115 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { DomainError } from '../domain/errors.js';
+import type { AccessResource, Authorizer } from './authorizer.js';
+import type { CredentialResolver } from './credentials.js';
+import type { Principal, RequestFacts } from './principal.js';
+import { rootPrincipal } from './principals.js';
+import { ECR_OPERATIONS, authorizationForOperation, parseRepositoryArn, type EcrOperation } from './policy/index.js';
+import { isSigV4Error, verifySigV4 } from './sigv4/index.js';
+
+/** The parts of an ECR API request that authentication reads (the ECR adapter's AuthenticationRequest). */
+export interface SignedRequest {
+  method: string;
+  rawPath: string;
+  rawQuery: string;
+  headers: Readonly<Record<string, readonly string[] | undefined>>;
+  payloadSha256: string;
+  sourceIp: string;
+}
+
+/** A validated ECR call (the ECR adapter's EcrAuthorizationRequest). */
+export interface EcrCall {
+  operation: string;
+  principal: Exclude<Principal, { kind: 'anonymous' }>;
+  input: Readonly<Record<string, unknown>>;
+  accountId: string;
+  requestFacts: RequestFacts;
+}
+
+const OPERATIONS: ReadonlySet<string> = new Set(ECR_OPERATIONS);
+const OPEN_ACCESS_KEY_ID = 'BERTHOPENACCESS0';
+
+/**
+ * The ECR API's authentication (SigV4 with Berth's access keys) and authorization (the shared
+ * Authorizer, for the actions and resources ECR's IAM reference gives each operation).
+ */
+export class EcrAccess {
+  constructor(
+    private readonly deps: {
+      credentials: CredentialResolver;
+      authorizer: Authorizer;
+      region: string;
+      log: FastifyBaseLogger;
+      /** auth.mode none: every call is the default account's root, signed or not (development only). */
+      open?: { accountId: string };
+    },
+  ) {}
+
+  readonly authenticate = async (request: SignedRequest): Promise<Principal> => {
+    // A stand-in key id, so GetAuthorizationToken still hands docker a (never checked) password.
+    if (this.deps.open) return rootPrincipal(this.deps.open.accountId, OPEN_ACCESS_KEY_ID);
+    try {
+      const verified = await verifySigV4(
+        { method: request.method, path: request.rawPath, query: request.rawQuery, headers: request.headers, payloadSha256: request.payloadSha256 },
+        {
+          region: this.deps.region,
+          services: ['ecr'],
+          requiredSignedHeaders: ['x-amz-target'],
+          // Berth issues no temporary credentials, so a session token cannot belong to any key.
+          lookupSecret: async (accessKeyId, ctx) => (ctx.sessionToken !== undefined ? undefined : this.deps.credentials.lookup(accessKeyId)),
+        },
+      );
+      return verified.principal;
+    } catch (err) {
+      if (isSigV4Error(err)) {
+        this.deps.log.info({ audit: 'authentication-failed', api: 'ecr', reason: err.awsCode, sourceIp: request.sourceIp }, 'authentication failed');
+      }
+      throw err;
+    }
+  };
+
+  readonly authorize = async (call: EcrCall): Promise<void> => {
+    if (this.deps.open) return;
+    if (!OPERATIONS.has(call.operation)) throw new DomainError('AccessDenied', `no permission mapping for ${call.operation}`);
+    const needed = authorizationForOperation(call.operation as EcrOperation);
+    const requestTags = tagsOf(call.input);
+    for (const resource of this.resourcesOf(call, needed.resource)) {
+      await this.deps.authorizer.authorize({
+        principal: call.principal,
+        actions: needed.actions,
+        resource,
+        facts: call.requestFacts,
+        operation: `ecr:${call.operation}`,
+        ...(requestTags ? { requestTags } : {}),
+      });
+    }
+  };
+
+  /** What a call acts on: its repository (or each named one, or every one), or the registry. */
+  private resourcesOf(call: EcrCall, kind: 'repository' | 'registry'): AccessResource[] {
+    const { input, accountId } = call;
+    if (kind === 'registry') return [{ kind: 'registry', accountId }];
+    if (typeof input.repositoryName === 'string') return [{ kind: 'repository', accountId, name: input.repositoryName }];
+    if (Array.isArray(input.repositoryNames) && input.repositoryNames.length > 0) {
+      return (input.repositoryNames as string[]).map((name) => ({ kind: 'repository', accountId, name }));
+    }
+    if (typeof input.resourceArn === 'string') {
+      const arn = parseRepositoryArn(input.resourceArn);
+      if (!arn || arn.region !== this.deps.region) {
+        throw new DomainError('InvalidParameter', `Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'`);
+      }
+      return [{ kind: 'repository', accountId: arn.accountId, name: arn.repositoryName }];
+    }
+    return [{ kind: 'repositories', accountId }];
+  }
+}
+
+/** The tags a call sets ([{Key, Value}] in CreateRepository and TagResource), for aws:RequestTag. */
+function tagsOf(input: Readonly<Record<string, unknown>>): Record<string, string> | undefined {
+  if (!Array.isArray(input.tags)) return undefined;
+  const tags: Record<string, string> = {};
+  for (const tag of input.tags as { Key?: unknown; Value?: unknown }[]) {
+    if (typeof tag?.Key === 'string') tags[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
+  }
+  return tags;
+}
