@@ -55,7 +55,7 @@ export class Authorizer {
 
   constructor(
     private readonly deps: {
-      store: Pick<MetadataStore, 'iam' | 'registry'>;
+      store: Pick<MetadataStore, 'iam' | 'registry' | 'repositoryTags'>;
       region: string;
       log: FastifyBaseLogger;
     },
@@ -74,9 +74,10 @@ export class Authorizer {
 
   async decide(check: AccessCheck): Promise<AccessDecision> {
     const resourceArn = this.resourceArn(check.resource);
-    const sources = await this.sources(check.principal, check.resource);
+    const { sources, resourceTags } = await this.sources(check.principal, check.resource);
     const context = requestContext({
       facts: check.facts,
+      ...(resourceTags ? { resourceTags } : {}),
       ...(check.requestTags ? { requestTags: check.requestTags } : {}),
     });
     for (const action of check.actions) {
@@ -118,9 +119,11 @@ export class Authorizer {
     throw new DomainError('AccessDenied', message);
   }
 
-  private async sources(principal: Principal, resource: AccessResource): Promise<PolicySources> {
-    const { iam, registry } = this.deps.store;
+  /** The policies that apply, and the repository's resource tags (for aws:ResourceTag conditions). */
+  private async sources(principal: Principal, resource: AccessResource): Promise<{ sources: PolicySources; resourceTags?: Record<string, string> }> {
+    const { iam, registry, repositoryTags } = this.deps.store;
     const sources: PolicySources = {};
+    let resourceTags: Record<string, string> | undefined;
     if (principal.kind === 'user') {
       const stored = await iam.listUserPolicies(principal.accountId, principal.userName);
       sources.identityPolicies = stored.map((p): NamedPolicy => ({ name: p.name, policy: this.policies.get(p.document, 'identity') }));
@@ -128,6 +131,7 @@ export class Authorizer {
     if (resource.kind === 'repository') {
       const repository = await registry.getRepository(resource.accountId, resource.name);
       if (repository) {
+        resourceTags = Object.fromEntries((await repositoryTags.getRepositoryTags(repository.id)).map((t) => [t.key, t.value]));
         const text = await iam.getRepositoryPolicy(repository.id);
         const policy = text !== undefined ? this.policies.get(text, 'resource') : undefined;
         const combined = repository.public ? withPublicPull(policy) : policy;
@@ -140,7 +144,7 @@ export class Authorizer {
     ]);
     if (registryText !== undefined) sources.registryPolicy = this.policies.get(registryText, 'resource');
     sources.registryPolicyScope = scope === 'V1' ? 'V1' : 'V2';
-    return sources;
+    return { sources, ...(resourceTags ? { resourceTags } : {}) };
   }
 }
 
