@@ -6,5 +6,3 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The launcher the tests run, exactly as a user would: node bin/berth.js serve … */
 export const BERTH_BIN = join(REPO_ROOT, 'bin', 'berth.js');
-
-export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'e2e');
