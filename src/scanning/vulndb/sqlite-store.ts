@@ -112,11 +112,12 @@ export class SqliteVulnDbStore implements VulnDbStore {
       existing.set(record.id, digest);
       batch.push({ record, json, digest });
       if (batch.length >= BATCH) {
-        writeBatch(batch);
+        // IMMEDIATE: on a handle shared with the registry, take the write lock up front.
+        writeBatch.immediate(batch);
         batch = [];
       }
     }
-    if (batch.length) writeBatch(batch);
+    if (batch.length) writeBatch.immediate(batch);
 
     const finish = this.db.transaction((): ImportOutcome => {
       const remove = typeof options.removeMissing === 'function' ? options.removeMissing() : options.removeMissing;
