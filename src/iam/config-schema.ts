@@ -18,6 +18,14 @@ export const authConfigSchema = z
   .object({
     mode: z.enum(['iam', 'none']).default('iam'),
     /**
+     * The challenge /v2 answers unauthenticated requests with. `basic` is ECR's (Basic realm,
+     * service "ecr.amazonaws.com"). `bearer` is the token flow of ECR Public and Docker Hub: docker
+     * then fetches a token from /token (anonymously when not logged in), which is what lets docker
+     * pull public repositories without `docker login`; docker refuses to send a request without
+     * credentials to a registry that challenges with Basic.
+     */
+    challenge: z.enum(['basic', 'bearer']).default('basic'),
+    /**
      * Key-encryption keys that seal access-key secrets and sign registry tokens, as text
      * (`<kid>:<base64 32 bytes>`, one per line or comma-separated; the first is active). Every node
      * of a deployment needs the same keys. Without this, `keyringFile` is read (and created).

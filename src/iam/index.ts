@@ -77,6 +77,7 @@ export async function createIam(deps: { config: Readonly<BerthConfig>; store: Me
         anonymous: new RateLimiter(config.auth.rateLimit.anonymous),
         authenticated: new RateLimiter(config.auth.rateLimit.authenticated),
       },
+      challenge: config.auth.challenge,
       log,
     }),
     root,

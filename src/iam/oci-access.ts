@@ -32,6 +32,11 @@ const ROUTES: Record<OciOperation, { kind: V2RouteKind | 'blob-delete'; method: 
   'upload.cancel': { kind: 'upload', method: 'DELETE' },
 };
 
+const SERVICE = 'ecr.amazonaws.com';
+
+/** Where the bearer challenge sends clients for a token (src/iam/token-endpoint.ts). */
+export const TOKEN_PATH = '/token';
+
 /** Reads, which the pull rate limits count. */
 const PULLS: ReadonlySet<OciOperation> = new Set(['manifest.get', 'manifest.head', 'blob.get', 'blob.head', 'tags.list', 'referrers.list', 'catalog']);
 
@@ -43,6 +48,8 @@ export interface IamOciAccessOptions {
   defaultAccountId: string;
   createRepositoryOnPush: boolean;
   limits: { anonymous: RateLimiter; authenticated: RateLimiter };
+  /** auth.challenge: ECR's Basic challenge, or a Bearer challenge naming the /token endpoint. */
+  challenge: 'basic' | 'bearer';
   log: FastifyBaseLogger;
 }
 
@@ -56,8 +63,9 @@ export interface IamOciAccessOptions {
  * - permissions: each request needs the ECR actions ECR maps it to (policy/actions.ts), evaluated
  *   by the same Authorizer as the ECR API; pushes that create the repository also need
  *   ecr:CreateRepository;
- * - anonymous callers are refused with 401 and a Basic challenge unless a policy lets everyone
- *   in (a public repository), and their pulls are rate-limited per client address.
+ * - anonymous callers are refused with 401 and a challenge (ECR's Basic one, or a Bearer one
+ *   naming /token) unless a policy lets everyone in (a public repository), and their pulls are
+ *   rate-limited per client address.
  */
 export class IamOciAccess implements OciAccess {
   constructor(private readonly options: IamOciAccessOptions) {}
@@ -104,9 +112,10 @@ export class IamOciAccess implements OciAccess {
 
   challenge(request: OciRequestInfo): string | undefined {
     const host = request.headers.host;
-    const realm = host !== undefined && /^[A-Za-z0-9.:[\]-]{1,300}$/.test(host) ? `${request.facts.secureTransport ? 'https' : 'http'}://${host}/` : '/';
+    const base = host !== undefined && /^[A-Za-z0-9.:[\]-]{1,300}$/.test(host) ? `${request.facts.secureTransport ? 'https' : 'http'}://${host}` : '';
+    if (this.options.challenge === 'bearer') return `Bearer realm="${base}${TOKEN_PATH}",service="${SERVICE}"`;
     // ECR's challenge, so clients that key anything on it behave as they do against ECR.
-    return `Basic realm="${realm}",service="ecr.amazonaws.com"`;
+    return `Basic realm="${base}/",service="${SERVICE}"`;
   }
 
   private actionsFor(operation: OciOperation, target: OciTarget, request: OciRequestInfo): string[] {

@@ -10,6 +10,9 @@ import {
 } from './crypto/index.js';
 import { ANONYMOUS, type Principal, type RequestFacts } from './principal.js';
 
+/** What the bearer flow's token endpoint gives a caller without credentials. */
+export const ANONYMOUS_TOKEN = 'anonymous';
+
 /**
  * Registry tokens on /v2: issued by GetAuthorizationToken for the access key that signed the call,
  * presented by docker as Basic `AWS:<token>` (or as a Bearer token). A token is only as good as
@@ -35,16 +38,30 @@ export class RegistryTokenAuthenticator {
 
   /** The principal behind an Authorization header; throws Unauthenticated for anything not valid. */
   async authenticate(header: string, facts: RequestFacts): Promise<Principal> {
+    return (await this.verify(header, facts))?.principal ?? ANONYMOUS;
+  }
+
+  /**
+   * The bearer flow's token exchange: the same registry token back (with its expiry) for valid
+   * credentials, undefined for a caller without any; throws Unauthenticated for invalid ones.
+   */
+  async exchange(header: string | undefined, facts: RequestFacts): Promise<{ token: string; expiresAt: Date } | undefined> {
+    if (header === undefined || header.trim() === '') return undefined;
+    const verified = await this.verify(header, facts);
+    return verified && { token: verified.token, expiresAt: verified.expiresAt };
+  }
+
+  private async verify(header: string, facts: RequestFacts): Promise<{ principal: Principal; token: string; expiresAt: Date } | undefined> {
     const token = this.tokenOf(header, facts);
-    if (token === undefined) return ANONYMOUS;
+    if (token === undefined) return undefined;
     try {
-      const { principal } = await authenticateRegistryToken(
+      const { principal, claims } = await authenticateRegistryToken(
         this.deps.keyring,
         token,
         async (accessKeyId) => (await this.deps.credentials.lookup(accessKeyId))?.principal,
         { now: this.now() },
       );
-      return principal;
+      return { principal, token, expiresAt: claims.expiresAt };
     } catch (err) {
       if (isDomainError(err, 'Unauthenticated')) this.refused(String(err.detail?.reason ?? 'invalid'), facts);
       throw err;
@@ -54,7 +71,8 @@ export class RegistryTokenAuthenticator {
   /** The token in "Basic base64(AWS:<token>)" or "Bearer <token>"; undefined for empty Basic credentials. */
   private tokenOf(header: string, facts: RequestFacts): string | undefined {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (bearer) return bearer[1];
+    // The token endpoint hands callers without credentials this placeholder (bearer flow).
+    if (bearer) return bearer[1] === ANONYMOUS_TOKEN ? undefined : bearer[1];
     const basic = parseBasicAuth(header);
     if (!basic) throw this.invalid('unsupported-scheme', facts, 'the Authorization header must be Basic credentials (user AWS, password from aws ecr get-login-password)');
     // Some clients send empty Basic credentials when they have none: that is an anonymous request.

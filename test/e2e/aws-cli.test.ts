@@ -190,3 +190,55 @@ describe('aws CLI v2 and docker against Berth with IAM', () => {
     expect(refused.stderr).toContain(`User: arn:aws:iam::${ACCOUNT}:user/reader is not authorized to perform: ecr:CreateRepository`);
   });
 });
+
+describe('a public repository with the bearer challenge (auth.challenge: bearer)', () => {
+  test('docker logs in and pushes through the token flow, and pulls anonymously once the policy makes the repository public', async (ctx) => {
+    requireClients(ctx);
+    const bearerServer = await startBerth({
+      dataDir: join(work, 'bearer-data'),
+      env: {
+        BERTH_AUTH_MODE: 'iam',
+        BERTH_AUTH_CHALLENGE: 'bearer',
+        BERTH_REGION: REGION,
+        BERTH_ACCOUNT_ID: ACCOUNT,
+        BERTH_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
+        BERTH_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey,
+      },
+    });
+    // The aws helper talks to `server`.
+    const previous = server;
+    server = bearerServer;
+    try {
+      const owner = await DockerCli.create(join(work, 'bearer-owner'));
+      const context = join(work, 'bearer-context');
+      await writeScratchContext(context, 'Dockerfile');
+      const reference = `${bearerServer.address}/public/app:v1`;
+      await owner.run(['build', '--tag', reference, context]);
+      const id = await owner.imageId(reference);
+      const login = await dockerLogin(owner, ROOT, bearerServer.address);
+      expect(login.code, login.stderr).toBe(0);
+      await owner.run(['push', reference]);
+
+      const stranger = await DockerCli.create(join(work, 'bearer-stranger'));
+      const before = await stranger.attempt(['pull', reference]);
+      expect(before.code).not.toBe(0);
+      expect(before.stderr).toMatch(/unauthorized|authentication required/i);
+
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'PublicPull', Effect: 'Allow', Principal: '*', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'] }],
+      };
+      await aws(ROOT, 'set-repository-policy', '--repository-name', 'public/app', '--policy-text', JSON.stringify(policy));
+      await stranger.run(['pull', reference]);
+      expect(await stranger.imageId(reference)).toBe(id);
+
+      await stranger.run(['tag', reference, `${bearerServer.address}/public/app:stranger`]);
+      const push = await stranger.attempt(['push', `${bearerServer.address}/public/app:stranger`]);
+      expect(push.code).not.toBe(0);
+      expect(push.stderr + push.stdout).toMatch(/unauthorized|authentication required/i);
+    } finally {
+      server = previous;
+      await bearerServer.stop();
+    }
+  });
+});
