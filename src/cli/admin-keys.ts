@@ -50,6 +50,13 @@ export function registerKeyCommands(admin: Command, io: AdminIo): void {
     .action(adminAction(io, async (ctx, accessKeyId: string) => ({ accessKey: await ctx.identities.setAccessKeyStatus(accessKeyId, 'Active') })));
 
   admin
+    .command('keyring')
+    .description('key-encryption keys')
+    .command('reseal')
+    .description('re-seal every stored secret with the active key; first put the new key first in the keyring (keeping the old one) and restart every server with it')
+    .action(adminAction(io, async (ctx) => ctx.identities.resealSecrets()));
+
+  admin
     .command('root-credentials')
     .description("where the default account's root credentials come from")
     .action(

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import type { AccessKeyRecord, AccessKeyStatus, AccountRecord, IamStore, PolicyTextRecord, UserRecord } from '../metadata/iam-store.js';
-import { generateAccessKeyId, generateSecretAccessKey, seal, type Keyring } from './crypto/index.js';
+import { generateAccessKeyId, generateSecretAccessKey, needsReseal, reseal, seal, type Keyring } from './crypto/index.js';
 import { IAM_PATH, POLICY_NAME, USER_NAME, generateAccountId, generateUserId } from './ids.js';
 import { isAccountId, parsePolicy } from './policy/index.js';
 
@@ -151,6 +151,18 @@ export class IdentityService {
   async deleteAccessKey(accessKeyId: string): Promise<void> {
     if (!(await this.deps.store.deleteAccessKey(accessKeyId))) throw keyNotFound(accessKeyId);
     this.deps.onCredentialsChanged?.(accessKeyId);
+  }
+
+  /**
+   * After a new key-encryption key is made active (put first in the keyring, old keys kept),
+   * re-seals every stored secret with it, so the old keys can then be removed.
+   */
+  async resealSecrets(): Promise<{ resealed: number; activeKid: string }> {
+    const { keyring } = this.deps;
+    const resealed = await this.deps.store.resealAccessKeys((key) =>
+      needsReseal(keyring, key.sealedSecret) ? reseal(keyring, key.sealedSecret, key.accessKeyId) : undefined,
+    );
+    return { resealed, activeKid: keyring.activeKid };
   }
 
   // ---- identity policies ----
