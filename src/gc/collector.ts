@@ -88,7 +88,9 @@ export class GarbageCollector {
       summary.durationMs = this.now().getTime() - startedAt.getTime();
       ctx.checkpoint('done');
       if (!dryRun) {
-        await store.gc.pruneLeases(new Date(this.now().getTime() - leaseTtlMs));
+        // Leases crashed holders left behind; an hour past expiry, so a merely stalled holder still
+        // finds its own row and learns whether anyone took it over.
+        await store.gc.pruneLeases(new Date(this.now().getTime() - Math.max(leaseTtlMs, 3_600_000)));
         await store.events.append([{ type: GC_COMPLETED_EVENT, occurredAt: this.now(), payload: { ...summary } }]);
       }
       if (summary.missingFiles > 0) {

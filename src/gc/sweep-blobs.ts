@@ -10,22 +10,29 @@ import { leaseMargin, type RunContext } from './run-context.js';
  */
 export async function sweepBlobs(ctx: RunContext): Promise<void> {
   let after: string | undefined;
+  // Candidates gather across pages until a batch is full: with little garbage a page holds few,
+  // and every batch costs a handful of write transactions however small it is.
+  let pending: GcBlob[] = [];
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (ctx.dryRun) await countBatch(ctx, batch);
+    else await sweepBatch(ctx, batch);
+    ctx.checkpoint('blobs');
+  };
   for (;;) {
     ctx.checkpoint('blobs');
     const page = await ctx.store.gc.scanUnreferenced({ after, limit: ctx.pageSize, usedBefore: ctx.cutoff });
     ctx.summary.blobsScanned += page.scanned;
-    if (page.candidates.length > 0) {
-      await ctx.hooks.afterScan?.(page.candidates.map((c) => c.digest));
-      for (let i = 0; i < page.candidates.length; i += ctx.batchSize) {
-        const batch = page.candidates.slice(i, i + ctx.batchSize);
-        if (ctx.dryRun) await countBatch(ctx, batch);
-        else await sweepBatch(ctx, batch);
-        ctx.checkpoint('blobs');
-      }
+    if (page.candidates.length > 0) await ctx.hooks.afterScan?.(page.candidates.map((c) => c.digest));
+    for (const candidate of page.candidates) {
+      pending.push(candidate);
+      if (pending.length >= ctx.batchSize) await flush();
     }
-    if (page.next === undefined) return;
+    if (page.next === undefined) break;
     after = page.next;
   }
+  if (pending.length > 0) await flush();
 }
 
 /** A dry run measures exactly what a real run would delete when nothing else happens meanwhile. */
@@ -39,6 +46,7 @@ async function sweepBatch(ctx: RunContext, batch: GcBlob[]): Promise<void> {
   const { gc } = ctx.store;
   const digests = batch.map((b) => b.digest);
   // Digests a writer holds right now are being linked: they are no longer garbage.
+  const leasedAt = ctx.now().getTime();
   const taken = await gc.acquireLeases(digests, ctx.owner, ctx.leaseTtlMs, ctx.now());
   try {
     const deleted = await gc.deleteUnreferenced(taken, {
@@ -50,10 +58,18 @@ async function sweepBatch(ctx: RunContext, batch: GcBlob[]): Promise<void> {
     if (deleted.length === 0) return;
     await ctx.hooks.beforeFileDelete?.(deleted.map((b) => b.digest));
     // Fence the irreversible step: a file whose lease was lost stays, as an orphan the storage
-    // pass removes once it is past the grace period and still has no row.
-    const held = new Set(await gc.renewLeases(deleted.map((b) => b.digest), ctx.owner, ctx.leaseTtlMs, ctx.now()));
+    // pass removes once it is past the grace period and still has no row. Nobody can have taken
+    // a lease over before it expires, so while far from expiry the check needs no round trip.
+    let validFrom = leasedAt;
+    let held = new Set(deleted.map((b) => b.digest));
+    if (ctx.now().getTime() >= leasedAt + leaseMargin(ctx)) {
+      validFrom = ctx.now().getTime();
+      held = new Set(await gc.renewLeases([...held], ctx.owner, ctx.leaseTtlMs, ctx.now()));
+    }
+    // A delete that would start after the lease could have lapsed waits for the next run instead.
+    const deadline = validFrom + ctx.leaseTtlMs - leaseMargin(ctx) / 2;
     await forEachLimit(deleted, ctx.concurrency, async (blob) => {
-      if (held.has(blob.digest)) await freeFile(ctx, blob, true);
+      if (held.has(blob.digest) && ctx.now().getTime() < deadline) await freeFile(ctx, blob, true);
       else ctx.summary.blobsDeleted++;
     });
   } finally {
