@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type EcrAuthenticate, mountEcrApi } from './api/ecr/mount.js';
+import { accessOperations } from './api/ecr/operations/index.js';
 import { ociPlugin } from './api/oci/plugin.js';
 import { type OciAccess, openAccess } from './api/oci/access.js';
 import type { BerthConfig } from './config/schema.js';
+import { type Iam, createIam } from './iam/index.js';
+import { registryTokenEndpoint } from './iam/token-endpoint.js';
 import type { RequestFacts } from './iam/principal.js';
 import type { MetadataStore } from './metadata/store.js';
 import { SqliteMetadataStore } from './metadata/sqlite/store.js';
@@ -28,6 +32,8 @@ export interface BerthApp {
   jobs: JobRunner;
   scheduler: Scheduler;
   events: EventDispatcher;
+  /** Identity and access: accounts, users, keys, policies, the authorizer both APIs use. */
+  iam: Iam;
   /** Online garbage collection (also run on a schedule as the `gc` job). */
   gc: GarbageCollector;
   /** Starts background work: durable jobs, schedules and event delivery. */
@@ -39,8 +45,10 @@ export interface BerthApp {
 export interface BuildOptions {
   /** Where logs go (tests pass a sink); defaults to stdout. */
   logStream?: NodeJS.WritableStream;
-  /** Overrides how /v2 authenticates and authorizes (defaults to open access). */
+  /** Overrides how /v2 authenticates and authorizes (default: IAM, or open access in auth.mode none). */
   access?: OciAccess;
+  /** Overrides how the ECR API authenticates (default: SigV4 with IAM access keys). */
+  ecrAuthenticate?: EcrAuthenticate;
 }
 
 /** Builds the whole application without listening, so tests can drive it in-process. */
@@ -106,7 +114,24 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     await store.registry.getRepository(config.accountId, '');
     reply.header('Cache-Control', 'no-store').send({ status: 'ok' });
   });
-  await server.register(ociPlugin, { registry, access: options.access ?? openAccess(config.accountId), facts });
+  const iam = await createIam({ config, store, log: server.log });
+  // auth.mode none is the explicit development switch: /v2 open to anyone, ECR calls as the default root.
+  const access = options.access ?? (iam.mode === 'none' ? openAccess(config.accountId) : iam.oci);
+  await server.register(ociPlugin, { registry, access, facts });
+  // The bearer challenge's token endpoint (auth.challenge: bearer); harmless when unused.
+  if (iam.mode === 'iam') await server.register(registryTokenEndpoint, { tokens: iam.tokens, facts });
+  await mountEcrApi(server, {
+    config,
+    registry,
+    authenticate: options.ecrAuthenticate ?? iam.ecr.authenticate,
+    authorize: iam.ecr.authorize,
+    operations: accessOperations({
+      tokens: iam.tokens,
+      policies: iam.policies,
+      settings: iam.settings,
+      scheme: (config.publicUrl ? new URL(config.publicUrl).protocol === 'https:' : config.tls !== undefined) ? 'https' : 'http',
+    }),
+  });
 
   let background = false;
   const startBackground = async () => {
@@ -129,7 +154,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       await store.close();
     })());
 
-  return { server, config, store, blobs, registry, jobs, scheduler, events, gc, startBackground, close };
+  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, startBackground, close };
 }
 
 /** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */

@@ -18,10 +18,18 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'number' | 'boolean
   BERTH_REGION: { path: ['region'], type: 'string' },
   BERTH_ACCOUNT_ID: { path: ['accountId'], type: 'string' },
   BERTH_PUBLIC_URL: { path: ['publicUrl'], type: 'string' },
+  BERTH_REGISTRY_HOST_TEMPLATE: { path: ['registryHostTemplate'], type: 'string' },
+  BERTH_SERVER_SECRET: { path: ['serverSecret'], type: 'string' },
   BERTH_TLS_CERT: { path: ['tls', 'cert'], type: 'string' },
   BERTH_TLS_KEY: { path: ['tls', 'key'], type: 'string' },
   BERTH_CREATE_REPOSITORY_ON_PUSH: { path: ['registry', 'createRepositoryOnPush'], type: 'boolean' },
   BERTH_STORAGE_FSYNC: { path: ['storage', 'filesystem', 'fsync'], type: 'boolean' },
+  BERTH_AUTH_MODE: { path: ['auth', 'mode'], type: 'string' },
+  BERTH_AUTH_CHALLENGE: { path: ['auth', 'challenge'], type: 'string' },
+  BERTH_KEYRING: { path: ['auth', 'keyring'], type: 'string' },
+  BERTH_KEYRING_FILE: { path: ['auth', 'keyringFile'], type: 'string' },
+  BERTH_ROOT_ACCESS_KEY_ID: { path: ['auth', 'rootAccessKeyId'], type: 'string' },
+  BERTH_ROOT_SECRET_ACCESS_KEY: { path: ['auth', 'rootSecretAccessKey'], type: 'string' },
 };
 
 /**

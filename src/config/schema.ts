@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfigSchema } from '../iam/config-schema.js';
 
 const hostPort = z
   .string()
@@ -30,6 +31,21 @@ export const configSchema = z
     accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
     /** Base URL clients use to reach this registry (used in repositoryUri, proxyEndpoint, download URLs). */
     publicUrl: z.string().url().optional(),
+    /**
+     * Registry host in repositoryUri (what `docker push` takes), e.g.
+     * `{accountId}.dkr.ecr.{region}.registry.example.com` with wildcard DNS. Placeholders:
+     * {accountId}, {region}. Default: host:port of publicUrl, else of the listen address.
+     */
+    registryHostTemplate: z
+      .string()
+      .regex(/^[^/\s]+$/, 'must be a host[:port] without scheme or path')
+      .refine((v) => [...v.matchAll(/\{([A-Za-z]+)\}/g)].every(([, n]) => n === 'accountId' || n === 'region'), 'only {accountId} and {region} may be used')
+      .optional(),
+    /**
+     * Signs ECR pagination tokens and layer download URLs; every node of a deployment must share
+     * it. Default: generated once into <dataDir>/server-secret.
+     */
+    serverSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     registry: z
       .object({
         createRepositoryOnPush: z.boolean().default(true),
@@ -84,6 +100,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Authentication and authorization (see src/iam/config-schema.ts). */
+    auth: authConfigSchema.default({}),
     shutdown: z
       .object({
         /** How long in-flight requests get to finish on SIGTERM before connections are closed. */

@@ -1,5 +1,6 @@
 import type { EventStore } from './event-store.js';
 import type { GcStore } from './gc-store.js';
+import type { IamStore } from './iam-store.js';
 import type { ImageStore } from './image-store.js';
 import type { JobStore } from './job-store.js';
 import type { RegistryStore } from './registry-store.js';
@@ -20,5 +21,6 @@ export interface MetadataStore {
   readonly images: ImageStore;
   /** Resource tags on repositories. */
   readonly repositoryTags: RepositoryTagStore;
+  readonly iam: IamStore;
   close(): Promise<void>;
 }

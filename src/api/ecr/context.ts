@@ -5,12 +5,12 @@ import type { EcrOperationName } from './model/types.js';
 import type { AuthenticatedPrincipal, OperationContext, ResourceNames } from './operation.js';
 import { Pager } from './pager.js';
 import type { PageTokenCodec } from './pagination.js';
-import { proxyEndpoint, repositoryArn, repositoryUri } from './resources.js';
+import { checkHostTemplate, proxyEndpoint, repositoryArn, repositoryUri } from './resources.js';
 
 export interface ContextSettings {
   region: string;
   partition: string;
-  registryHostTemplate: string;
+  registryHostTemplate: string | (() => string);
   codec: PageTokenCodec;
 }
 
@@ -29,7 +29,8 @@ export function targetAccount(input: Record<string, unknown>, principal: Authent
 
 export function buildContext(settings: ContextSettings, request: ContextRequest): OperationContext {
   const accountId = targetAccount(request.input, request.principal);
-  const { region, partition, registryHostTemplate } = settings;
+  const { region, partition } = settings;
+  const registryHostTemplate = hostTemplate(settings.registryHostTemplate);
   const resources: ResourceNames = {
     repositoryArn: (name, account = accountId) => repositoryArn({ accountId: account, region }, name, partition),
     repositoryUri: (name, account = accountId) => repositoryUri(registryHostTemplate, { accountId: account, region }, name),
@@ -45,4 +46,11 @@ export function buildContext(settings: ContextSettings, request: ContextRequest)
     pages: new Pager(settings.codec, request.operation, accountId, request.input),
     resources,
   };
+}
+
+function hostTemplate(template: string | (() => string)): string {
+  if (typeof template === 'string') return template;
+  const resolved = template();
+  checkHostTemplate(resolved);
+  return resolved;
 }

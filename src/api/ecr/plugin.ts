@@ -7,7 +7,8 @@
  *      -> UnknownOperationException (the last with a message saying Berth lacks it)
  *   2. authenticate (SigV4 over method, raw path/query, headers and the body's SHA-256)
  *   3. JSON, types and model constraints -> SerializationException / InvalidParameterException
- *   4. handler(input, ctx) -> output serialised per the model, or its error per errors.ts
+ *   4. authorize (IAM policies for the operation's actions and resource) -> AccessDeniedException
+ *   5. handler(input, ctx) -> output serialised per the model, or its error per errors.ts
  * Every answer carries x-amzn-RequestId and Content-Type application/x-amz-json-1.1 (bodies are
  * sent as Buffers so fastify does not append a charset AWS never sends).
  */
@@ -27,7 +28,7 @@ import type { BodyLimits } from './limits.js';
 import { getOperationModel } from './model/index.js';
 import type { EcrOperationName } from './model/types.js';
 import { operationRegistry } from './operation.js';
-import type { AnyOperationDefinition, OperationContext } from './operation.js';
+import type { AnyOperationDefinition, AuthenticatedPrincipal, OperationContext } from './operation.js';
 import { PageTokenCodec } from './pagination.js';
 import { checkHostTemplate } from './resources.js';
 import { JSON_CONTENT_TYPE, isJsonContentType, operationFromTarget } from './target.js';
@@ -46,6 +47,17 @@ export interface AuthenticationRequest {
   sourceIp: string;
 }
 
+/** What the authorize hook sees: an authenticated, validated call, before its handler runs. */
+export interface EcrAuthorizationRequest {
+  operation: EcrOperationName;
+  principal: AuthenticatedPrincipal;
+  /** The input, validated against the model. */
+  input: Readonly<Record<string, unknown>>;
+  /** The account the call acts on: its registryId member when present, else the caller's. */
+  accountId: string;
+  requestFacts: RequestFacts;
+}
+
 export interface EcrApiPluginOptions {
   operations: readonly AnyOperationDefinition[];
   /**
@@ -56,10 +68,19 @@ export interface EcrApiPluginOptions {
    * MissingAuthenticationTokenException.
    */
   authenticate: (request: AuthenticationRequest) => Promise<Principal>;
+  /**
+   * Decides whether the caller may make the call (src/iam's Authorizer in the app). Runs after
+   * validation and before the handler, so a refused call changes nothing; throw
+   * DomainError('AccessDenied', message) to refuse. Required, so that no wiring forgets it.
+   */
+  authorize: (request: EcrAuthorizationRequest) => Promise<void>;
   /** The deployment's region, used in ARNs and registry hosts. */
   region: string;
-  /** Registry host for repository URIs, e.g. `{accountId}.dkr.ecr.{region}.example.com` (see resources.ts). */
-  registryHostTemplate: string;
+  /**
+   * Registry host for repository URIs, e.g. `{accountId}.dkr.ecr.{region}.example.com` (see
+   * resources.ts); a function is asked per request (e.g. for the port a server bound to).
+   */
+  registryHostTemplate: string | (() => string);
   /** HMAC key for pagination tokens (at least 16 bytes; the same on every node). */
   paginationSecret: string | Uint8Array;
   partition?: string;
@@ -75,7 +96,7 @@ interface RequestState {
 
 export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app, options) => {
   const registry = operationRegistry(options.operations);
-  checkHostTemplate(options.registryHostTemplate);
+  if (typeof options.registryHostTemplate === 'string') checkHostTemplate(options.registryHostTemplate);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
   const settings: ContextSettings = {
     region: options.region,
@@ -132,6 +153,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     const input = model.input ? checkInput(model.input.shape, json) : {};
     const log = req.log.child({ requestId: state.requestId, operation });
     const ctx = buildContext(settings, { operation, principal, input, requestFacts: facts(req, state.requestId), log });
+    await options.authorize({ operation, principal, input, accountId: ctx.accountId, requestFacts: ctx.requestFacts });
 
     const output = await (definition.handler as (i: unknown, c: OperationContext) => Promise<unknown>)(input, ctx);
     const encoded = model.output ? encodeShape(model.output.shape, output ?? {}) : {};

@@ -5,6 +5,7 @@ import { SqliteDatabase } from './database.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteGcStore } from './gc-store.js';
 import { SqliteImageStore } from './image-store.js';
+import { SqliteIamStore } from './iam-store.js';
 import { SqliteJobStore } from './job-store.js';
 import { allSqliteMigrations } from './all-migrations.js';
 import { SqliteRegistryStore } from './registry-store.js';
@@ -18,6 +19,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly gc: SqliteGcStore;
   readonly images: SqliteImageStore;
   readonly repositoryTags: SqliteRepositoryTagStore;
+  readonly iam: SqliteIamStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.registry = new SqliteRegistryStore(database);
@@ -26,6 +28,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.gc = new SqliteGcStore(database);
     this.images = new SqliteImageStore(database);
     this.repositoryTags = new SqliteRepositoryTagStore(database);
+    this.iam = new SqliteIamStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

@@ -1,0 +1,116 @@
+/** BatchGetImage and BatchDeleteImage: per-image results, per-image failures. */
+import { isDomainError } from '../../../domain/errors.js';
+import type { RepositoryKey } from '../../../domain/reference.js';
+import type { Registry } from '../../../registry/index.js';
+import type { Image, ImageFailure, ImageIdentifier } from '../model/types.js';
+import { defineOperation } from '../operation.js';
+import { type CheckedImageId, checkImageId, imageFailure, isFailure } from './image-ids.js';
+import { repositoryKey } from './wire.js';
+
+export const batchGetImage = (registry: Registry) =>
+  defineOperation({
+    name: 'BatchGetImage',
+    handler: async (input, ctx) => {
+      const key = repositoryKey(ctx, input.repositoryName);
+      await registry.repositories.get(key);
+      const images: Image[] = [];
+      const failures: ImageFailure[] = [];
+      for (const id of unique(input.imageIds)) {
+        const checked = checkImageId(id);
+        if (isFailure(checked)) {
+          failures.push(checked);
+          continue;
+        }
+        const mismatch = await tagMismatch(registry, key, id, checked);
+        if (mismatch) {
+          failures.push(mismatch);
+          continue;
+        }
+        try {
+          // A pull like GET /v2/.../manifests/<ref>: recorded for lastRecordedPullTime.
+          const manifest = await registry.manifests.get(key, checked.digest ?? checked.tag, input.acceptedMediaTypes, true);
+          images.push({
+            registryId: key.accountId,
+            repositoryName: key.name,
+            imageId: { imageDigest: manifest.digest, ...(checked.tag !== undefined && { imageTag: checked.tag }) },
+            imageManifest: manifest.content.toString('utf8'),
+            imageManifestMediaType: manifest.mediaType,
+          });
+        } catch (err) {
+          if (!isDomainError(err, 'ManifestNotFound')) throw err;
+          // Berth does not convert between manifest formats, so an unaccepted type is not found.
+          const mediaType = err.detail?.mediaType;
+          failures.push(
+            imageFailure(id, 'ImageNotFound', typeof mediaType === 'string' ? `Requested image's media type ${mediaType} is not among the acceptedMediaTypes` : undefined),
+          );
+        }
+      }
+      return { images, failures };
+    },
+  });
+
+/**
+ * ECR semantics: a digest deletes the image and all its tags; a tag removes that tag, and the image
+ * too when it was the image's last tag. An image an index lists cannot be deleted by digest.
+ */
+export const batchDeleteImage = (registry: Registry) =>
+  defineOperation({
+    name: 'BatchDeleteImage',
+    handler: async (input, ctx) => {
+      const key = repositoryKey(ctx, input.repositoryName);
+      await registry.repositories.get(key);
+      const imageIds: ImageIdentifier[] = [];
+      const failures: ImageFailure[] = [];
+      for (const id of unique(input.imageIds)) {
+        const checked = checkImageId(id);
+        if (isFailure(checked)) {
+          failures.push(checked);
+          continue;
+        }
+        const mismatch = await tagMismatch(registry, key, id, checked);
+        if (mismatch) {
+          failures.push(mismatch);
+          continue;
+        }
+        const { digest, tag } = checked;
+        if (tag !== undefined) {
+          const result = await registry.images.untag(key, tag);
+          if (result) imageIds.push({ imageDigest: result.digest, imageTag: tag });
+          else failures.push(imageFailure(id, 'ImageNotFound'));
+          continue;
+        }
+        if (digest === undefined) continue; // checkImageId gives a tag or a digest
+        try {
+          const deleted = await registry.manifests.delete(key, digest);
+          if (deleted.tags.length === 0) imageIds.push({ imageDigest: deleted.digest });
+          for (const tag of deleted.tags) imageIds.push({ imageDigest: deleted.digest, imageTag: tag });
+        } catch (err) {
+          if (isDomainError(err, 'ManifestNotFound')) failures.push(imageFailure(id, 'ImageNotFound'));
+          else if (isDomainError(err, 'ImageReferencedByManifestList')) {
+            failures.push(imageFailure(id, 'ImageReferencedByManifestList', `Requested image referenced by manifest list: [${String(err.detail?.index)}]`));
+          } else throw err;
+        }
+      }
+      if (imageIds.length > 0) ctx.log.info({ account: key.accountId, repository: key.name, deleted: imageIds.length }, 'images deleted');
+      return { imageIds, failures };
+    },
+  });
+
+/** With both a tag and a digest, the tag must point at the digest. */
+async function tagMismatch(registry: Registry, key: RepositoryKey, id: ImageIdentifier, checked: CheckedImageId): Promise<ImageFailure | undefined> {
+  if (checked.digest === undefined || checked.tag === undefined) return undefined;
+  const resolved = await registry.images.resolveTag(key, checked.tag);
+  if (resolved === undefined) return imageFailure(id, 'ImageNotFound');
+  return resolved === checked.digest ? undefined : imageFailure(id, 'ImageTagDoesNotMatchDigest');
+}
+
+/** Each identifier once (a repeated one would otherwise fail as not found after its first deletion). */
+function unique(ids: readonly ImageIdentifier[]): ImageIdentifier[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const k = `${id.imageDigest ?? ''}\n${id.imageTag ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,118 @@
+/** ListImages and DescribeImages. */
+import { DomainError } from '../../../domain/errors.js';
+import type { RepositoryKey } from '../../../domain/reference.js';
+import type { ImageRecord, TagStatus } from '../../../metadata/image-store.js';
+import type { Registry } from '../../../registry/index.js';
+import type { ImageDetail, ImageIdentifier, ImageScanFindingsSummary, ImageScanStatus } from '../model/types.js';
+import { defineOperation } from '../operation.js';
+import type { OperationContext } from '../operation.js';
+import { invalidParameterMessage } from '../validation/messages.js';
+import { checkImageId, describeImageId, isFailure } from './image-ids.js';
+import { repositoryKey } from './wire.js';
+
+/**
+ * Where scan results join DescribeImages (imageScanStatus, imageScanFindingsSummary): the scanning
+ * module provides this; without it the members are left out, as ECR does for unscanned images.
+ */
+export type ImageScanSummaries = (
+  key: RepositoryKey,
+  digests: readonly string[],
+) => Promise<ReadonlyMap<string, { imageScanStatus?: ImageScanStatus; imageScanFindingsSummary?: ImageScanFindingsSummary }>>;
+
+/** Berth has no archive tier yet: every image is ACTIVE, so other statuses select nothing. */
+function selectsActive(status: string | undefined): boolean {
+  return status === undefined || status === 'ACTIVE' || status === 'ANY';
+}
+
+export const listImages = (registry: Registry) =>
+  defineOperation({
+    name: 'ListImages',
+    handler: async (input, ctx) => {
+      const key = repositoryKey(ctx, input.repositoryName);
+      const tagStatus: TagStatus = input.filter?.tagStatus ?? 'ANY';
+      const { limit, after } = ctx.pages.request<[string, string]>();
+      if (!selectsActive(input.filter?.imageStatus)) {
+        await registry.repositories.get(key);
+        return { imageIds: [] };
+      }
+      const page = await registry.images.listIds(key, {
+        tagStatus,
+        after: after && { digest: after[0], ...(after[1] !== '' && { tag: after[1] }) },
+        limit,
+      });
+      const last = page.items.at(-1);
+      return {
+        imageIds: page.items.map((i): ImageIdentifier => ({ imageDigest: i.digest, ...(i.tag !== undefined && { imageTag: i.tag }) })),
+        nextToken: ctx.pages.nextToken(page.more && last ? [last.digest, last.tag ?? ''] : undefined),
+      };
+    },
+  });
+
+export const describeImages = (registry: Registry, scanSummaries?: ImageScanSummaries) =>
+  defineOperation({
+    name: 'DescribeImages',
+    handler: async (input, ctx) => {
+      const key = repositoryKey(ctx, input.repositoryName);
+      let images: ImageRecord[];
+      let nextToken: string | undefined;
+      if (input.imageIds) {
+        if (input.maxResults !== undefined || input.nextToken !== undefined) {
+          throw new DomainError('InvalidParameter', invalidParameterMessage('maxResults', 'maxResults and nextToken cannot be used with imageIds'));
+        }
+        images = await lookUp(registry, ctx, key, input.imageIds);
+      } else {
+        const { limit, after } = ctx.pages.request<string>();
+        if (!selectsActive(input.filter?.imageStatus)) {
+          await registry.repositories.get(key);
+          return { imageDetails: [] };
+        }
+        const page = await registry.images.list(key, { tagStatus: input.filter?.tagStatus ?? 'ANY', after, limit });
+        images = page.items;
+        nextToken = ctx.pages.nextToken(page.more ? page.items.at(-1)?.digest : undefined);
+      }
+      const scans = scanSummaries && images.length > 0 ? await scanSummaries(key, images.map((i) => i.digest)) : undefined;
+      return { imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...scans?.get(image.digest) })), nextToken };
+    },
+  });
+/** The named images in request order (each once); any that is absent fails the call, as in ECR. */
+async function lookUp(registry: Registry, ctx: OperationContext, key: RepositoryKey, ids: readonly ImageIdentifier[]): Promise<ImageRecord[]> {
+  const digests: string[] = [];
+  for (const id of ids) {
+    const checked = checkImageId(id);
+    if (isFailure(checked)) throw new DomainError('InvalidParameter', `Invalid parameter at 'imageIds' failed to satisfy constraint: '${checked.failureReason}'`);
+    const resolved = checked.tag !== undefined ? await registry.images.resolveTag(key, checked.tag) : checked.digest;
+    if (resolved === undefined || (checked.digest !== undefined && resolved !== checked.digest)) throw imageNotFound(ctx, key, id);
+    digests.push(resolved);
+  }
+  const found = await registry.images.byDigest(key, digests);
+  const images: ImageRecord[] = [];
+  for (const [i, digest] of digests.entries()) {
+    const image = found.get(digest);
+    if (!image) throw imageNotFound(ctx, key, ids[i]!);
+    if (!images.includes(image)) images.push(image);
+  }
+  return images;
+}
+
+function imageNotFound(ctx: OperationContext, key: RepositoryKey, id: ImageIdentifier): DomainError {
+  return new DomainError(
+    'ImageNotFound',
+    `The image with imageId ${describeImageId(id)} does not exist within the repository with name '${key.name}' in the registry with id '${ctx.accountId}'`,
+  );
+}
+
+export function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDetail {
+  return {
+    registryId: key.accountId,
+    repositoryName: key.name,
+    imageDigest: image.digest,
+    ...(image.tags.length > 0 && { imageTags: image.tags }),
+    imageSizeInBytes: image.reportedSize,
+    imagePushedAt: image.pushedAt,
+    imageManifestMediaType: image.mediaType,
+    ...(image.artifactType !== undefined && { artifactMediaType: image.artifactType }),
+    ...(image.lastPulledAt !== undefined && { lastRecordedPullTime: image.lastPulledAt }),
+    ...(image.subjectDigest !== undefined && { subjectManifestDigest: image.subjectDigest }),
+    imageStatus: 'ACTIVE',
+  };
+}
