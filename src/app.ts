@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type EcrAuthenticate, mountEcrApi } from './api/ecr/mount.js';
-import { accessOperations } from './api/ecr/operations/index.js';
+import { accessOperations, lifecycleOperations } from './api/ecr/operations/index.js';
 import { ociPlugin } from './api/oci/plugin.js';
 import { type OciAccess, openAccess } from './api/oci/access.js';
 import type { BerthConfig } from './config/schema.js';
@@ -22,6 +22,7 @@ import { FilesystemDriver } from './storage/filesystem/driver.js';
 import { BlobGuard } from './gc/blob-guard.js';
 import { GarbageCollector } from './gc/collector.js';
 import { installGarbageCollection } from './gc/job.js';
+import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
 
 export interface BerthApp {
   server: FastifyInstance;
@@ -36,6 +37,8 @@ export interface BerthApp {
   iam: Iam;
   /** Online garbage collection (also run on a schedule as the `gc` job). */
   gc: GarbageCollector;
+  /** Lifecycle policies, previews, scheduled runs and the archive storage class. */
+  lifecycle: Lifecycle;
   /** Starts background work: durable jobs, schedules and event delivery. */
   startBackground(): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
@@ -49,6 +52,8 @@ export interface BuildOptions {
   access?: OciAccess;
   /** Overrides how the ECR API authenticates (default: SigV4 with IAM access keys). */
   ecrAuthenticate?: EcrAuthenticate;
+  /** The clock services stamp records with (push and pull times, lifecycle evaluation); tests inject one. */
+  clock?: () => Date;
 }
 
 /** Builds the whole application without listening, so tests can drive it in-process. */
@@ -71,12 +76,13 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   });
 
   const { store, blobs } = openStores(config);
+  const clock = options.clock ?? (() => new Date());
   const registry = createRegistry({
     store,
     blobs,
     options: config.registry,
     log: server.log,
-    now: () => new Date(),
+    now: clock,
     guard: new BlobGuard(store.gc, { graceMs: config.gc.graceSeconds * 1000, log: server.log.child({ component: 'gc' }) }),
   });
   const gc = new GarbageCollector({
@@ -90,6 +96,16 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   const scheduler = new Scheduler(store.jobs, jobs, server.log.child({ component: 'scheduler' }));
   const events = new EventDispatcher(store.events, server.log.child({ component: 'events' }));
   const schedules: (() => Promise<void>)[] = [];
+  const lifecycle = createLifecycle({
+    store,
+    registry,
+    jobs,
+    scheduler,
+    now: clock,
+    log: server.log.child({ component: 'lifecycle' }),
+    options: config.lifecycle,
+  });
+  schedules.push(lifecycle.schedule);
   schedules.push(installUploadPurge({ registry, jobs, scheduler, staleAfterSeconds: config.uploads.staleAfterSeconds }));
   schedules.push(
     installGarbageCollection({
@@ -130,7 +146,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       policies: iam.policies,
       settings: iam.settings,
       scheme: (config.publicUrl ? new URL(config.publicUrl).protocol === 'https:' : config.tls !== undefined) ? 'https' : 'http',
-    }),
+    }).concat(lifecycleOperations(lifecycle)),
   });
 
   let background = false;
@@ -154,7 +170,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       await store.close();
     })());
 
-  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, startBackground, close };
+  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, lifecycle, startBackground, close };
 }
 
 /** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */

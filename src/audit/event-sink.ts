@@ -12,6 +12,12 @@ const ACTIONS: Record<string, string> = {
   'image.pushed': 'ecr:PutImage',
   'image.deleted': 'ecr:BatchDeleteImage',
   'tag.deleted': 'ecr:BatchDeleteImage',
+  // Lifecycle (src/lifecycle/events.ts): rule actions are ECR's CloudTrail PolicyExecutionEvent.
+  'lifecycle.image.expired': 'ecr:PolicyExecutionEvent',
+  'lifecycle.image.archived': 'ecr:PolicyExecutionEvent',
+  'image.archived': 'ecr:UpdateImageStorageClass',
+  'image.restore.started': 'ecr:UpdateImageStorageClass',
+  'image.restored': 'ecr:UpdateImageStorageClass',
 };
 
 export function auditEntryFor(event: StoredEvent): AuditEntry {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdmin } from './admin.js';
 import { registerGc } from './gc.js';
+import { registerLifecycle } from './lifecycle.js';
 import { registerServe } from './serve.js';
 
 /** The `berth` command line. Each subcommand lives in its own file and registers itself here. */
@@ -10,5 +11,6 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerAdmin(program);
   registerGc(program);
+  registerLifecycle(program);
   await program.parseAsync(argv);
 }

@@ -100,6 +100,18 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    lifecycle: z
+      .object({
+        /** How often lifecycle policies run over every repository that has one (a durable scheduled job). */
+        intervalSeconds: z.number().int().positive().default(24 * 3600),
+        /**
+         * How long a restore from the archive takes (ARCHIVED → ACTIVATING → ACTIVE). ECR takes up to
+         * 20 minutes; Berth keeps archived bytes in place, so this only paces the state change.
+         */
+        restoreDelaySeconds: z.number().int().nonnegative().default(5),
+      })
+      .strict()
+      .default({}),
     /** Authentication and authorization (see src/iam/config-schema.ts). */
     auth: authConfigSchema.default({}),
     shutdown: z

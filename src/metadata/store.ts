@@ -3,6 +3,7 @@ import type { GcStore } from './gc-store.js';
 import type { IamStore } from './iam-store.js';
 import type { ImageStore } from './image-store.js';
 import type { JobStore } from './job-store.js';
+import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RepositoryTagStore } from './repository-tag-store.js';
 
@@ -22,5 +23,7 @@ export interface MetadataStore {
   /** Resource tags on repositories. */
   readonly repositoryTags: RepositoryTagStore;
   readonly iam: IamStore;
+  /** Lifecycle policies, previews and image storage states (archive). */
+  readonly lifecycle: LifecycleStore;
   close(): Promise<void>;
 }

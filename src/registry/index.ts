@@ -2,6 +2,7 @@ import { BlobService } from './blobs.js';
 import type { RegistryContext } from './context.js';
 import { DiscoveryService } from './discovery.js';
 import { ImageService } from './images.js';
+import { ImageStorageService } from './image-storage.js';
 import { ManifestService } from './manifests.js';
 import { PullRecorder } from './pull-recorder.js';
 import { RepositoryService } from './repositories.js';
@@ -20,6 +21,8 @@ export interface Registry {
   /** Resource tags on repositories. */
   repositoryTags: RepositoryTagService;
   pulls: PullRecorder;
+  /** Image storage classes (archive): states for listings; archived images are not pullable. */
+  storage: ImageStorageService;
 }
 
 export function createRegistry(ctx: RegistryContext): Registry {
@@ -34,5 +37,6 @@ export function createRegistry(ctx: RegistryContext): Registry {
     images: new ImageService(ctx, repositories),
     repositoryTags: new RepositoryTagService(ctx, repositories),
     pulls,
+    storage: new ImageStorageService(ctx, repositories),
   };
 }

@@ -3,9 +3,11 @@ import { type DigestAlgorithm, digestOf, looksLikeDigest, parseDigest } from '..
 import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.js';
 import { isNonDistributable } from '../domain/media-types.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
+import type { OutboxEvent } from '../metadata/event-store.js';
 import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import { RegistryEvent, registryEvent } from './events.js';
+import { assertPullable, restoreOnPush } from './image-storage.js';
 import type { PullRecorder } from './pull-recorder.js';
 import type { RepositoryService } from './repositories.js';
 import { isTagImmutable } from './tag-mutability.js';
@@ -95,6 +97,7 @@ export class ManifestService {
         }),
       ],
     });
+    if (!result.created) await restoreOnPush(this.ctx, repository, digest, now);
     return {
       digest,
       mediaType: manifest.mediaType,
@@ -125,6 +128,7 @@ export class ManifestService {
    */
   async get(key: RepositoryKey, reference: string, accept: string[] | undefined, recordPull: boolean): Promise<ManifestRecord> {
     const { repository, manifest } = await this.resolve(key, reference);
+    await assertPullable(this.ctx, repository, manifest, reference);
     if (!acceptable(manifest.mediaType, accept)) {
       throw new DomainError(
         'ManifestNotFound',
@@ -136,8 +140,16 @@ export class ManifestService {
     return manifest;
   }
 
-  /** Deletes by digest (the manifest and its tags) or by tag (only the tag). */
-  async delete(key: RepositoryKey, referenceText: string): Promise<{ digest: string; tags: string[] }> {
+  /**
+   * Deletes by digest (the manifest and its tags) or by tag (only the tag). `options.detail` joins
+   * the image.deleted event (e.g. the lifecycle rule that expired the image) and `options.events`
+   * adds events to the same transaction.
+   */
+  async delete(
+    key: RepositoryKey,
+    referenceText: string,
+    options: { detail?: Record<string, unknown>; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] } = {},
+  ): Promise<{ digest: string; tags: string[] }> {
     const reference = lookupReference(key, referenceText);
     const repository = await this.repositories.get(key);
     const now = this.ctx.now();
@@ -150,7 +162,8 @@ export class ManifestService {
     }
     const tags = await this.ctx.store.registry.tagsOf(repository.id, reference.digest);
     const deleted = await this.ctx.store.registry.deleteManifest(repository.id, reference.digest, [
-      registryEvent(RegistryEvent.ImageDeleted, repository, now, { digest: reference.digest, tags }),
+      registryEvent(RegistryEvent.ImageDeleted, repository, now, { digest: reference.digest, tags, ...options.detail }),
+      ...(options.events?.({ digest: reference.digest, tags }) ?? []),
     ]);
     if (!deleted) throw new DomainError('ManifestNotFound', `manifest ${reference.digest} is not in repository ${key.name}`);
     return { digest: reference.digest, tags: deleted.tags };

@@ -4,6 +4,7 @@ import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { describeEcrStoreConformance } from './ecr-store-conformance.js';
+import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
 
 const ACCOUNT = '111122223333';
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -57,6 +58,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
     }
 
     describeEcrStoreConformance(() => ({ store, repo }));
+    describeLifecycleStoreConformance(() => ({ store, repo }));
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);

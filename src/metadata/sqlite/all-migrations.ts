@@ -3,9 +3,10 @@ import { coreMigrations } from './migrations.js';
 import { gcMigrations } from './gc-migrations.js';
 import { iamMigrations } from './iam-migrations.js';
 import { ecrMigrations } from './ecr-migrations.js';
+import { lifecycleMigrations } from './lifecycle-migrations.js';
 
 /**
  * Every module's SQLite migrations in application order. A module appends its list here; ids are
  * namespaced per module so lists never collide.
  */
-export const allSqliteMigrations: readonly Migration[] = [...coreMigrations, ...gcMigrations, ...iamMigrations, ...ecrMigrations];
+export const allSqliteMigrations: readonly Migration[] = [...coreMigrations, ...gcMigrations, ...iamMigrations, ...ecrMigrations, ...lifecycleMigrations];

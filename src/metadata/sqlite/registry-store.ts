@@ -329,9 +329,11 @@ export class SqliteRegistryStore implements RegistryStore {
         .stmt('SELECT id FROM manifests WHERE repository_id = ? AND digest = ?')
         .get(repositoryId, digest) as { id: number } | undefined;
       if (!row) return undefined;
+      // CROSS JOIN keeps this an index lookup of the child (then its index by id); without ANALYZE
+      // statistics the planner otherwise scans every manifest of the repository, per delete.
       const parent = this.database
         .stmt(
-          `SELECT m.digest FROM manifest_children c JOIN manifests m ON m.id = c.manifest_id
+          `SELECT m.digest FROM manifest_children c CROSS JOIN manifests m ON m.id = c.manifest_id
            WHERE m.repository_id = ? AND c.child_digest = ? LIMIT 1`,
         )
         .get(repositoryId, digest) as { digest: string } | undefined;

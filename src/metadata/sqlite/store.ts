@@ -7,6 +7,7 @@ import { SqliteGcStore } from './gc-store.js';
 import { SqliteImageStore } from './image-store.js';
 import { SqliteIamStore } from './iam-store.js';
 import { SqliteJobStore } from './job-store.js';
+import { SqliteLifecycleStore } from './lifecycle-store.js';
 import { allSqliteMigrations } from './all-migrations.js';
 import { SqliteRegistryStore } from './registry-store.js';
 import { SqliteRepositoryTagStore } from './repository-tag-store.js';
@@ -20,6 +21,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly images: SqliteImageStore;
   readonly repositoryTags: SqliteRepositoryTagStore;
   readonly iam: SqliteIamStore;
+  readonly lifecycle: SqliteLifecycleStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.registry = new SqliteRegistryStore(database);
@@ -29,6 +31,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.images = new SqliteImageStore(database);
     this.repositoryTags = new SqliteRepositoryTagStore(database);
     this.iam = new SqliteIamStore(database);
+    this.lifecycle = new SqliteLifecycleStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

@@ -37,6 +37,11 @@ export const batchGetImage = (registry: Registry) =>
             imageManifestMediaType: manifest.mediaType,
           });
         } catch (err) {
+          if (isDomainError(err, 'ImageArchived')) {
+            // Not pullable until restored; ECR's pulls of archived images fail as not found (404).
+            failures.push(imageFailure(id, 'ImageNotFound', archivedReason(err.detail?.imageStatus)));
+            continue;
+          }
           if (!isDomainError(err, 'ManifestNotFound')) throw err;
           // Berth does not convert between manifest formats, so an unaccepted type is not found.
           const mediaType = err.detail?.mediaType;
@@ -95,6 +100,12 @@ export const batchDeleteImage = (registry: Registry) =>
       return { imageIds, failures };
     },
   });
+
+function archivedReason(status: unknown): string {
+  return status === 'ACTIVATING'
+    ? 'Requested image is being restored from the archive and cannot be pulled until the restore completes'
+    : 'Requested image is archived; restore it with UpdateImageStorageClass before pulling it';
+}
 
 /** With both a tag and a digest, the tag must point at the digest. */
 async function tagMismatch(registry: Registry, key: RepositoryKey, id: ImageIdentifier, checked: CheckedImageId): Promise<ImageFailure | undefined> {

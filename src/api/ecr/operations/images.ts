@@ -8,6 +8,7 @@ import { defineOperation } from '../operation.js';
 import type { OperationContext } from '../operation.js';
 import { invalidParameterMessage } from '../validation/messages.js';
 import { checkImageId, describeImageId, isFailure } from './image-ids.js';
+import { listImageIdsByStatus, listImagesByStatus, storageDetails } from './images-storage.js';
 import { repositoryKey } from './wire.js';
 
 /**
@@ -19,11 +20,6 @@ export type ImageScanSummaries = (
   digests: readonly string[],
 ) => Promise<ReadonlyMap<string, { imageScanStatus?: ImageScanStatus; imageScanFindingsSummary?: ImageScanFindingsSummary }>>;
 
-/** Berth has no archive tier yet: every image is ACTIVE, so other statuses select nothing. */
-function selectsActive(status: string | undefined): boolean {
-  return status === undefined || status === 'ACTIVE' || status === 'ANY';
-}
-
 export const listImages = (registry: Registry) =>
   defineOperation({
     name: 'ListImages',
@@ -31,11 +27,7 @@ export const listImages = (registry: Registry) =>
       const key = repositoryKey(ctx, input.repositoryName);
       const tagStatus: TagStatus = input.filter?.tagStatus ?? 'ANY';
       const { limit, after } = ctx.pages.request<[string, string]>();
-      if (!selectsActive(input.filter?.imageStatus)) {
-        await registry.repositories.get(key);
-        return { imageIds: [] };
-      }
-      const page = await registry.images.listIds(key, {
+      const page = await listImageIdsByStatus(registry, key, input.filter?.imageStatus, {
         tagStatus,
         after: after && { digest: after[0], ...(after[1] !== '' && { tag: after[1] }) },
         limit,
@@ -62,18 +54,19 @@ export const describeImages = (registry: Registry, scanSummaries?: ImageScanSumm
         images = await lookUp(registry, ctx, key, input.imageIds);
       } else {
         const { limit, after } = ctx.pages.request<string>();
-        if (!selectsActive(input.filter?.imageStatus)) {
-          await registry.repositories.get(key);
-          return { imageDetails: [] };
-        }
-        const page = await registry.images.list(key, { tagStatus: input.filter?.tagStatus ?? 'ANY', after, limit });
+        const page = await listImagesByStatus(registry, key, input.filter?.imageStatus, { tagStatus: input.filter?.tagStatus ?? 'ANY', after, limit });
         images = page.items;
         nextToken = ctx.pages.nextToken(page.more ? page.items.at(-1)?.digest : undefined);
       }
       const scans = scanSummaries && images.length > 0 ? await scanSummaries(key, images.map((i) => i.digest)) : undefined;
-      return { imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...scans?.get(image.digest) })), nextToken };
+      const storage = await storageDetails(registry, key, images);
+      return {
+        imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...storage.get(image.digest), ...scans?.get(image.digest) })),
+        nextToken,
+      };
     },
   });
+
 /** The named images in request order (each once); any that is absent fails the call, as in ECR. */
 async function lookUp(registry: Registry, ctx: OperationContext, key: RepositoryKey, ids: readonly ImageIdentifier[]): Promise<ImageRecord[]> {
   const digests: string[] = [];

@@ -5,6 +5,7 @@
  */
 import type { AccountSettings } from '../../../iam/account-settings.js';
 import type { ResourcePolicies } from '../../../iam/resource-policies.js';
+import type { Lifecycle } from '../../../lifecycle/index.js';
 import type { Registry } from '../../../registry/index.js';
 import type { AnyOperationDefinition } from '../operation.js';
 import { getAccountSetting, putAccountSetting } from './account-settings.js';
@@ -12,12 +13,15 @@ import { type AuthorizationTokenOptions, getAuthorizationToken } from './auth.js
 import { batchDeleteImage, batchGetImage } from './image-batch.js';
 import { describeImages, listImages, type ImageScanSummaries } from './images.js';
 import { getDownloadUrlForLayer, type LayerDownloadOptions } from './layer-download.js';
+import { deleteLifecyclePolicy, getLifecyclePolicy, putLifecyclePolicy } from './lifecycle-policy.js';
+import { getLifecyclePolicyPreview, startLifecyclePolicyPreview } from './lifecycle-preview.js';
 import { batchCheckLayerAvailability, completeLayerUpload, initiateLayerUpload, uploadLayerPart } from './layers.js';
 import { policyOperations } from './policies.js';
 import { putImage } from './put-image.js';
 import { listImageReferrers } from './referrers.js';
 import { describeRegistry } from './registry.js';
 import { createRepository, deleteRepository, describeRepositories, putImageTagMutability } from './repositories.js';
+import { updateImageStorageClass } from './storage-class.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 
 export interface RegistryOperationsOptions {
@@ -59,6 +63,18 @@ export interface AccessOperationsOptions extends AuthorizationTokenOptions {
 /** The operations over identity and access: registry tokens, repository/registry policies, account settings. */
 export function accessOperations({ policies, settings, ...tokens }: AccessOperationsOptions): AnyOperationDefinition[] {
   return [getAuthorizationToken(tokens), ...policyOperations(policies), getAccountSetting(settings), putAccountSetting(settings)];
+}
+
+/** Lifecycle policies, their previews, and the archive storage class (src/lifecycle). */
+export function lifecycleOperations(lifecycle: Lifecycle): AnyOperationDefinition[] {
+  return [
+    putLifecyclePolicy(lifecycle.policies),
+    getLifecyclePolicy(lifecycle.policies),
+    deleteLifecyclePolicy(lifecycle.policies),
+    startLifecyclePolicyPreview(lifecycle.previews),
+    getLifecyclePolicyPreview(lifecycle.previews),
+    updateImageStorageClass(lifecycle.archive),
+  ];
 }
 
 export type { ImageScanSummaries } from './images.js';
