@@ -41,9 +41,11 @@ export const authConfigSchema = z
     rootSecretAccessKey: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
      * How long a looked-up access key (and so a registry token's validity) may be reused before it
-     * is read again; deleting a key takes effect within this time on other processes.
+     * is read again. The default 0 reads it on every request (a point lookup), so deleting or
+     * deactivating a key takes effect at once on every node; raise it only for a remote metadata
+     * store where that lookup costs a round trip.
      */
-    credentialCacheSeconds: z.number().nonnegative().max(10).default(1),
+    credentialCacheSeconds: z.number().nonnegative().max(10).default(0),
     /** Pull rate limits on /v2 (token buckets): per client address for anonymous callers, per identity otherwise. */
     rateLimit: z
       .object({
