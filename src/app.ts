@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type EcrAuthenticate, mountEcrApi } from './api/ecr/mount.js';
-import { accessOperations, lifecycleOperations } from './api/ecr/operations/index.js';
+import { accessOperations, lifecycleOperations, scanSummaries, scanningOperations } from './api/ecr/operations/index.js';
 import { ociPlugin } from './api/oci/plugin.js';
 import { type OciAccess, openAccess } from './api/oci/access.js';
 import type { BerthConfig } from './config/schema.js';
@@ -23,6 +23,7 @@ import { BlobGuard } from './gc/blob-guard.js';
 import { GarbageCollector } from './gc/collector.js';
 import { installGarbageCollection } from './gc/job.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
+import { type Scanning, createScanning } from './scanning/service/index.js';
 
 export interface BerthApp {
   server: FastifyInstance;
@@ -39,6 +40,8 @@ export interface BerthApp {
   gc: GarbageCollector;
   /** Lifecycle policies, previews, scheduled runs and the archive storage class. */
   lifecycle: Lifecycle;
+  /** Vulnerability scanning: scan jobs, continuous re-evaluation, the ECR scanning API's service. */
+  scanning: Scanning;
   /** Starts background work: durable jobs, schedules and event delivery. */
   startBackground(): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
@@ -106,6 +109,20 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     options: config.lifecycle,
   });
   schedules.push(lifecycle.schedule);
+
+  const scanning = createScanning({
+    store,
+    blobs,
+    registry,
+    jobs,
+    scheduler,
+    events,
+    now: clock,
+    log: server.log.child({ component: 'scanning' }),
+    options: config.scanning,
+  });
+  await scanning.init();
+  schedules.push(scanning.schedule);
   schedules.push(installUploadPurge({ registry, jobs, scheduler, staleAfterSeconds: config.uploads.staleAfterSeconds }));
   schedules.push(
     installGarbageCollection({
@@ -146,7 +163,8 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       policies: iam.policies,
       settings: iam.settings,
       scheme: (config.publicUrl ? new URL(config.publicUrl).protocol === 'https:' : config.tls !== undefined) ? 'https' : 'http',
-    }).concat(lifecycleOperations(lifecycle)),
+    }).concat(lifecycleOperations(lifecycle), scanningOperations(scanning.service)),
+    scanSummaries: scanSummaries(scanning.service),
   });
 
   let background = false;
@@ -170,7 +188,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       await store.close();
     })());
 
-  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, lifecycle, startBackground, close };
+  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, lifecycle, scanning, startBackground, close };
 }
 
 /** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */

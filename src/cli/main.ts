@@ -3,6 +3,7 @@ import { registerAdmin } from './admin.js';
 import { registerGc } from './gc.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerServe } from './serve.js';
+import { registerVulnDb } from './vulndb.js';
 
 /** The `berth` command line. Each subcommand lives in its own file and registers itself here. */
 export async function main(argv: string[]): Promise<void> {
@@ -12,5 +13,6 @@ export async function main(argv: string[]): Promise<void> {
   registerAdmin(program);
   registerGc(program);
   registerLifecycle(program);
+  registerVulnDb(program);
   await program.parseAsync(argv);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authConfigSchema } from '../iam/config-schema.js';
+import { scanningConfigSchema } from '../scanning/service/config-schema.js';
 
 const hostPort = z
   .string()
@@ -112,6 +113,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Vulnerability scanning: scan jobs and their limits (see src/scanning/service/config-schema.ts). */
+    scanning: scanningConfigSchema.default({}),
     /** Authentication and authorization (see src/iam/config-schema.ts). */
     auth: authConfigSchema.default({}),
     shutdown: z

@@ -6,6 +6,8 @@ import type { JobStore } from './job-store.js';
 import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RepositoryTagStore } from './repository-tag-store.js';
+import type { ScanStore } from './scan-store.js';
+import type { VulnDbStore } from '../scanning/vulndb/store.js';
 
 /**
  * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
@@ -25,5 +27,9 @@ export interface MetadataStore {
   readonly iam: IamStore;
   /** Lifecycle policies, previews and image storage states (archive). */
   readonly lifecycle: LifecycleStore;
+  /** Registry scanning configurations, image scans with their findings, SBOMs. */
+  readonly scans: ScanStore;
+  /** The vulnerability database scans match against (src/scanning/vulndb). */
+  readonly vulnDb: VulnDbStore;
   close(): Promise<void>;
 }

@@ -82,6 +82,9 @@ export interface Finding {
   description?: string;
   /** The advisory's primary URL, when the record names one. */
   uri?: string;
+  /** The advisory's own dates (OSV `published`, `modified`), when it gives them. */
+  published?: string;
+  modified?: string;
   references: string[];
   locations: PackageLocation[];
 }

@@ -4,9 +4,11 @@ import { gcMigrations } from './gc-migrations.js';
 import { iamMigrations } from './iam-migrations.js';
 import { ecrMigrations } from './ecr-migrations.js';
 import { lifecycleMigrations } from './lifecycle-migrations.js';
+import { scanMigrations } from './scan-migrations.js';
+import { vulnDbMigrations } from '../../scanning/vulndb/migrations.js';
 
 /**
  * Every module's SQLite migrations in application order. A module appends its list here; ids are
  * namespaced per module so lists never collide.
  */
-export const allSqliteMigrations: readonly Migration[] = [...coreMigrations, ...gcMigrations, ...iamMigrations, ...ecrMigrations, ...lifecycleMigrations];
+export const allSqliteMigrations: readonly Migration[] = [...coreMigrations, ...gcMigrations, ...iamMigrations, ...ecrMigrations, ...lifecycleMigrations, ...vulnDbMigrations, ...scanMigrations];

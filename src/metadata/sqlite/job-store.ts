@@ -36,25 +36,32 @@ function toJob(row: JobRow): JobRecord {
   return job;
 }
 
+/**
+ * Queues a job unless one with its dedupe key is queued or running (then returns that one). Callers
+ * run it inside their own write transaction, so a job can be queued together with the change that
+ * calls for it.
+ */
+export function insertJob(database: SqliteDatabase, job: NewJob, now: Date): JobRecord {
+  if (job.dedupeKey !== undefined) {
+    const existing = database
+      .stmt(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN ('queued', 'running')`)
+      .get(job.dedupeKey) as JobRow | undefined;
+    if (existing) return toJob(existing);
+  }
+  const row = database
+    .stmt(
+      `INSERT INTO jobs (type, payload, status, dedupe_key, run_at, created_at, updated_at)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
+    )
+    .get(job.type, JSON.stringify(job.payload), job.dedupeKey ?? null, job.runAt.getTime(), now.getTime(), now.getTime()) as JobRow;
+  return toJob(row);
+}
+
 export class SqliteJobStore implements JobStore {
   constructor(private readonly database: SqliteDatabase) {}
 
   async enqueue(job: NewJob, now: Date): Promise<JobRecord> {
-    return this.database.write(() => {
-      if (job.dedupeKey !== undefined) {
-        const existing = this.database
-          .stmt(`SELECT * FROM jobs WHERE dedupe_key = ? AND status IN ('queued', 'running')`)
-          .get(job.dedupeKey) as JobRow | undefined;
-        if (existing) return toJob(existing);
-      }
-      const row = this.database
-        .stmt(
-          `INSERT INTO jobs (type, payload, status, dedupe_key, run_at, created_at, updated_at)
-           VALUES (?, ?, 'queued', ?, ?, ?, ?) RETURNING *`,
-        )
-        .get(job.type, JSON.stringify(job.payload), job.dedupeKey ?? null, job.runAt.getTime(), now.getTime(), now.getTime()) as JobRow;
-      return toJob(row);
-    });
+    return this.database.write(() => insertJob(this.database, job, now));
   }
 
   async claim(types: string[], owner: string, leaseMs: number, now: Date): Promise<JobRecord | undefined> {

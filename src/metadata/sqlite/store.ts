@@ -11,6 +11,8 @@ import { SqliteLifecycleStore } from './lifecycle-store.js';
 import { allSqliteMigrations } from './all-migrations.js';
 import { SqliteRegistryStore } from './registry-store.js';
 import { SqliteRepositoryTagStore } from './repository-tag-store.js';
+import { SqliteScanStore } from './scan-store.js';
+import { SqliteVulnDbStore } from '../../scanning/vulndb/sqlite-store.js';
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly kind = 'sqlite' as const;
@@ -22,6 +24,8 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly repositoryTags: SqliteRepositoryTagStore;
   readonly iam: SqliteIamStore;
   readonly lifecycle: SqliteLifecycleStore;
+  readonly scans: SqliteScanStore;
+  readonly vulnDb: SqliteVulnDbStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.registry = new SqliteRegistryStore(database);
@@ -32,6 +36,8 @@ export class SqliteMetadataStore implements MetadataStore {
     this.repositoryTags = new SqliteRepositoryTagStore(database);
     this.iam = new SqliteIamStore(database);
     this.lifecycle = new SqliteLifecycleStore(database);
+    this.scans = new SqliteScanStore(database);
+    this.vulnDb = new SqliteVulnDbStore(database.db);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

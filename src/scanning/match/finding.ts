@@ -30,6 +30,8 @@ export function toFinding(query: PackageQuery, ecosystem: string, record: OsvRec
     ...(record.summary ? { summary: record.summary } : {}),
     ...(record.details || record.summary ? { description: record.details ?? record.summary } : {}),
     ...(uri ? { uri } : {}),
+    ...(record.published ? { published: record.published } : {}),
+    ...(record.modified ? { modified: record.modified } : {}),
     references,
     locations: pkg.locations,
   };

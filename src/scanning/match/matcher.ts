@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { BaseLogger } from 'pino';
 import { normalizePackageName } from '../osv/names.js';
 import { matchAffected } from '../osv/range.js';
 import type { OsvAffected } from '../osv/types.js';
@@ -9,7 +9,7 @@ import { toFinding } from './finding.js';
 import { planQuery, type PackageQuery } from './queries.js';
 
 export interface MatchOptions {
-  log?: Logger;
+  log?: Pick<BaseLogger, 'debug'>;
   /** Called for packages that could not be matched at all (unknown distro, unorderable version). */
   onSkipped?: (skipped: { name: string; version: string; type: string; reason: string }) => void;
 }

@@ -7,6 +7,7 @@ import type { AccountSettings } from '../../../iam/account-settings.js';
 import type { ResourcePolicies } from '../../../iam/resource-policies.js';
 import type { Lifecycle } from '../../../lifecycle/index.js';
 import type { Registry } from '../../../registry/index.js';
+import type { ScanningService } from '../../../scanning/service/index.js';
 import type { AnyOperationDefinition } from '../operation.js';
 import { getAccountSetting, putAccountSetting } from './account-settings.js';
 import { type AuthorizationTokenOptions, getAuthorizationToken } from './auth.js';
@@ -18,6 +19,8 @@ import { getLifecyclePolicyPreview, startLifecyclePolicyPreview } from './lifecy
 import { batchCheckLayerAvailability, completeLayerUpload, initiateLayerUpload, uploadLayerPart } from './layers.js';
 import { policyOperations } from './policies.js';
 import { putImage } from './put-image.js';
+import { batchGetRepositoryScanningConfiguration, getRegistryScanningConfiguration, putImageScanningConfiguration, putRegistryScanningConfiguration } from './scanning.js';
+import { describeImageScanFindings, startImageScan } from './scanning-findings.js';
 import { listImageReferrers } from './referrers.js';
 import { describeRegistry } from './registry.js';
 import { createRepository, deleteRepository, describeRepositories, putImageTagMutability } from './repositories.js';
@@ -77,5 +80,18 @@ export function lifecycleOperations(lifecycle: Lifecycle): AnyOperationDefinitio
   ];
 }
 
+/** Vulnerability scanning: configuration, StartImageScan, findings (src/scanning/service). */
+export function scanningOperations(scanning: ScanningService): AnyOperationDefinition[] {
+  return [
+    putImageScanningConfiguration(scanning),
+    putRegistryScanningConfiguration(scanning),
+    getRegistryScanningConfiguration(scanning),
+    batchGetRepositoryScanningConfiguration(scanning),
+    startImageScan(scanning),
+    describeImageScanFindings(scanning),
+  ];
+}
+
+export { scanSummaries } from './scanning-findings.js';
 export type { ImageScanSummaries } from './images.js';
 export type { LayerDownloadOptions } from './layer-download.js';

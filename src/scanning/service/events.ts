@@ -1,0 +1,61 @@
+import type { OutboxEvent } from '../../metadata/event-store.js';
+import type { ScanStatus, ScanType, SeverityCounts } from '../../metadata/scan-store.js';
+
+/** Outbox events of the scanning module. */
+export const ScanningEvent = {
+  /** A scan or re-evaluation finished (any status): ECR's "ECR Image Scan" EventBridge event. */
+  ImageScanned: 'image.scan.completed',
+  /** `berth vulndb import` changed the vulnerability database (continuous scanning re-evaluates). */
+  VulnDbUpdated: 'vulndb.updated',
+} as const;
+
+/** The system actor scans act as (audit records name it). */
+export const SCANNING_ACTOR = 'berth:scanning';
+
+export interface ImageScanEventInput {
+  accountId: string;
+  repositoryName: string;
+  digest: string;
+  tags: readonly string[];
+  status: ScanStatus;
+  scanType: ScanType;
+  counts: SeverityCounts;
+  /** What started it: a push, StartImageScan, or a database update under continuous scanning. */
+  reason: ScanReason;
+  at: Date;
+}
+
+export type ScanReason = 'push' | 'manual' | 'continuous';
+
+/**
+ * The event's `detail` has the shape of EventBridge's "ECR Image Scan" event (ECR user guide,
+ * "Amazon ECR events and EventBridge"): scan-status, repository-name, finding-severity-counts
+ * (only severities that occur), image-digest, image-tags.
+ */
+export function imageScanEvent(input: ImageScanEventInput): OutboxEvent {
+  return {
+    type: ScanningEvent.ImageScanned,
+    accountId: input.accountId,
+    occurredAt: input.at,
+    payload: {
+      repositoryName: input.repositoryName,
+      actor: SCANNING_ACTOR,
+      digest: input.digest,
+      scanType: input.scanType,
+      reason: input.reason,
+      source: 'aws.ecr',
+      detailType: 'ECR Image Scan',
+      detail: {
+        'scan-status': input.status,
+        'repository-name': input.repositoryName,
+        'finding-severity-counts': Object.fromEntries(Object.entries(input.counts).filter(([, n]) => n > 0)),
+        'image-digest': input.digest,
+        'image-tags': [...input.tags],
+      },
+    },
+  };
+}
+
+export function vulnDbUpdatedEvent(input: { version: number; source: string; actor: string; at: Date }): OutboxEvent {
+  return { type: ScanningEvent.VulnDbUpdated, occurredAt: input.at, payload: { version: input.version, source: input.source, actor: input.actor } };
+}

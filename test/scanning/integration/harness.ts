@@ -1,0 +1,105 @@
+/**
+ * One in-process Berth per test file (as test/api/ecr/operations builds its app), listening on a
+ * random port, driven by @aws-sdk/client-ecr (real SigV4 with the default account's root) and by
+ * plain fetch on /v2. The clock can be moved (the 24-hour scan quota), and the app can be
+ * restarted on the same data directory (durable scan jobs).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ECRClient, ECRServiceException } from '@aws-sdk/client-ecr';
+import { openAccess } from '../../../src/api/oci/access.js';
+import { type BerthApp, buildApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config/load.js';
+import type { BerthConfigInput } from '../../../src/config/schema.js';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'eu-west-1';
+const ROOT_KEY_ID = 'AKIASCANNINGTEST0001';
+const ROOT_SECRET = 'scanning-integration-secret-0123456789ab';
+
+export interface Berth {
+  app: BerthApp;
+  /** The data directory (for `berth` commands run beside the app). */
+  dataDir: string;
+  url: string;
+  ecr: ECRClient;
+  /** Moves the app's clock (scan quota, observation times). */
+  advance(ms: number): void;
+  /** Closes the app and builds a new one on the same data directory (background started unless told not to). */
+  restart(options?: { background?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBerth(options: { background?: boolean; overrides?: BerthConfigInput } = {}): Promise<Berth> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'berth-scan-it-'));
+  let offset = 0;
+  const clock = () => new Date(Date.now() + offset);
+  const config = loadConfig({
+    overrides: {
+      dataDir,
+      accountId: ACCOUNT,
+      region: REGION,
+      log: { level: 'silent' },
+      storage: { filesystem: { fsync: false } },
+      auth: { rootAccessKeyId: ROOT_KEY_ID, rootSecretAccessKey: ROOT_SECRET },
+      ...options.overrides,
+    },
+  });
+  const open = async (background: boolean) => {
+    const app = await buildApp(config, { access: openAccess(ACCOUNT), clock });
+    const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
+    if (background) await app.startBackground();
+    const ecr = new ECRClient({ endpoint: url, region: REGION, credentials: { accessKeyId: ROOT_KEY_ID, secretAccessKey: ROOT_SECRET }, maxAttempts: 1 });
+    return { app, url, ecr };
+  };
+  let current = await open(options.background ?? true);
+  const berth: Berth = {
+    dataDir,
+    get app() {
+      return current.app;
+    },
+    get url() {
+      return current.url;
+    },
+    get ecr() {
+      return current.ecr;
+    },
+    advance: (ms) => {
+      offset += ms;
+    },
+    restart: async (restartOptions = {}) => {
+      current.ecr.destroy();
+      await current.app.close();
+      current = await open(restartOptions.background ?? true);
+    },
+    close: async () => {
+      current.ecr.destroy();
+      await current.app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return berth;
+}
+
+/** The SDK exception a call failed with (fails the test when the call succeeds). */
+export async function rejection(promise: Promise<unknown>): Promise<ECRServiceException> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ECRServiceException) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

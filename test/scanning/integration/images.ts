@@ -1,0 +1,114 @@
+/**
+ * Test images built from the fixtures and pushed over /v2: Debian bookworm images whose one layer
+ * holds the real dpkg status and os-release of three debootstrap trees, and the official Alpine
+ * minirootfs tarballs (already gzip layers) as single-layer images.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tarOf, type FileSpec } from '../helpers/layers.js';
+import { fixturePath } from '../helpers/vulndb.js';
+
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+
+export interface Blob {
+  content: Buffer;
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface TestImage {
+  blobs: Blob[];
+  layers: Blob[];
+  manifest: string;
+  mediaType: string;
+  digest: string;
+}
+
+export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const blob = (content: Buffer, mediaType: string): Blob => ({ content, digest: sha256(content), size: content.length, mediaType });
+const descriptor = (b: Blob) => ({ mediaType: b.mediaType, digest: b.digest, size: b.size });
+
+/** An OCI image over gzip layers (given as bytes), with an amd64 linux config. */
+export function imageOf(layers: Buffer[], label = 'test'): TestImage {
+  const layerBlobs = layers.map((l) => blob(l, OCI_LAYER));
+  const config = blob(
+    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { label } }, rootfs: { type: 'layers', diff_ids: [] } })),
+    OCI_CONFIG,
+  );
+  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptor(config), layers: layerBlobs.map(descriptor) });
+  return { blobs: [config, ...layerBlobs], layers: layerBlobs, manifest, mediaType: OCI_MANIFEST, digest: sha256(manifest) };
+}
+
+/** An OCI index over images (already pushed). */
+export function indexOf(images: TestImage[]): { manifest: string; mediaType: string; digest: string } {
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: images.map((i) => ({ mediaType: i.mediaType, digest: i.digest, size: Buffer.byteLength(i.manifest), platform: { architecture: 'amd64', os: 'linux' } })),
+  });
+  return { manifest, mediaType: OCI_INDEX, digest: sha256(manifest) };
+}
+
+export type DebianTree = 'minbase' | 'minbase-patched' | 'rich';
+
+export async function debianLayer(tree: DebianTree, extra: FileSpec[] = []): Promise<Buffer> {
+  const installed = (file: string) => readFileSync(fixturePath(`vulndb/debian-bookworm/installed/${tree}.${file}`));
+  return gzipSync(
+    await tarOf([
+      { name: 'etc/', type: 'directory' },
+      { name: 'etc/os-release', type: 'symlink', linkname: '../usr/lib/os-release' },
+      { name: 'etc/debian_version', content: installed('debian_version') },
+      { name: 'usr/lib/os-release', content: installed('os-release') },
+      { name: 'var/lib/dpkg/status', content: installed('status') },
+      ...extra,
+    ]),
+  );
+}
+
+export async function debianImage(tree: DebianTree): Promise<TestImage> {
+  return imageOf([await debianLayer(tree)], tree);
+}
+
+export function alpineImage(version: '3.7.3' | '3.10.3' | '3.20.3'): TestImage {
+  return imageOf([readFileSync(fixturePath(`images/alpine-minirootfs-${version}.tar.gz`))], `alpine-${version}`);
+}
+
+export interface ExpectedFinding {
+  binaryPackage: string;
+  sourcePackage: string;
+  installedVersion: string;
+  fixedVersion: string;
+  vulnerabilityId: string;
+  cveId: string;
+}
+
+export const expectedFindings = JSON.parse(readFileSync(fixturePath('vulndb/debian-bookworm/expected.json'), 'utf8')) as Record<DebianTree, ExpectedFinding[]>;
+
+/** A minimal /v2 client, as docker would use it. */
+export class V2 {
+  constructor(private readonly base: string) {}
+
+  async pushBlob(name: string, b: Blob): Promise<void> {
+    const response = await fetch(`${this.base}/v2/${name}/blobs/uploads/?digest=${b.digest}`, {
+      method: 'POST',
+      body: b.content,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    if (response.status !== 201) throw new Error(`blob push answered ${response.status}: ${await response.text()}`);
+  }
+
+  async putManifest(name: string, reference: string, manifest: string, mediaType: string): Promise<void> {
+    const response = await fetch(`${this.base}/v2/${name}/manifests/${reference}`, { method: 'PUT', body: manifest, headers: { 'content-type': mediaType } });
+    if (response.status !== 201) throw new Error(`manifest push answered ${response.status}: ${await response.text()}`);
+  }
+
+  async push(name: string, reference: string, image: TestImage): Promise<void> {
+    for (const b of image.blobs) await this.pushBlob(name, b);
+    await this.putManifest(name, reference, image.manifest, image.mediaType);
+  }
+}
