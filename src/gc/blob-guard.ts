@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { DomainError } from '../domain/errors.js';
-import type { GcStore } from '../metadata/gc-store.js';
+import { type GcStore, writerLeaseKey } from '../metadata/gc-store.js';
 import { keepLeases, leaseOwner } from './leases.js';
 
 export interface BlobGuardOptions {
@@ -46,18 +46,19 @@ export class BlobGuard {
   async whileLinking<T>(digest: string, work: () => Promise<T>): Promise<T> {
     const owner = leaseOwner('link');
     await this.acquire(digest, owner);
-    const stop = keepLeases(this.store, () => [digest], owner, this.leaseTtlMs, this.now);
+    const key = writerLeaseKey(digest, owner);
+    const stop = keepLeases(this.store, () => [key], owner, this.leaseTtlMs, this.now);
     let result: T;
     try {
       result = await work();
     } catch (err) {
       stop();
-      await this.store.releaseLeases([digest], owner).catch(() => undefined);
+      await this.store.releaseLeases([key], owner).catch(() => undefined);
       throw err;
     }
     stop();
-    // Taking a lease over rewrites its owner, so "still ours" means nobody else held the digest
-    // in between, whatever the renewals managed.
+    // The sweep can take the digest only after this writer's lease lapsed (which deletes it), so
+    // "still there" means no sweep held the digest in between, whatever the renewals managed.
     const held = await this.store.finishLinking(digest, owner, this.now());
     if (!held) {
       // Only possible when this process stalled past the lease TTL and a sweep took the digest
@@ -79,8 +80,7 @@ export class BlobGuard {
     const started = Date.now();
     // The sweep holds a digest for one batch (milliseconds to a second), so short polls suffice.
     for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
-      const taken = await this.store.acquireLeases([digest], owner, this.leaseTtlMs, this.now());
-      if (taken.length === 1) return;
+      if (await this.store.acquireWriterLease(digest, owner, this.leaseTtlMs, this.now())) return;
       if (Date.now() - started >= this.waitMs) {
         throw new DomainError('TooManyRequests', `blob ${digest} is being garbage-collected; retry shortly`, { digest });
       }

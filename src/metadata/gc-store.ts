@@ -24,8 +24,11 @@ export interface GcScanPage {
  * exactly when some manifest row lists it, which makes the mark an indexed anti-join.
  *
  * Leases: a small table of per-key leases (owner + expiry) that work across processes and nodes and
- * lapse when their holder dies. Keys are blob digests (held by the sweep while it deletes a blob's
- * rows and file, and by writers while they move a blob into place and link it) plus `gc:run`.
+ * lapse when their holder dies. The sweep holds a digest exclusively while it deletes a blob's rows
+ * and file; writers (moving a blob into place and linking it) hold shared leases on the digest
+ * (`writerLeaseKey`), which exclude the sweep but not each other — two commits of the same content
+ * are harmless together, and a writer's lease left by a crash then delays only the sweep of that
+ * digest, never another client's push. Plus `gc:run`, held by a running collection.
  */
 export interface GcStore {
   /**
@@ -57,7 +60,12 @@ export interface GcStore {
   /** Moves the blob's last use to `now` and releases the writer's lease, in one step; false when the lease was lost. */
   finishLinking(digest: string, owner: string, now: Date): Promise<boolean>;
 
-  /** Takes the leases on `keys` that are free or expired (or already `owner`'s); returns the keys taken. */
+  /** Takes a writer's shared lease on a digest; false while another owner holds the digest exclusively. */
+  acquireWriterLease(digest: string, owner: string, ttlMs: number, now: Date): Promise<boolean>;
+  /**
+   * Takes the exclusive leases on `keys` that are free or expired (or already `owner`'s) and, for
+   * digests, have no live writer lease; returns the keys taken.
+   */
   acquireLeases(keys: readonly string[], owner: string, ttlMs: number, now: Date): Promise<string[]>;
   /** Extends `owner`'s unexpired leases; returns the keys still held. */
   renewLeases(keys: readonly string[], owner: string, ttlMs: number, now: Date): Promise<string[]>;
@@ -70,4 +78,9 @@ export interface GcStore {
   knownUploads(ids: readonly string[]): Promise<Set<string>>;
   /** Blob rows and their bytes, for the run summary. */
   totals(): Promise<{ blobs: number; bytes: number }>;
+}
+
+/** The lease key of one writer's shared lease on a digest (renew and release it like any key). */
+export function writerLeaseKey(digest: string, owner: string): string {
+  return `${digest}|${owner}`;
 }

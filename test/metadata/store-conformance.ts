@@ -410,14 +410,30 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
 
       it('finishing a link refreshes the blob and releases the lease, reporting a takeover', async () => {
         await garbageSetup();
-        await store.gc.acquireLeases([digest(3)], 'writer', 1000, at(0));
+        expect(await store.gc.acquireWriterLease(digest(3), 'writer', 100_000, at(0))).toBe(true);
         expect(await store.gc.finishLinking(digest(3), 'writer', at(50))).toBe(true);
         expect((await candidates(at(50))).found).toEqual([]);
         expect(await store.gc.acquireLeases([digest(3)], 'gc', 1000, at(51))).toEqual([digest(3)]);
-        await store.gc.acquireLeases([digest(2)], 'writer', 1000, at(60));
+        expect(await store.gc.acquireWriterLease(digest(2), 'writer', 1000, at(60))).toBe(true);
         // The writer stalled past its lease and the sweep took the digest over.
         expect(await store.gc.acquireLeases([digest(2)], 'gc', 1000, at(62))).toEqual([digest(2)]);
         expect(await store.gc.finishLinking(digest(2), 'writer', at(63))).toBe(false);
+      });
+
+      it('writers share a digest with each other but not with the sweep', async () => {
+        // Two commits of the same content at once are harmless: neither waits for the other.
+        expect(await store.gc.acquireWriterLease(digest(4), 'w1', 1000, at(0))).toBe(true);
+        expect(await store.gc.acquireWriterLease(digest(4), 'w2', 1000, at(0))).toBe(true);
+        // While any writer is live, the sweep cannot take the digest…
+        expect(await store.gc.acquireLeases([digest(4)], 'gc', 1000, at(0.5))).toEqual([]);
+        expect(await store.gc.finishLinking(digest(4), 'w1', at(0.6))).toBe(true);
+        expect(await store.gc.acquireLeases([digest(4)], 'gc', 1000, at(0.7))).toEqual([]);
+        // …and a writer that died (kill -9) holds it back only until its lease lapses.
+        expect(await store.gc.acquireLeases([digest(4)], 'gc', 1000, at(1.1))).toEqual([digest(4)]);
+        // While the sweep holds it, writers wait.
+        expect(await store.gc.acquireWriterLease(digest(4), 'w3', 1000, at(1.2))).toBe(false);
+        await store.gc.releaseLeases([digest(4)], 'gc');
+        expect(await store.gc.acquireWriterLease(digest(4), 'w3', 1000, at(1.3))).toBe(true);
       });
 
       it('leases exclude other owners until they expire or are released', async () => {

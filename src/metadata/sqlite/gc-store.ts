@@ -1,4 +1,4 @@
-import type { GcBlob, GcScanPage, GcStore } from '../gc-store.js';
+import { type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
 import type { SqliteDatabase } from './database.js';
 
 // Rows written before the gc migration (or by code that does not set it) have no last_used_at.
@@ -99,20 +99,48 @@ export class SqliteGcStore implements GcStore {
   async finishLinking(digest: string, owner: string, now: Date): Promise<boolean> {
     return this.database.write(() => {
       this.database.stmt(`UPDATE blobs AS b SET last_used_at = MAX(${USED}, ?) WHERE b.digest = ?`).run(now.getTime(), digest);
-      return this.database.stmt('DELETE FROM gc_leases WHERE key = ? AND owner = ?').run(digest, owner).changes > 0;
+      // A writer's lease that lapsed may have let a sweep take the digest meanwhile: report it lost.
+      const key = writerLeaseKey(digest, owner);
+      const live = this.database
+        .stmt('DELETE FROM gc_leases WHERE key = ? AND owner = ? AND expires_at > ?')
+        .run(key, owner, now.getTime()).changes > 0;
+      if (!live) this.database.stmt('DELETE FROM gc_leases WHERE key = ? AND owner = ?').run(key, owner);
+      return live;
+    });
+  }
+
+  async acquireWriterLease(digest: string, owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    return this.database.write(() => {
+      const exclusive = this.database
+        .stmt('SELECT 1 AS held FROM gc_leases WHERE key = ? AND owner <> ? AND expires_at > ?')
+        .get(digest, owner, now.getTime());
+      if (exclusive) return false;
+      this.database
+        .stmt(
+          `INSERT INTO gc_leases (key, owner, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at`,
+        )
+        .run(writerLeaseKey(digest, owner), owner, now.getTime() + ttlMs);
+      return true;
     });
   }
 
   async acquireLeases(keys: readonly string[], owner: string, ttlMs: number, now: Date): Promise<string[]> {
     if (keys.length === 0) return [];
     return this.database.write(() => {
+      // Writer keys are `<digest>|<owner>`, so a digest's live writers are a key range after `<digest>|`.
+      const writing = this.database.stmt(
+        `SELECT 1 AS busy FROM gc_leases WHERE key > ? || '|' AND key < ? || '}' AND expires_at > ? LIMIT 1`,
+      );
       const take = this.database.stmt(
         `INSERT INTO gc_leases (key, owner, expires_at) VALUES (@key, @owner, @until)
          ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
          WHERE gc_leases.expires_at <= @now OR gc_leases.owner = excluded.owner`,
       );
       const until = now.getTime() + ttlMs;
-      return keys.filter((key) => take.run({ key, owner, until, now: now.getTime() }).changes > 0);
+      return keys.filter(
+        (key) => !writing.get(key, key, now.getTime()) && take.run({ key, owner, until, now: now.getTime() }).changes > 0,
+      );
     });
   }
 

@@ -52,10 +52,10 @@ export function pausableDriver(inner: StorageDriver): {
 export function writerRefused(world: World, digest: string): Promise<void> {
   const { wait, open } = gate();
   const gc = world.store.gc;
-  const original = gc.acquireLeases.bind(gc);
-  gc.acquireLeases = async (keys, owner, ttlMs, now) => {
-    const taken = await original(keys, owner, ttlMs, now);
-    if (owner.startsWith('link:') && keys.includes(digest) && !taken.includes(digest)) open();
+  const original = gc.acquireWriterLease.bind(gc);
+  gc.acquireWriterLease = async (wanted, owner, ttlMs, now) => {
+    const taken = await original(wanted, owner, ttlMs, now);
+    if (wanted === digest && !taken) open();
     return taken;
   };
   return wait;
