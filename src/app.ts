@@ -22,6 +22,9 @@ import { FilesystemDriver } from './storage/filesystem/driver.js';
 import { BlobGuard } from './gc/blob-guard.js';
 import { GarbageCollector } from './gc/collector.js';
 import { installGarbageCollection } from './gc/job.js';
+import { AuditLog } from './audit/audit-log.js';
+import { auditEventSink } from './audit/event-sink.js';
+import { installRequestAudit } from './audit/request-hook.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
 import { type Scanning, createScanning } from './scanning/service/index.js';
 
@@ -38,6 +41,8 @@ export interface BerthApp {
   iam: Iam;
   /** Online garbage collection (also run on a schedule as the `gc` job). */
   gc: GarbageCollector;
+  /** Request-level audit records (event-level ones come through the outbox). */
+  audit: AuditLog;
   /** Lifecycle policies, previews, scheduled runs and the archive storage class. */
   lifecycle: Lifecycle;
   /** Vulnerability scanning: scan jobs, continuous re-evaluation, the ECR scanning API's service. */
@@ -109,6 +114,17 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     options: config.lifecycle,
   });
   schedules.push(lifecycle.schedule);
+  schedules.push(installUploadPurge({ registry, jobs, scheduler, staleAfterSeconds: config.uploads.staleAfterSeconds }));
+  schedules.push(
+    installGarbageCollection({
+      collector: gc,
+      jobs,
+      scheduler,
+      graceSeconds: config.gc.graceSeconds,
+      intervalSeconds: config.gc.intervalSeconds,
+      uploadIdleSeconds: config.uploads.staleAfterSeconds,
+    }),
+  );
 
   const scanning = createScanning({
     store,
@@ -123,17 +139,10 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   });
   await scanning.init();
   schedules.push(scanning.schedule);
-  schedules.push(installUploadPurge({ registry, jobs, scheduler, staleAfterSeconds: config.uploads.staleAfterSeconds }));
-  schedules.push(
-    installGarbageCollection({
-      collector: gc,
-      jobs,
-      scheduler,
-      graceSeconds: config.gc.graceSeconds,
-      intervalSeconds: config.gc.intervalSeconds,
-      uploadIdleSeconds: config.uploads.staleAfterSeconds,
-    }),
-  );
+
+  const audit = new AuditLog(store.audit, server.log.child({ component: 'audit' }));
+  installRequestAudit(server, audit);
+  events.subscribe('audit', auditEventSink(store.audit), { batchSize: 500, startAt: 'beginning' });
 
   const facts = (request: FastifyRequest): RequestFacts => ({
     requestId: String(request.id),
@@ -185,10 +194,11 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       clearTimeout(grace);
       await Promise.all([jobs.stop(config.shutdown.graceSeconds * 1000), events.stop()]);
       await registry.pulls.flush();
+      await audit.flush();
       await store.close();
     })());
 
-  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, lifecycle, scanning, startBackground, close };
+  return { server, config, store, blobs, registry, jobs, scheduler, events, iam, gc, audit, lifecycle, scanning, startBackground, close };
 }
 
 /** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */

@@ -1,7 +1,8 @@
+import type { AuditStore } from './audit-store.js';
 import type { EventStore } from './event-store.js';
 import type { GcStore } from './gc-store.js';
-import type { IamStore } from './iam-store.js';
 import type { ImageStore } from './image-store.js';
+import type { IamStore } from './iam-store.js';
 import type { JobStore } from './job-store.js';
 import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
@@ -25,6 +26,7 @@ export interface MetadataStore {
   /** Resource tags on repositories. */
   readonly repositoryTags: RepositoryTagStore;
   readonly iam: IamStore;
+  readonly audit: AuditStore;
   /** Lifecycle policies, previews and image storage states (archive). */
   readonly lifecycle: LifecycleStore;
   /** Registry scanning configurations, image scans with their findings, SBOMs. */

@@ -1,5 +1,6 @@
 import type { OutboxEvent } from '../metadata/event-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
+import { currentActor } from '../audit/actor.js';
 
 /** Event types the registry writes to the outbox; subscribers (scan-on-push, replication, audit, webhooks) read them. */
 export const RegistryEvent = {
@@ -20,6 +21,7 @@ export function registryEvent(
     type,
     accountId: repository.accountId,
     occurredAt,
-    payload: { repositoryName: repository.name, ...detail },
+    // The actor (request principal or system job) rides along so audit records name who did it.
+    payload: { repositoryName: repository.name, actor: currentActor() ?? 'berth:system', ...detail },
   };
 }

@@ -12,6 +12,7 @@
  * Every answer carries x-amzn-RequestId and Content-Type application/x-amz-json-1.1 (bodies are
  * sent as Buffers so fastify does not append a charset AWS never sends).
  */
+import { actorOf, runAsActor, setRequestPrincipal } from '../../audit/actor.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
@@ -144,6 +145,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
 
     const body = (req.body as RequestBody | undefined) ?? { raw: Buffer.alloc(0), sha256: EMPTY_SHA256 };
     const principal = await options.authenticate(authenticationRequest(req, body));
+    setRequestPrincipal(req, principal);
     if (principal.kind === 'anonymous') {
       throw new EcrApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
     }
@@ -155,7 +157,8 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     const ctx = buildContext(settings, { operation, principal, input, requestFacts: facts(req, state.requestId), log });
     await options.authorize({ operation, principal, input, accountId: ctx.accountId, requestFacts: ctx.requestFacts });
 
-    const output = await (definition.handler as (i: unknown, c: OperationContext) => Promise<unknown>)(input, ctx);
+    const handler = definition.handler as (i: unknown, c: OperationContext) => Promise<unknown>;
+    const output = await runAsActor(actorOf(principal), () => handler(input, ctx));
     const encoded = model.output ? encodeShape(model.output.shape, output ?? {}) : {};
     return reply
       .code(200)

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MetadataStore } from '../store.js';
 import { SqliteDatabase } from './database.js';
+import { SqliteAuditStore } from './audit-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteGcStore } from './gc-store.js';
 import { SqliteImageStore } from './image-store.js';
@@ -23,11 +24,14 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly images: SqliteImageStore;
   readonly repositoryTags: SqliteRepositoryTagStore;
   readonly iam: SqliteIamStore;
+
+  readonly audit: SqliteAuditStore;
   readonly lifecycle: SqliteLifecycleStore;
   readonly scans: SqliteScanStore;
   readonly vulnDb: SqliteVulnDbStore;
 
   private constructor(readonly database: SqliteDatabase) {
+    this.audit = new SqliteAuditStore(database);
     this.registry = new SqliteRegistryStore(database);
     this.events = new SqliteEventStore(database);
     this.jobs = new SqliteJobStore(database);
