@@ -70,7 +70,8 @@ describe('scan outcomes', () => {
   });
 
   it('scans a digest pushed to two repositories in each, reading its layers once', async () => {
-    const image = await debianImage('minbase');
+    // A digest no earlier test pushed (its own config), so no SBOM of it exists yet.
+    const image = imageOf([await debianLayer('minbase')], 'shared-between-repositories');
     const layer = image.layers[0]!.digest;
     const v2 = new V2(berth.url);
     const open = vi.spyOn(berth.app.blobs, 'open');
