@@ -307,7 +307,7 @@ export class SqliteScanStore implements ScanStore {
       const json = JSON.stringify(f.finding);
       const old = before.get(f.key);
       before.delete(f.key);
-      const same = old !== undefined && old.status === 'ACTIVE' && old.finding === json;
+      const same = old !== undefined && old.status === 'ACTIVE' && old.finding === json && old.severity === f.severity;
       if (!same) changed = true;
       insert.run(manifestId, f.key, f.groupKey, position++, 'ACTIVE', f.severity, json, old?.first_observed_at ?? at, at, same ? old.updated_at : at);
     }

@@ -48,6 +48,8 @@ beforeAll(async () => {
   manualImage = await debianImage('minbase');
   await new V2(berth.url).push('cont/debian', 'v1', continuousImage);
   await new V2(berth.url).push('push/debian', 'v1', manualImage);
+  // The scan on push must see the database as it is now, before the tests update it.
+  await settledScan(berth.ecr, 'push/debian', { imageTag: 'v1' });
 });
 afterAll(async () => {
   await berth?.close();
