@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs, USAGE } from './lib/args.js';
 import { MachineState } from './lib/machine.js';
 import { WORK_ROOT } from './lib/paths.js';
+import { priorityNote, withPriority } from './lib/priority.js';
 import { loadSuites } from './lib/suites.js';
 import { type Judged, judge, renderTable } from './lib/table.js';
 import { lockWorkRoot } from './lib/work-lock.js';
@@ -16,6 +17,10 @@ async function main(): Promise<number> {
   if (args.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (args.priority && !args.list) {
+    const launched = await withPriority();
+    if (launched !== undefined) return launched;
   }
   const suites = await loadSuites();
   if (args.list) {
@@ -47,6 +52,7 @@ async function main(): Promise<number> {
   console.log(renderTable(results));
   console.log('');
   console.log(machine.describe());
+  console.log(priorityNote() ?? 'scheduling: default priority (no --priority)');
   if (args.quick) console.log('quick run: sizes and durations are reduced; the figures are a smoke test, not a measurement');
   const failed = results.filter((r) => r.pass === false).length;
   console.log(failed === 0 ? 'all targets met' : `${failed} target(s) missed`);

@@ -8,18 +8,28 @@ export interface Transfer {
   status: number;
   bytes: number;
   seconds: number;
+  /** CPU time curl itself used (user + system), from the shell's `time`. */
+  clientCpuSeconds: number;
 }
 
 // One line the bench parses: status, time_total and the byte count, from curl's own clock.
-const WRITE_OUT = '%{http_code} %{time_total} %{size_upload} %{size_download}';
+const WRITE_OUT = '%{http_code} %{time_total} %{size_upload} %{size_download}\\n';
 
 async function curl(args: string[]): Promise<Transfer> {
   const binary = requireTool('curl');
-  const { stdout } = await run(binary, ['--silent', '--show-error', '--output', '/dev/null', '--write-out', WRITE_OUT, ...args], {
-    maxBuffer: 1024 * 1024,
-  });
-  const [status, seconds, up, down] = stdout.trim().split(' ').map(Number);
-  return { status: status!, seconds: seconds!, bytes: Math.max(up!, down!) };
+  // bash's `time` reports the child's CPU time exactly; stderr carries curl's errors, then the times.
+  const script = 'TIMEFORMAT="cpu %3U %3S"; { time "$@" ; } 2>&1';
+  const { stdout } = await run(
+    'bash',
+    ['-c', script, 'bench-curl', binary, '--silent', '--show-error', '--output', '/dev/null', '--write-out', WRITE_OUT, ...args],
+    { maxBuffer: 1024 * 1024 },
+  );
+  const lines = stdout.trim().split('\n');
+  const cpu = /^cpu ([\d.]+) ([\d.]+)$/.exec(lines.at(-1) ?? '');
+  const result = lines.find((line) => /^\d{3} [\d.]+ \d+ \d+$/.test(line));
+  if (!cpu || !result) throw new Error(`could not read curl's output:\n${stdout.slice(0, 500)}`);
+  const [status, seconds, up, down] = result.split(' ').map(Number);
+  return { status: status!, seconds: seconds!, bytes: Math.max(up!, down!), clientCpuSeconds: Number(cpu[1]) + Number(cpu[2]) };
 }
 
 /**

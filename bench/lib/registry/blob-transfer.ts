@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { putFile, getToNull } from '../curl.js';
+import { warmPageCache } from '../page-cache.js';
 import { peakRss } from '../proc.js';
 import type { TestBlob } from '../random-file.js';
 import { startUpload } from '../registry-client.js';
@@ -15,10 +17,11 @@ export interface PushResult {
 
 /**
  * A monolithic push as docker's single-PUT path does it: POST /blobs/uploads/, then PUT the whole
- * blob to the Location with ?digest=. Dirty pages from earlier work are flushed first so this push
- * pays only for its own durability.
+ * blob to the Location with ?digest=. The page cache is warmed (see warmPageCache) and dirty pages
+ * from earlier work are flushed first, so this push pays for its own writes and nothing else.
  */
 export async function timedPush(server: ServerProcess, repo: string, blob: TestBlob): Promise<PushResult> {
+  warmPageCache(dirname(blob.path), Math.ceil(blob.size * 1.25));
   execFileSync('sync');
   const { result, peakBytes } = await peakRss(server.pid, async () => {
     const started = performance.now();
