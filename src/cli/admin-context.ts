@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
+import { openStores } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import type { BerthConfig, BerthConfigInput } from '../config/schema.js';
 import { isDomainError } from '../domain/errors.js';
 import { IdentityService } from '../iam/identities.js';
 import { loadKeyring } from '../iam/keyring-source.js';
-import { SqliteMetadataStore } from '../metadata/sqlite/store.js';
 import type { MetadataStore } from '../metadata/store.js';
 
 export interface AdminIo {
@@ -47,7 +46,7 @@ export function adminAction<A extends unknown[]>(
       const overrides: BerthConfigInput = { log: { level: 'silent' } };
       if (globals.data) overrides.dataDir = globals.data;
       const config = loadConfig({ file: globals.config ?? io.env.BERTH_CONFIG, env: io.env, overrides });
-      store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
+      store = openStores(config).store;
       const { keyring } = loadKeyring(config);
       const identities = new IdentityService({ store: store.iam, keyring, now: () => new Date() });
       // The default account exists from the server's first start; make sure it does for a CLI run before it.

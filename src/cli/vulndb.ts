@@ -1,37 +1,22 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { openStores } from '../app.js';
-import { loadConfig } from '../config/load.js';
-import type { BerthConfigInput } from '../config/schema.js';
 import { isDomainError } from '../domain/errors.js';
 import { importAndAnnounce } from '../scanning/service/vulndb-import.js';
 import type { ImportSummary } from '../scanning/vulndb/import.js';
 import type { VulnDbStatus } from '../scanning/vulndb/store.js';
+import { type CliIo, type StoreFlags, openOffline, withStoreOptions } from './offline.js';
 
-export interface VulnDbFlags {
-  config?: string;
-  data?: string;
+export interface VulnDbFlags extends StoreFlags {
   source?: string;
   json?: boolean;
-  logLevel?: string;
 }
 
-export interface VulnDbIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}
+export type VulnDbIo = CliIo;
 
 export function registerVulnDb(program: Command): void {
   const vulndb = program
     .command('vulndb')
     .description('the vulnerability database scans match against (kept in the metadata store; safe while `berth serve` runs)');
-  const common = (command: Command) =>
-    command
-      .option('-c, --config <file>', 'YAML configuration file (env BERTH_CONFIG)')
-      .option('-d, --data <dir>', 'data directory (env BERTH_DATA_DIR, default ./berth-data)')
-      .option('--json', 'print the result as JSON')
-      .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default warn)');
+  const common = (command: Command) => withStoreOptions(command).option('--json', 'print the result as JSON');
   common(
     vulndb
       .command('import <path>')
@@ -47,16 +32,9 @@ export function registerVulnDb(program: Command): void {
   });
 }
 
-function open(flags: VulnDbFlags, io: VulnDbIo) {
-  const overrides: BerthConfigInput = { log: { level: (flags.logLevel ?? 'warn') as 'warn' } };
-  if (flags.data) overrides.dataDir = flags.data;
-  const config = loadConfig({ file: flags.config ?? io.env.BERTH_CONFIG, env: io.env, overrides });
-  return { config, log: pino({ level: config.log.level }, io.stderr), ...openStores(config) };
-}
-
 /** `berth vulndb import <path>`: the import summary to stdout. Returns the exit code. */
 export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store, log } = open(flags, io);
+  const { store, log } = openOffline(flags, io);
   try {
     const summary = await importAndAnnounce(store, path, log, { ...(flags.source && { source: flags.source }) });
     io.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
@@ -74,7 +52,7 @@ export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: Vuln
 
 /** `berth vulndb status`. Returns the exit code. */
 export async function runVulnDbStatus(flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store } = open(flags, io);
+  const { store } = openOffline(flags, io);
   try {
     const status = await store.vulnDb.status();
     io.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
