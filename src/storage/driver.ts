@@ -11,7 +11,10 @@ export interface StorageDriver {
   getContent(path: string): Promise<Buffer>;
   /** Atomically creates or replaces a small object. */
   putContent(path: string, content: Buffer): Promise<void>;
-  /** A stream of the object's bytes from `offset`, `length` bytes long (to the end when omitted). */
+  /**
+   * A stream of the object's bytes from `offset`, `length` bytes long (to the end when omitted).
+   * It may be a RecyclingReadable (src/storage/recycling.ts), which a consumer may use or ignore.
+   */
   reader(path: string, range?: { offset: number; length?: number }): Promise<Readable>;
   /** A writer that creates the object, or appends to it when `append` is set. */
   writer(path: string, options?: { append?: boolean }): Promise<FileWriter>;

@@ -1,10 +1,11 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { type FileInfo, type FileWriter, PathNotFoundError, type StorageDriver, assertValidPath } from '../driver.js';
+import { FileSource } from './file-source.js';
 
 export interface FilesystemDriverOptions {
   root: string;
@@ -49,12 +50,15 @@ export class FilesystemDriver implements StorageDriver {
       throw notFoundOr(err, path);
     });
     const start = range?.offset ?? 0;
-    const end = range?.length !== undefined ? start + range.length - 1 : undefined;
-    if (end !== undefined && end < start) {
+    let length = range?.length;
+    try {
+      length ??= Math.max(0, (await handle.stat()).size - start);
+    } catch (err) {
       await handle.close();
-      return Readable.from([]);
+      throw err;
     }
-    return createReadStream('', { fd: handle, start, end, highWaterMark: STREAM_BUFFER_BYTES });
+    // Recycling: see FileSource (the blob GET handler hands chunks back once the socket has them).
+    return new FileSource(handle, start, length, STREAM_BUFFER_BYTES);
   }
 
   async writer(path: string, options?: { append?: boolean }): Promise<FileWriter> {
