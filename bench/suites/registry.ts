@@ -1,14 +1,13 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { timedPull, timedPush } from '../lib/registry/blob-transfer.js';
+import { blobRounds } from '../lib/registry/blob-rounds.js';
 import { clientCeiling } from '../lib/registry/client-ceiling.js';
-import { manifestLoad } from '../lib/registry/manifest-load.js';
+import { manifestRounds } from '../lib/registry/manifest-rounds.js';
+import type { Samples } from '../lib/registry/samples.js';
 import { writeRandomFile } from '../lib/random-file.js';
-import { pushSmallImage } from '../lib/registry-client.js';
 import { berthServer } from '../lib/servers/berth.js';
 import { distributionServer } from '../lib/servers/distribution.js';
-import type { RegistryServer } from '../lib/servers/types.js';
-import { MB, median, spread } from '../lib/stats.js';
+import { median, spread } from '../lib/stats.js';
 import { requireTool } from '../lib/tools.js';
 import type { Row, Suite } from '../lib/types.js';
 
@@ -31,7 +30,6 @@ const suite: Suite = {
     const repetitions = 3;
     const loadSeconds = ctx.quick ? 2 : 10;
     const sizeLabel = ctx.quick ? '64 MiB' : '1 GiB';
-    const repo = 'bench/blob';
 
     ctx.log(`writing a ${sizeLabel} random blob`);
     const blob = writeRandomFile(join(ctx.workDir, 'blob.bin'), size);
@@ -39,52 +37,11 @@ const suite: Suite = {
       ctx.log('measuring the client (curl) against a null server');
       const ceiling = await clientCeiling(blob, repetitions);
 
-      const push = new Map<RegistryServer, number[]>();
-      const pull = new Map<RegistryServer, number[]>();
-      const rss = new Map<RegistryServer, number[]>();
-      for (let rep = 1; rep <= repetitions; rep++) {
-        // Interleaved, each on a fresh process and data directory: the same blob pushed twice to
-        // one registry would be deduplicated, and drift on a shared machine hits every server alike.
-        for (const server of [berth, baseline, berthNoFsync]) {
-          const dataDir = join(ctx.workDir, `${server.label.replace(/\W+/g, '-')}-${rep}`);
-          const instance = await server.start(dataDir);
-          try {
-            const pushed = await timedPush(instance, repo, blob);
-            push.set(server, [...(push.get(server) ?? []), pushed.mbPerSecond]);
-            rss.set(server, [...(rss.get(server) ?? []), pushed.peakRssBytes / MB]);
-            if (server !== berthNoFsync) pull.set(server, [...(pull.get(server) ?? []), await timedPull(instance, repo, blob)]);
-            ctx.log(`${server.label} #${rep}: push ${pushed.mbPerSecond.toFixed(0)} MB/s, peak RSS ${(pushed.peakRssBytes / MB).toFixed(0)} MB${server === berthNoFsync ? '' : `, pull ${pull.get(server)!.at(-1)!.toFixed(0)} MB/s`}`);
-          } finally {
-            await instance.stop();
-            rmSync(dataDir, { recursive: true, force: true });
-          }
-        }
-      }
+      const blobs = await blobRounds(ctx, [berth, baseline, berthNoFsync], blob, repetitions, new Set([berthNoFsync]));
+      const manifests = await manifestRounds(ctx, [berth, baseline], repetitions, loadSeconds);
 
-      const manifestRps = new Map<RegistryServer, number[]>();
-      const running = await Promise.all([berth, baseline].map(async (server) => {
-        const instance = await server.start(join(ctx.workDir, `${server.label.replace(/\W+/g, '-')}-manifests`));
-        await pushSmallImage(instance.baseUrl, 'bench/image', 'latest');
-        return { server, instance };
-      }));
-      try {
-        for (let rep = 1; rep <= repetitions; rep++) {
-          for (const { server, instance } of running) {
-            const rps = await manifestLoad(instance, 'bench/image', 'latest', loadSeconds);
-            manifestRps.set(server, [...(manifestRps.get(server) ?? []), rps]);
-            ctx.log(`${server.label} #${rep}: ${rps.toFixed(0)} manifest GETs/s`);
-          }
-        }
-      } finally {
-        await Promise.all(running.map(({ instance }) => instance.stop()));
-      }
-
-      const versus = (server: RegistryServer, values: Map<RegistryServer, number[]>) => ({
-        name: baseline.label,
-        value: median(values.get(server)!),
-      });
-      const notes = (values: Map<RegistryServer, number[]>, digits = 0) =>
-        `Berth ${spread(values.get(berth)!, digits)}; ${baseline.label} ${spread(values.get(baseline)!, digits)}`;
+      const versus = (samples: Samples) => ({ name: baseline.label, value: median(samples.of(baseline)) });
+      const notes = (samples: Samples) => `Berth ${spread(samples.of(berth))}; ${baseline.label} ${spread(samples.of(baseline))}`;
       const rows: Row[] = [
         {
           metric: `client capacity: curl PUT ${sizeLabel}`,
@@ -103,42 +60,42 @@ const suite: Suite = {
         {
           metric: `(a) ${sizeLabel} blob monolithic push`,
           unit: 'MB/s',
-          berth: median(push.get(berth)!),
-          baseline: versus(baseline, push),
+          berth: median(blobs.push.of(berth)),
+          baseline: versus(blobs.push),
           target: { kind: 'ratio-at-least', value: 2.5 },
-          note: `POST + PUT ?digest= via curl, fsync on (both defaults): ${notes(push)}`,
+          note: `POST + PUT ?digest= via curl, fsync on (both defaults): ${notes(blobs.push)}`,
         },
         {
           metric: `(b) ${sizeLabel} blob pull`,
           unit: 'MB/s',
-          berth: median(pull.get(berth)!),
-          baseline: versus(baseline, pull),
+          berth: median(blobs.pull.of(berth)),
+          baseline: versus(blobs.pull),
           target: { kind: 'ratio-at-least', value: 1.5 },
-          note: `GET via curl to /dev/null, blob in the page cache: ${notes(pull)}`,
+          note: `GET via curl to /dev/null, blob in the page cache: ${notes(blobs.pull)}`,
         },
         {
           metric: '(c) manifest GET by tag, 32 connections',
           unit: 'req/s',
-          berth: median(manifestRps.get(berth)!),
-          baseline: versus(baseline, manifestRps),
+          berth: median(manifests.of(berth)),
+          baseline: versus(manifests),
           target: { kind: 'ratio-at-least', value: 5 },
-          note: `wrk -t2 -c32 -d${loadSeconds}s with docker's Accept header, 0 non-2xx: ${notes(manifestRps)}`,
+          note: `wrk -t2 -c32 -d${loadSeconds}s with docker's Accept header, 0 non-2xx: ${notes(manifests)}`,
         },
         {
           metric: `(d) peak RSS of Berth during (a)`,
           unit: 'MB',
-          berth: Math.max(...rss.get(berth)!),
-          baseline: { name: baseline.label, value: Math.max(...rss.get(baseline)!) },
+          berth: Math.max(...blobs.rss.of(berth)),
+          baseline: { name: baseline.label, value: Math.max(...blobs.rss.of(baseline)) },
           higherIsBetter: false,
           target: { kind: 'at-most', value: 150 },
-          note: `highest of the runs (VmHWM of a fresh process, start-up included; sampled VmRSS every 50 ms): ${notes(rss)}`,
+          note: `highest of the runs (VmHWM of a fresh process, start-up included; sampled VmRSS every 50 ms): ${notes(blobs.rss)}`,
         },
         {
           metric: `${sizeLabel} push with Berth fsync off`,
           unit: 'MB/s',
-          berth: median(push.get(berthNoFsync)!),
-          baseline: versus(baseline, push),
-          note: `BERTH_STORAGE_FSYNC=false against distribution as shipped (which always fsyncs): ${spread(push.get(berthNoFsync)!)}`,
+          berth: median(blobs.push.of(berthNoFsync)),
+          baseline: versus(blobs.push),
+          note: `BERTH_STORAGE_FSYNC=false against distribution as shipped (which always fsyncs): ${spread(blobs.push.of(berthNoFsync))}`,
         },
       ];
       return rows;
