@@ -1,24 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../iam/principal.js';
 
 /**
- * Who is acting, carried implicitly through a request or a background job, so the events that
- * services write (image pushed, deleted, expired…) name their actor without every service method
- * taking a principal parameter.
+ * Who caused a change: a request principal's ARN, `anonymous`, or a system actor such as
+ * `berth:lifecycle`. Mutating service calls take it explicitly and put it on the outbox events
+ * they write, so audit records name who did what. (Not carried in AsyncLocalStorage: on Node 20
+ * that turns on promise hooks for the whole process and cost every request ~12% CPU.)
  */
-const storage = new AsyncLocalStorage<string>();
+export type Actor = string;
 
-export function actorOf(principal: Principal): string {
+export const SYSTEM_ACTOR: Actor = 'berth:system';
+
+export function actorOf(principal: Principal): Actor {
   return principal.kind === 'anonymous' ? 'anonymous' : principal.arn;
-}
-
-export function runAsActor<T>(actor: string, fn: () => T): T {
-  return storage.run(actor, fn);
-}
-
-export function currentActor(): string | undefined {
-  return storage.getStore();
 }
 
 // The principal a request authenticated as, for the request audit hook.

@@ -1,4 +1,3 @@
-import { runAsActor } from '../audit/actor.js';
 import { isDomainError } from '../domain/errors.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { MetadataStore } from '../metadata/store.js';
@@ -36,7 +35,6 @@ export async function applyDecisions(
 ): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = { expired: 0, archived: 0, skipped: 0 };
   const key = { accountId: repository.accountId, name: repository.name };
-  await runAsActor(LIFECYCLE_ACTOR, async () => {
     for (const decision of decisions) {
       signal?.throwIfAborted();
       const tags = await deps.store.registry.tagsOf(repository.id, decision.imageDigest);
@@ -61,13 +59,12 @@ export async function applyDecisions(
           from: ['ACTIVE'],
           to: 'ARCHIVED',
           at: now,
-          events: () => [lifecycleEvent(LifecycleEvent.Archived, repository, now, POLICY_EXECUTION_ACTION, { ...detail, targetStorageClass: 'ARCHIVE' })],
+          events: () => [lifecycleEvent(LifecycleEvent.Archived, repository, now, POLICY_EXECUTION_ACTION, LIFECYCLE_ACTOR, { ...detail, targetStorageClass: 'ARCHIVE' })],
         });
         if (result?.changed) outcome.archived++;
         else outcome.skipped++;
       }
     }
-  });
   return outcome;
 }
 
@@ -81,8 +78,9 @@ async function expire(
 ): Promise<boolean> {
   try {
     await manifests.delete(key, decision.imageDigest, {
+      actor: LIFECYCLE_ACTOR,
       detail: { action: POLICY_EXECUTION_ACTION, rulePriority: decision.appliedRulePriority },
-      events: () => [lifecycleEvent(LifecycleEvent.Expired, repository, now, POLICY_EXECUTION_ACTION, detail)],
+      events: () => [lifecycleEvent(LifecycleEvent.Expired, repository, now, POLICY_EXECUTION_ACTION, LIFECYCLE_ACTOR, detail)],
     });
     return true;
   } catch (err) {

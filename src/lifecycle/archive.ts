@@ -1,4 +1,4 @@
-import { runAsActor } from '../audit/actor.js';
+import type { Actor } from '../audit/actor.js';
 import { DomainError } from '../domain/errors.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { ImageStatus } from '../metadata/lifecycle-store.js';
@@ -39,10 +39,11 @@ export class ImageArchiveService {
     key: RepositoryKey,
     id: { digest?: string; tag?: string },
     target: 'STANDARD' | 'ARCHIVE',
+    actor: Actor,
   ): Promise<{ digest: string; status: ImageStatus }> {
     const repository = await this.deps.repositories.get(key);
     const digest = await this.resolve(repository, key, id);
-    const status = target === 'ARCHIVE' ? await this.archive(repository, digest) : await this.restore(repository, digest);
+    const status = target === 'ARCHIVE' ? await this.archive(repository, digest, actor) : await this.restore(repository, digest, actor);
     if (status === undefined) throw imageNotFound(key, id);
     return { digest, status };
   }
@@ -52,14 +53,12 @@ export class ImageArchiveService {
     const repository = await this.deps.store.registry.getRepositoryById(repositoryId);
     if (!repository) return false;
     const now = this.deps.now();
-    const result = await runAsActor(LIFECYCLE_ACTOR, () =>
-      this.deps.store.lifecycle.changeImageStatus(repositoryId, digest, {
-        from: ['ACTIVATING'],
-        to: 'ACTIVE',
-        at: now,
-        events: () => [lifecycleEvent(LifecycleEvent.Restored, repository, now, UPDATE_STORAGE_CLASS_ACTION, { digest, cause: 'restore' })],
-      }),
-    );
+    const result = await this.deps.store.lifecycle.changeImageStatus(repositoryId, digest, {
+      from: ['ACTIVATING'],
+      to: 'ACTIVE',
+      at: now,
+      events: () => [lifecycleEvent(LifecycleEvent.Restored, repository, now, UPDATE_STORAGE_CLASS_ACTION, LIFECYCLE_ACTOR, { digest, cause: 'restore' })],
+    });
     return result?.changed === true;
   }
 
@@ -73,7 +72,7 @@ export class ImageArchiveService {
     return digest;
   }
 
-  private async archive(repository: RepositoryRecord, digest: string): Promise<ImageStatus | undefined> {
+  private async archive(repository: RepositoryRecord, digest: string, actor: Actor): Promise<ImageStatus | undefined> {
     const listedBy = (await this.deps.store.lifecycle.referencingIndexes(repository.id, digest)).find((index) => index.status !== 'ARCHIVED');
     if (listedBy) {
       throw storageClassUpdateNotSupported(`image ${digest} is listed by index ${listedBy.digest}, which is not archived; archive the index first`);
@@ -83,7 +82,7 @@ export class ImageArchiveService {
       from: ['ACTIVE'],
       to: 'ARCHIVED',
       at: now,
-      events: () => [lifecycleEvent(LifecycleEvent.ImageArchived, repository, now, UPDATE_STORAGE_CLASS_ACTION, { digest, targetStorageClass: 'ARCHIVE' })],
+      events: () => [lifecycleEvent(LifecycleEvent.ImageArchived, repository, now, UPDATE_STORAGE_CLASS_ACTION, actor, { digest, targetStorageClass: 'ARCHIVE' })],
     });
     if (result?.previous === 'ACTIVATING') {
       throw storageClassUpdateNotSupported(`image ${digest} is being restored from the archive; wait until its status is ACTIVE`);
@@ -91,13 +90,13 @@ export class ImageArchiveService {
     return result?.state.status;
   }
 
-  private async restore(repository: RepositoryRecord, digest: string): Promise<ImageStatus | undefined> {
+  private async restore(repository: RepositoryRecord, digest: string, actor: Actor): Promise<ImageStatus | undefined> {
     const now = this.deps.now();
     const result = await this.deps.store.lifecycle.changeImageStatus(repository.id, digest, {
       from: ['ARCHIVED'],
       to: 'ACTIVATING',
       at: now,
-      events: () => [lifecycleEvent(LifecycleEvent.RestoreStarted, repository, now, UPDATE_STORAGE_CLASS_ACTION, { digest, targetStorageClass: 'STANDARD' })],
+      events: () => [lifecycleEvent(LifecycleEvent.RestoreStarted, repository, now, UPDATE_STORAGE_CLASS_ACTION, actor, { digest, targetStorageClass: 'STANDARD' })],
     });
     if (result?.state.status === 'ACTIVATING') {
       // Job times are the job runner's (wall clock), whatever clock stamps the image's state.

@@ -1,4 +1,4 @@
-import { currentActor } from '../audit/actor.js';
+import type { Actor } from '../audit/actor.js';
 import type { OutboxEvent } from '../metadata/event-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 
@@ -34,12 +34,13 @@ export function lifecycleEvent(
   repository: Pick<RepositoryRecord, 'accountId' | 'name'>,
   occurredAt: Date,
   action: string,
+  actor: Actor,
   detail: Record<string, unknown>,
 ): OutboxEvent {
   return {
     type,
     accountId: repository.accountId,
     occurredAt,
-    payload: { repositoryName: repository.name, actor: currentActor() ?? LIFECYCLE_ACTOR, action, ...detail },
+    payload: { repositoryName: repository.name, actor, action, ...detail },
   };
 }

@@ -1,3 +1,4 @@
+import type { Actor } from '../audit/actor.js';
 import type { Readable } from 'node:stream';
 import { DomainError } from '../domain/errors.js';
 import { isValidDigest, parseDigest } from '../domain/digest.js';
@@ -69,13 +70,13 @@ export class BlobService {
    * Cross-repository mount: links a blob the source repository has into the target. Returns
    * undefined when the blob cannot be mounted (the caller then starts a regular upload).
    */
-  async mount(target: RepositoryKey, source: RepositoryKey, digest: string): Promise<BlobRecord | undefined> {
+  async mount(target: RepositoryKey, source: RepositoryKey, digest: string, actor: Actor): Promise<BlobRecord | undefined> {
     // A malformed digest names nothing that could be mounted: the client gets a session instead.
     if (!isValidDigest(digest)) return undefined;
     const sourceRepository = await this.repositories.find(source);
     if (!sourceRepository) return undefined;
     if (!(await this.ctx.store.registry.getRepositoryBlob(sourceRepository.id, digest))) return undefined;
-    const repository = await this.repositories.forPush(target);
+    const repository = await this.repositories.forPush(target, actor);
     // Checked again under the digest's lease: the file found here cannot be swept before the link lands.
     return this.ctx.guard.whileLinking(digest, async () => {
       const blob = await this.ctx.store.registry.getRepositoryBlob(sourceRepository.id, digest);

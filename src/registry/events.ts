@@ -1,6 +1,6 @@
 import type { OutboxEvent } from '../metadata/event-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
-import { currentActor } from '../audit/actor.js';
+import type { Actor } from '../audit/actor.js';
 
 /** Event types the registry writes to the outbox; subscribers (scan-on-push, replication, audit, webhooks) read them. */
 export const RegistryEvent = {
@@ -15,6 +15,7 @@ export function registryEvent(
   type: (typeof RegistryEvent)[keyof typeof RegistryEvent],
   repository: Pick<RepositoryRecord, 'accountId' | 'name'>,
   occurredAt: Date,
+  actor: Actor,
   detail: Record<string, unknown> = {},
 ): OutboxEvent {
   return {
@@ -22,6 +23,6 @@ export function registryEvent(
     accountId: repository.accountId,
     occurredAt,
     // The actor (request principal or system job) rides along so audit records name who did it.
-    payload: { repositoryName: repository.name, actor: currentActor() ?? 'berth:system', ...detail },
+    payload: { repositoryName: repository.name, actor, ...detail },
   };
 }

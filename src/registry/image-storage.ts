@@ -4,7 +4,7 @@ import type { ImageIdRecord, TagStatus } from '../metadata/image-store.js';
 import type { ImageStatus, ImageStorageState } from '../metadata/lifecycle-store.js';
 import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
-import { currentActor } from '../audit/actor.js';
+import type { Actor } from '../audit/actor.js';
 import type { RepositoryService } from './repositories.js';
 
 /**
@@ -71,7 +71,13 @@ export async function assertPullable(ctx: RegistryContext, repository: Repositor
 }
 
 /** A push of an archived (or activating) image restores it at once. */
-export async function restoreOnPush(ctx: RegistryContext, repository: RepositoryRecord, digest: string, now: Date): Promise<void> {
+export async function restoreOnPush(
+  ctx: RegistryContext,
+  repository: RepositoryRecord,
+  digest: string,
+  now: Date,
+  actor: Actor,
+): Promise<void> {
   await ctx.store.lifecycle.changeImageStatus(repository.id, digest, {
     from: ['ARCHIVED', 'ACTIVATING'],
     to: 'ACTIVE',
@@ -81,7 +87,7 @@ export async function restoreOnPush(ctx: RegistryContext, repository: Repository
         type: ImageStorageEvent.Restored,
         accountId: repository.accountId,
         occurredAt: now,
-        payload: { repositoryName: repository.name, actor: currentActor() ?? 'berth:system', action: 'ecr:PutImage', digest, cause: 'push' },
+        payload: { repositoryName: repository.name, actor, action: 'ecr:PutImage', digest, cause: 'push' },
       },
     ],
   });

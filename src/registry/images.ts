@@ -3,6 +3,7 @@ import type { RepositoryKey } from '../domain/reference.js';
 import type { ImageIdRecord, ImageRecord, TagStatus, UntagResult } from '../metadata/image-store.js';
 import type { BlobRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
+import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
 import type { RepositoryService } from './repositories.js';
 
@@ -44,12 +45,12 @@ export class ImageService {
   }
 
   /** Removes a tag, and the image with it when it was the last (unless an index lists the image). */
-  async untag(key: RepositoryKey, tag: string): Promise<UntagResult | undefined> {
+  async untag(key: RepositoryKey, tag: string, actor: Actor): Promise<UntagResult | undefined> {
     const repository = await this.repositories.get(key);
     const now = this.ctx.now();
     return this.ctx.store.images.untagImage(repository.id, tag, (result) => [
-      registryEvent(RegistryEvent.TagDeleted, repository, now, { tag, digest: result.digest }),
-      ...(result.imageDeleted ? [registryEvent(RegistryEvent.ImageDeleted, repository, now, { digest: result.digest, tags: [tag] })] : []),
+      registryEvent(RegistryEvent.TagDeleted, repository, now, actor, { tag, digest: result.digest }),
+      ...(result.imageDeleted ? [registryEvent(RegistryEvent.ImageDeleted, repository, now, actor, { digest: result.digest, tags: [tag] })] : []),
     ]);
   }
 

@@ -6,6 +6,7 @@ import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js'
 import type { OutboxEvent } from '../metadata/event-store.js';
 import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
+import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
 import { assertPullable, restoreOnPush } from './image-storage.js';
 import type { PullRecorder } from './pull-recorder.js';
@@ -16,6 +17,8 @@ export interface PutManifestCommand {
   reference: string;
   content: Buffer;
   contentType: string | undefined;
+  /** Who pushes (named on the events the push writes). */
+  actor: Actor;
 }
 
 export interface PutManifestOutcome {
@@ -71,7 +74,7 @@ export class ManifestService {
         digest: reference.digest,
       });
     }
-    const repository = await this.repositories.forPush(key);
+    const repository = await this.repositories.forPush(key, command.actor);
     const now = this.ctx.now();
     const result = await this.ctx.store.registry.putManifest({
       repositoryId: repository.id,
@@ -89,7 +92,7 @@ export class ManifestService {
       tagImmutable: reference.tag !== undefined && isTagImmutable(repository, reference.tag),
       now,
       events: [
-        registryEvent(RegistryEvent.ImagePushed, repository, now, {
+        registryEvent(RegistryEvent.ImagePushed, repository, now, command.actor, {
           digest,
           tag: reference.tag ?? null,
           mediaType: manifest.mediaType,
@@ -97,7 +100,7 @@ export class ManifestService {
         }),
       ],
     });
-    if (!result.created) await restoreOnPush(this.ctx, repository, digest, now);
+    if (!result.created) await restoreOnPush(this.ctx, repository, digest, now, command.actor);
     return {
       digest,
       mediaType: manifest.mediaType,
@@ -148,21 +151,21 @@ export class ManifestService {
   async delete(
     key: RepositoryKey,
     referenceText: string,
-    options: { detail?: Record<string, unknown>; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] } = {},
+    options: { actor: Actor; detail?: Record<string, unknown>; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] },
   ): Promise<{ digest: string; tags: string[] }> {
     const reference = lookupReference(key, referenceText);
     const repository = await this.repositories.get(key);
     const now = this.ctx.now();
     if (reference.tag !== undefined) {
       const digest = await this.ctx.store.registry.deleteTag(repository.id, reference.tag, [
-        registryEvent(RegistryEvent.TagDeleted, repository, now, { tag: reference.tag }),
+        registryEvent(RegistryEvent.TagDeleted, repository, now, options.actor, { tag: reference.tag }),
       ]);
       if (!digest) throw new DomainError('ManifestNotFound', `tag ${reference.tag} is not in repository ${key.name}`);
       return { digest, tags: [reference.tag] };
     }
     const tags = await this.ctx.store.registry.tagsOf(repository.id, reference.digest);
     const deleted = await this.ctx.store.registry.deleteManifest(repository.id, reference.digest, [
-      registryEvent(RegistryEvent.ImageDeleted, repository, now, { digest: reference.digest, tags, ...options.detail }),
+      registryEvent(RegistryEvent.ImageDeleted, repository, now, options.actor, { digest: reference.digest, tags, ...options.detail }),
       ...(options.events?.({ digest: reference.digest, tags }) ?? []),
     ]);
     if (!deleted) throw new DomainError('ManifestNotFound', `manifest ${reference.digest} is not in repository ${key.name}`);

@@ -3,6 +3,7 @@ import { assertRepositoryName, type RepositoryKey } from '../domain/reference.js
 import type { Page, RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
 import type { ResourceTag } from '../metadata/repository-tag-store.js';
 import type { RegistryContext } from './context.js';
+import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
 
 export class RepositoryService {
@@ -20,26 +21,31 @@ export class RepositoryService {
   }
 
   /** The repository a push goes to, created on first push when the registry allows it. */
-  async forPush(key: RepositoryKey): Promise<RepositoryRecord> {
+  async forPush(key: RepositoryKey, actor: Actor): Promise<RepositoryRecord> {
     assertRepositoryName(key.name);
     const existing = await this.find(key);
     if (existing) return existing;
     if (!this.ctx.options.createRepositoryOnPush) throw notFound(key);
     const now = this.ctx.now();
     const created = await this.ctx.store.registry.ensureRepository({ ...key, now }, [
-      registryEvent(RegistryEvent.RepositoryCreated, key, now, { createdBy: 'push' }),
+      registryEvent(RegistryEvent.RepositoryCreated, key, now, actor, { createdBy: 'push' }),
     ]);
     this.ctx.log.info({ account: key.accountId, repository: key.name }, 'repository created on push');
     return created;
   }
 
   /** Settings left out take the same defaults as create-on-push; `tags` are stored in the same transaction. */
-  async create(key: RepositoryKey, settings: Partial<RepositorySettings> = {}, tags?: readonly ResourceTag[]): Promise<RepositoryRecord> {
+  async create(
+    key: RepositoryKey,
+    actor: Actor,
+    settings: Partial<RepositorySettings> = {},
+    tags?: readonly ResourceTag[],
+  ): Promise<RepositoryRecord> {
     assertRepositoryName(key.name);
     const now = this.ctx.now();
     const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
     return this.ctx.store.registry.createRepository({ ...key, ...given, ...(tags && { tags }), now }, [
-      registryEvent(RegistryEvent.RepositoryCreated, key, now),
+      registryEvent(RegistryEvent.RepositoryCreated, key, now, actor),
     ]);
   }
 
@@ -48,12 +54,12 @@ export class RepositoryService {
     return this.ctx.store.registry.updateRepository(repository.id, patch);
   }
 
-  async delete(key: RepositoryKey, force: boolean): Promise<RepositoryRecord> {
+  async delete(key: RepositoryKey, force: boolean, actor: Actor): Promise<RepositoryRecord> {
     const repository = await this.get(key);
     const now = this.ctx.now();
     await this.ctx.store.registry.deleteRepository(repository.id, {
       force,
-      events: [registryEvent(RegistryEvent.RepositoryDeleted, repository, now, { force })],
+      events: [registryEvent(RegistryEvent.RepositoryDeleted, repository, now, actor, { force })],
     });
     return repository;
   }

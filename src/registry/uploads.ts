@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
+import type { Actor } from '../audit/actor.js';
 import { KeyedMutex } from '../util/keyed-mutex.js';
 import type { RegistryContext } from './context.js';
 import type { RepositoryService } from './repositories.js';
@@ -37,8 +38,8 @@ export class UploadService {
     private readonly repositories: RepositoryService,
   ) {}
 
-  async start(key: RepositoryKey): Promise<UploadState> {
-    const repository = await this.repositories.forPush(key);
+  async start(key: RepositoryKey, actor: Actor): Promise<UploadState> {
+    const repository = await this.repositories.forPush(key, actor);
     return this.open(repository);
   }
 
@@ -99,9 +100,9 @@ export class UploadService {
   }
 
   /** A single-request upload (POST ?digest= with the body). */
-  async monolithic(key: RepositoryKey, digest: string, body: Readable): Promise<{ digest: string; size: number }> {
+  async monolithic(key: RepositoryKey, digest: string, body: Readable, actor: Actor): Promise<{ digest: string; size: number }> {
     parseDigest(digest);
-    const repository = await this.repositories.forPush(key);
+    const repository = await this.repositories.forPush(key, actor);
     const { id } = await this.open(repository);
     try {
       return await this.complete(key, id, digest, body);

@@ -37,7 +37,7 @@ describe('berth gc', () => {
     server = await buildApp(loadConfig({ env: {}, overrides: { dataDir, log: { level: 'silent' }, storage: { filesystem: { fsync: false } } } }));
     gone = await pushImage(server, 'team/app', [bytes(10_000, 'cli-gone')], 'old');
     stays = await pushImage(server, 'team/app', [bytes(20_000, 'cli-stays')], 'new');
-    await server.registry.manifests.delete(key('team/app'), gone.digest);
+    await server.registry.manifests.delete(key('team/app'), gone.digest, { actor: 'test' });
   });
   afterEach(async () => {
     await server.close();

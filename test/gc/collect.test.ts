@@ -20,7 +20,7 @@ describe('garbage collection', () => {
   it('deleting an image frees exactly its unshared blobs', async () => {
     const a = await pushImage(world, 'team/app', [...base, bytes(7000, 'a-only')], 'a');
     const b = await pushImage(world, 'team/app', [...base, bytes(11000, 'b-only')], 'b');
-    await world.registry.manifests.delete(key('team/app'), a.digest);
+    await world.registry.manifests.delete(key('team/app'), a.digest, { actor: 'test' });
     world.advance(PAST_GRACE);
 
     const summary = await world.gc();
@@ -46,7 +46,7 @@ describe('garbage collection', () => {
     const first = await pushImage(world, 'one', [...base, bytes(900, 'one-only')], 'v1');
     const second = await pushImage(world, 'two', base, 'v1');
     const one = await world.registry.repositories.get(key('one'));
-    await world.registry.repositories.delete(key('one'), true);
+    await world.registry.repositories.delete(key('one'), true, 'test');
     expect(await world.store.registry.getRepositoryById(one.id)).toBeUndefined();
     world.advance(PAST_GRACE);
 
@@ -75,10 +75,10 @@ describe('garbage collection', () => {
 
   it('a dry run deletes nothing and reports what the real run then frees', async () => {
     const image = await pushImage(world, 'team/app', [bytes(2000, 'x'), bytes(3000, 'y')], 'v1');
-    await world.registry.manifests.delete(key('team/app'), image.digest);
+    await world.registry.manifests.delete(key('team/app'), image.digest, { actor: 'test' });
     await world.blobs.driver.putContent(BlobStore.blobPath(sha256(bytes(123, 'orphan'))), bytes(123, 'orphan'));
     await world.blobs.driver.putContent(`uploads/${randomUUID()}/data`, Buffer.from('abandoned'));
-    const stale = await world.registry.uploads.start(key('team/app'));
+    const stale = await world.registry.uploads.start(key('team/app'), 'test');
     world.advance(PAST_GRACE);
 
     const dry = await world.gc({ dryRun: true, uploadIdleMs: HOUR });
@@ -117,7 +117,7 @@ describe('garbage collection', () => {
     await world.blobs.driver.putContent(BlobStore.blobPath(sha256(orphan)), orphan);
     const abandoned = randomUUID();
     await world.blobs.driver.putContent(`uploads/${abandoned}/data`, Buffer.from('partial'));
-    const live = await world.registry.uploads.start(key('team/app'));
+    const live = await world.registry.uploads.start(key('team/app'), 'test');
 
     expect(await world.gc()).toMatchObject({ orphanFilesDeleted: 0, orphanUploadsDeleted: 0 });
     expect(await fileExists(world, sha256(orphan))).toBe(true);

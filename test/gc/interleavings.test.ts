@@ -170,7 +170,7 @@ describe('sweep against a cross-repository mount', () => {
     const summary = await world.gc({
       hooks: {
         afterScan: async (digests) => {
-          if (digests.includes(digest)) mounted = await world.registry.blobs.mount(key('target'), key('source'), digest);
+          if (digests.includes(digest)) mounted = await world.registry.blobs.mount(key('target'), key('source'), digest, 'test');
         },
       },
     });
@@ -187,7 +187,7 @@ describe('sweep against a cross-repository mount', () => {
     world.advance(PAST_GRACE);
 
     const pause = pauses.current!.pauseNextBlobStat();
-    const mount = world.registry.blobs.mount(key('target'), key('source'), digest);
+    const mount = world.registry.blobs.mount(key('target'), key('source'), digest, 'test');
     await within(pause.reached, 5000, 'the mount to find the file');
     const summary = await world.gc();
     pause.resume();
@@ -248,5 +248,6 @@ async function pushImageWithoutUpload(w: World, repository: string, layer: Buffe
     reference: 'v1',
     content: manifest,
     contentType: 'application/vnd.oci.image.manifest.v1+json',
+    actor: 'test',
   });
 }

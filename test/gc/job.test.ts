@@ -44,7 +44,7 @@ describe('garbage collection as a scheduled job', () => {
   it('is scheduled at the configured interval and reports its summary as the job result', async () => {
     const gone = await pushImage(app, 'team/app', [bytes(1000, 'job-a')], 'a');
     const stays = await pushImage(app, 'team/app', [bytes(2000, 'job-b')], 'b');
-    await app.registry.manifests.delete(key('team/app'), gone.digest);
+    await app.registry.manifests.delete(key('team/app'), gone.digest, { actor: 'test' });
     const before = Date.now();
     await app.startBackground();
 

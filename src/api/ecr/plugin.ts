@@ -12,7 +12,7 @@
  * Every answer carries x-amzn-RequestId and Content-Type application/x-amz-json-1.1 (bodies are
  * sent as Buffers so fastify does not append a charset AWS never sends).
  */
-import { actorOf, runAsActor, setRequestPrincipal } from '../../audit/actor.js';
+import { setRequestPrincipal } from '../../audit/actor.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
@@ -158,7 +158,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     await options.authorize({ operation, principal, input, accountId: ctx.accountId, requestFacts: ctx.requestFacts });
 
     const handler = definition.handler as (i: unknown, c: OperationContext) => Promise<unknown>;
-    const output = await runAsActor(actorOf(principal), () => handler(input, ctx));
+    const output = await handler(input, ctx);
     const encoded = model.output ? encodeShape(model.output.shape, output ?? {}) : {};
     return reply
       .code(200)

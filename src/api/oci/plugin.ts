@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { actorOf, runAsActor, setRequestPrincipal } from '../../audit/actor.js';
+import { actorOf, setRequestPrincipal } from '../../audit/actor.js';
 import { isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
@@ -81,8 +81,8 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
     setRequestPrincipal(request, principal);
     const key = { accountId: options.access.accountFor(info, principal), name: route.name ?? '' };
     await options.access.authorize(principal, route.operation, target(route, key, query), info);
-    const call: OciCall = { request, reply, route, key, query, principal, info, registry: options.registry, access: options.access };
-    await runAsActor(actorOf(principal), () => HANDLERS[route.operation](call));
+    const call: OciCall = { request, reply, route, key, query, principal, info, registry: options.registry, access: options.access, actor: actorOf(principal) };
+    await HANDLERS[route.operation](call);
   } catch (err) {
     if (reply.sent) {
       request.log.warn({ err }, 'request failed after the response started');

@@ -77,7 +77,7 @@ describe('catalog', () => {
     const { app } = registry();
     const prefix = `catalog-${randomUUID().slice(0, 6)}`;
     for (let i = 0; i < 1005; i++) {
-      await app.registry.repositories.create({ accountId: app.config.accountId, name: `${prefix}/r${String(i).padStart(4, '0')}` });
+      await app.registry.repositories.create({ accountId: app.config.accountId, name: `${prefix}/r${String(i).padStart(4, '0')}` }, 'test');
     }
     const http = registry().http;
     let resp = await http.send('GET', '/v2/_catalog', { query: { n: '5000' } });

@@ -96,7 +96,7 @@ export type HasRegistry = Pick<World, 'registry'>;
 
 export async function uploadBlob(world: HasRegistry, repository: string, content: Buffer): Promise<string> {
   const digest = sha256(content);
-  await world.registry.uploads.monolithic(key(repository), digest, Readable.from([content]));
+  await world.registry.uploads.monolithic(key(repository), digest, Readable.from([content]), 'test');
   return digest;
 }
 
@@ -125,6 +125,7 @@ export async function pushImage(world: HasRegistry, repository: string, layers: 
     reference: tag ?? sha256(manifest),
     content: manifest,
     contentType: 'application/vnd.oci.image.manifest.v1+json',
+    actor: 'test',
   });
   return { repository, digest: put.digest, blobs: parts.map((p) => ({ digest: sha256(p), size: p.length })) };
 }

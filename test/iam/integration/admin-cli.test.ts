@@ -135,7 +135,7 @@ describe('berth admin', () => {
   });
 
   it('switches a repository public and back', async () => {
-    await berth.app.registry.repositories.create({ accountId: ACCOUNT_A, name: 'open/app' });
+    await berth.app.registry.repositories.create({ accountId: ACCOUNT_A, name: 'open/app' }, 'test');
     expect((await admin('repositories', 'public', 'open/app')).json).toEqual({ accountId: ACCOUNT_A, repositoryName: 'open/app', public: true });
     expect((await berth.v2('GET', '/v2/open/app/tags/list')).status).toBe(200);
     expect((await admin('repositories', 'public', 'open/app', '--off')).json).toMatchObject({ public: false });

@@ -1,4 +1,5 @@
 /** BatchGetImage and BatchDeleteImage: per-image results, per-image failures. */
+import { actorOf } from '../../../audit/actor.js';
 import { isDomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import type { Registry } from '../../../registry/index.js';
@@ -79,14 +80,14 @@ export const batchDeleteImage = (registry: Registry) =>
         }
         const { digest, tag } = checked;
         if (tag !== undefined) {
-          const result = await registry.images.untag(key, tag);
+          const result = await registry.images.untag(key, tag, actorOf(ctx.principal));
           if (result) imageIds.push({ imageDigest: result.digest, imageTag: tag });
           else failures.push(imageFailure(id, 'ImageNotFound'));
           continue;
         }
         if (digest === undefined) continue; // checkImageId gives a tag or a digest
         try {
-          const deleted = await registry.manifests.delete(key, digest);
+          const deleted = await registry.manifests.delete(key, digest, { actor: actorOf(ctx.principal) });
           if (deleted.tags.length === 0) imageIds.push({ imageDigest: deleted.digest });
           for (const tag of deleted.tags) imageIds.push({ imageDigest: deleted.digest, imageTag: tag });
         } catch (err) {

@@ -3,6 +3,7 @@
  * CompleteLayerUpload) over the same UploadService as /v2: the same staging, running hash and
  * digest verification, so a layer uploaded here is the same blob a /v2 push would have made.
  */
+import { actorOf } from '../../../audit/actor.js';
 import { Readable } from 'node:stream';
 import { isValidDigest } from '../../../domain/digest.js';
 import { DomainError, isDomainError } from '../../../domain/errors.js';
@@ -44,7 +45,7 @@ export const initiateLayerUpload = (registry: Registry) =>
       const key = repositoryKey(ctx, input.repositoryName);
       // The API never creates the repository (UploadService.start alone would, on create-on-push).
       await registry.repositories.get(key);
-      const upload = await registry.uploads.start(key);
+      const upload = await registry.uploads.start(key, actorOf(ctx.principal));
       return { uploadId: upload.id, partSize: SUGGESTED_PART_SIZE };
     },
   });

@@ -1,4 +1,5 @@
 /** PutImage: the same ManifestService.put as PUT /v2/<name>/manifests/<ref>, in ECR's terms. */
+import { actorOf } from '../../../audit/actor.js';
 import { digestOf, parseDigest } from '../../../domain/digest.js';
 import { DomainError, isDomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
@@ -26,6 +27,7 @@ export const putImage = (registry: Registry) =>
         reference: input.imageTag ?? input.imageDigest ?? digestOf(content),
         content,
         contentType: input.imageManifestMediaType,
+        actor: actorOf(ctx.principal),
       });
       if (!outcome.created && !outcome.tagChanged) {
         throw new DomainError(

@@ -1,4 +1,5 @@
 /** CreateRepository, DescribeRepositories, DeleteRepository, PutImageTagMutability. */
+import { actorOf } from '../../../audit/actor.js';
 import { DomainError } from '../../../domain/errors.js';
 import type { RepositorySettings } from '../../../metadata/registry-store.js';
 import type { Registry } from '../../../registry/index.js';
@@ -22,7 +23,7 @@ export const createRepository = (registry: Registry) =>
         ...(input.imageScanningConfiguration?.scanOnPush !== undefined && { scanOnPush: input.imageScanningConfiguration.scanOnPush }),
         ...(input.encryptionConfiguration && encryption(input.encryptionConfiguration)),
       };
-      const record = await registry.repositories.create(repositoryKey(ctx, input.repositoryName), settings, tags);
+      const record = await registry.repositories.create(repositoryKey(ctx, input.repositoryName), actorOf(ctx.principal), settings, tags);
       ctx.log.info({ account: record.accountId, repository: record.name }, 'repository created');
       return { repository: toWireRepository(record, ctx) };
     },
@@ -55,7 +56,7 @@ export const deleteRepository = (registry: Registry) =>
   defineOperation({
     name: 'DeleteRepository',
     handler: async (input, ctx) => {
-      const record = await registry.repositories.delete(repositoryKey(ctx, input.repositoryName), input.force ?? false);
+      const record = await registry.repositories.delete(repositoryKey(ctx, input.repositoryName), input.force ?? false, actorOf(ctx.principal));
       ctx.log.info({ account: record.accountId, repository: record.name, force: input.force ?? false }, 'repository deleted');
       return { repository: toWireRepository(record, ctx) };
     },

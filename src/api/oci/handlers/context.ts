@@ -1,3 +1,4 @@
+import type { Actor } from '../../../audit/actor.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import type { Principal } from '../../../iam/principal.js';
@@ -14,6 +15,8 @@ export interface OciCall {
   key: RepositoryKey;
   query: URLSearchParams;
   principal: Principal;
+  /** The principal as named on the events a change writes. */
+  actor: Actor;
   info: OciRequestInfo;
   registry: Registry;
   access: OciAccess;

@@ -33,7 +33,7 @@ export const getManifest: OciHandler = async ({ request, reply, route, key, regi
   else reply.send(manifest.content);
 };
 
-export const putManifest: OciHandler = async ({ request, reply, route, key, registry }) => {
+export const putManifest: OciHandler = async ({ request, reply, route, key, registry, actor }) => {
   const content = await readBody(
     request.raw,
     MAX_MANIFEST_BYTES,
@@ -43,6 +43,7 @@ export const putManifest: OciHandler = async ({ request, reply, route, key, regi
     reference: route.reference!,
     content,
     contentType: request.headers['content-type'],
+    actor,
   });
   reply
     .code(201)
@@ -53,7 +54,7 @@ export const putManifest: OciHandler = async ({ request, reply, route, key, regi
   reply.send();
 };
 
-export const deleteManifest: OciHandler = async ({ reply, route, key, registry }) => {
-  await registry.manifests.delete(key, route.reference!);
+export const deleteManifest: OciHandler = async ({ reply, route, key, registry, actor }) => {
+  await registry.manifests.delete(key, route.reference!, { actor });
   reply.code(202).header('Content-Length', 0).send();
 };

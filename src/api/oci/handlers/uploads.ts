@@ -38,17 +38,17 @@ export const startUpload: OciHandler = async (call) => {
         .authorize(principal, 'blob.get', { repository: source }, info)
         .then(() => true)
         .catch(() => false);
-      const blob = allowed ? await registry.blobs.mount(key, source, mount) : undefined;
+      const blob = allowed ? await registry.blobs.mount(key, source, mount, call.actor) : undefined;
       if (blob) return blobCreated(call, blob.digest);
     }
     // Not mountable (or not readable by the caller): fall back to a regular upload session.
   }
   if (digest !== null) {
     // Without a body this uploads the empty blob, which succeeds only if the digest names it.
-    const result = await registry.uploads.monolithic(key, digest, request.raw);
+    const result = await registry.uploads.monolithic(key, digest, request.raw, call.actor);
     return blobCreated(call, result.digest);
   }
-  const upload = await registry.uploads.start(key);
+  const upload = await registry.uploads.start(key, call.actor);
   uploadAccepted(call, upload.id, upload.size);
 };
 

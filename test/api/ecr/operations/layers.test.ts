@@ -186,7 +186,7 @@ describe('GetDownloadUrlForLayer', () => {
     );
     const expired = new URL(signer.sign({ accountId: ACCOUNT, name }, layer.digest, 60), berth().url);
     expect((await fetch(expired)).status).toBe(403);
-    await berth().app.registry.repositories.delete({ accountId: ACCOUNT, name }, true);
+    await berth().app.registry.repositories.delete({ accountId: ACCOUNT, name }, true, 'test');
     expect((await fetch(downloadUrl!)).status).toBe(404);
   });
 
