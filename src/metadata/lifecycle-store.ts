@@ -127,8 +127,6 @@ export interface LifecycleStore {
   loadImages(repositoryId: number): Promise<LifecycleImageRecord[]>;
   /** Storage states of those `digests` that exist in the repository. */
   imageStates(repositoryId: number, digests: readonly string[]): Promise<Map<string, ImageStorageState>>;
-  /** The status of one manifest row (the pull path asks this for every manifest it serves). */
-  manifestStatus(manifestId: number): Promise<ImageStatus>;
   /** ListImages restricted to one image status: (digest, tag) pairs after `after`. */
   listImageIds(
     repositoryId: number,

@@ -135,6 +135,16 @@ export interface RegistryStore {
 
   putManifest(input: PutManifestInput): Promise<PutManifestResult>;
   getManifest(repositoryId: number, digest: string): Promise<ManifestRecord | undefined>;
+  /**
+   * The pull path in one query: the repository (undefined when it does not exist), the manifest a
+   * tag or digest names in it (undefined when absent), and the image's storage status (ACTIVE,
+   * ARCHIVED or ACTIVATING — the archive storage class of src/lifecycle).
+   */
+  findManifest(
+    accountId: string,
+    name: string,
+    reference: { tag: string } | { digest: string },
+  ): Promise<{ repositoryId: number; manifest?: ManifestRecord; imageStatus?: string } | undefined>;
   /** The digest a tag points at. */
   resolveTag(repositoryId: number, tag: string): Promise<string | undefined>;
   /** Deletes a manifest and its tags; refuses (ImageReferencedByManifestList) while an index in the repository lists it. */

@@ -56,14 +56,13 @@ export class ImageStorageService {
  * Requests to pull the archived image will fail with a 404 error", and a restoring image "cannot be
  * pulled until the restore is complete". The code maps to MANIFEST_UNKNOWN (404) on /v2.
  */
-export async function assertPullable(ctx: RegistryContext, repository: RepositoryRecord, manifest: ManifestRecord, reference: string): Promise<void> {
-  const status = await ctx.store.lifecycle.manifestStatus(manifest.id);
+export function assertPullable(repositoryName: string, manifest: ManifestRecord, status: string, reference: string): void {
   if (status === 'ACTIVE') return;
   const why =
     status === 'ARCHIVED'
       ? 'is archived; restore it to the STANDARD storage class (UpdateImageStorageClass) before pulling it'
       : 'is being restored from the archive and cannot be pulled until the restore completes';
-  throw new DomainError('ImageArchived', `manifest ${reference} in repository ${repository.name} ${why}`, {
+  throw new DomainError('ImageArchived', `manifest ${reference} in repository ${repositoryName} ${why}`, {
     reference,
     digest: manifest.digest,
     imageStatus: status,

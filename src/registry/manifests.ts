@@ -10,7 +10,7 @@ import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
 import { assertPullable, restoreOnPush } from './image-storage.js';
 import type { PullRecorder } from './pull-recorder.js';
-import type { RepositoryService } from './repositories.js';
+import { type RepositoryService, notFound } from './repositories.js';
 import { isTagImmutable } from './tag-mutability.js';
 
 export interface PutManifestCommand {
@@ -130,8 +130,14 @@ export class ManifestService {
    * is recorded for lastRecordedPullTime unless `recordPull` is false (HEAD requests).
    */
   async get(key: RepositoryKey, reference: string, accept: string[] | undefined, recordPull: boolean): Promise<ManifestRecord> {
-    const { repository, manifest } = await this.resolve(key, reference);
-    await assertPullable(this.ctx, repository, manifest, reference);
+    // The hot path of every pull: one query finds the repository and the manifest together.
+    const found = await this.ctx.store.registry.findManifest(key.accountId, key.name, lookupReference(key, reference));
+    if (!found) throw notFound(key);
+    const manifest = found.manifest;
+    if (!manifest) {
+      throw new DomainError('ManifestNotFound', `manifest ${reference} is not in repository ${key.name}`, { reference });
+    }
+    assertPullable(key.name, manifest, found.imageStatus ?? 'ACTIVE', reference);
     if (!acceptable(manifest.mediaType, accept)) {
       throw new DomainError(
         'ManifestNotFound',
@@ -139,7 +145,7 @@ export class ManifestService {
         { reference, mediaType: manifest.mediaType },
       );
     }
-    if (recordPull) this.pulls.record(repository.id, manifest.digest, this.ctx.now());
+    if (recordPull) this.pulls.record(found.repositoryId, manifest.digest, this.ctx.now());
     return manifest;
   }
 

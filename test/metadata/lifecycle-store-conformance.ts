@@ -158,8 +158,11 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
 
     it('moves images between statuses only from the allowed ones, stamping times and writing events atomically', async () => {
       await seed();
-      expect(await store.lifecycle.manifestStatus((await store.registry.getManifest(repo.id, digest(102)))!.id)).toBe('ACTIVE');
+      const pullStatus = async () => (await store.registry.findManifest(repo.accountId, repo.name, { digest: digest(102) }))?.imageStatus;
+      expect(await pullStatus()).toBe('ACTIVE');
       expect(await archive(102, at(10))).toEqual({ previous: 'ACTIVE', state: { status: 'ARCHIVED', lastArchivedAt: at(10) }, changed: true });
+      // The pull path sees the archive (src/registry refuses to serve it).
+      expect(await pullStatus()).toBe('ARCHIVED');
       // Not from ARCHIVED: nothing changes and no event is written.
       expect(await archive(102, at(11))).toEqual({ previous: 'ARCHIVED', state: { status: 'ARCHIVED', lastArchivedAt: at(10) }, changed: false });
       expect(await archive(102, at(20), ['ARCHIVED'], 'ACTIVATING')).toMatchObject({ state: { status: 'ACTIVATING', lastArchivedAt: at(10) } });

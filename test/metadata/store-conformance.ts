@@ -254,6 +254,24 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.registry.listReferrers(repo.id, digest(999), {})).toEqual([]);
       });
 
+      it('finds a manifest by tag or digest together with its repository in one lookup', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ tag: 'v1' }));
+        const byTag = await store.registry.findManifest(ACCOUNT, 'team/app', { tag: 'v1' });
+        expect(byTag?.repositoryId).toBe(repo.id);
+        expect(byTag?.imageStatus).toBe('ACTIVE');
+        expect(byTag?.manifest).toMatchObject({ digest: digest(100), repositoryId: repo.id, size: 19 });
+        expect(byTag?.manifest?.content.toString()).toBe('{"schemaVersion":2}');
+        const byDigest = await store.registry.findManifest(ACCOUNT, 'team/app', { digest: digest(100) });
+        expect(byDigest?.manifest?.digest).toBe(digest(100));
+        // The repository exists but the reference names nothing in it.
+        expect(await store.registry.findManifest(ACCOUNT, 'team/app', { tag: 'nope' })).toEqual({ repositoryId: repo.id });
+        expect(await store.registry.findManifest(ACCOUNT, 'team/app', { digest: digest(999) })).toEqual({ repositoryId: repo.id });
+        // No such repository (or not in this account).
+        expect(await store.registry.findManifest(ACCOUNT, 'team/none', { tag: 'v1' })).toBeUndefined();
+        expect(await store.registry.findManifest('999988887777', 'team/app', { tag: 'v1' })).toBeUndefined();
+      });
+
       it('records the latest pull time', async () => {
         await linkBlobs();
         await store.registry.putManifest(manifest());

@@ -85,10 +85,6 @@ export function imageStates(database: SqliteDatabase, repositoryId: number, dige
   return states;
 }
 
-export function manifestStatus(database: SqliteDatabase, manifestId: number): ImageStatus {
-  const row = database.stmt('SELECT status FROM image_storage WHERE manifest_id = ?').get(manifestId) as { status: ImageStatus } | undefined;
-  return row?.status ?? 'ACTIVE';
-}
 
 const STATUS = `COALESCE((SELECT s.status FROM image_storage s WHERE s.manifest_id = m.id), 'ACTIVE') = @imageStatus`;
 

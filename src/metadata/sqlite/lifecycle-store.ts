@@ -216,9 +216,6 @@ export class SqliteLifecycleStore implements LifecycleStore {
     return images.imageStates(this.database, repositoryId, digests);
   }
 
-  async manifestStatus(manifestId: number): Promise<ImageStatus> {
-    return images.manifestStatus(this.database, manifestId);
-  }
 
   async listImageIds(
     repositoryId: number,

@@ -26,6 +26,13 @@ const REPOSITORY_DEFAULTS: RepositorySettings = {
   public: false,
 };
 
+// The pull path's columns. The storage status comes from the lifecycle module's image_storage table
+// (a row only for images ever archived) so a pull is one query, not two; this is the one place the
+// registry store reads that table.
+const PULL_COLUMNS = `${MANIFEST_SUMMARY_COLUMNS.split(', ')
+  .map((c) => (c === 'repository_id' ? 'r.id AS repository_id' : `m.${c}`))
+  .join(', ')}, m.content, (SELECT s.status FROM image_storage s WHERE s.manifest_id = m.id) AS image_status`;
+
 export class SqliteRegistryStore implements RegistryStore {
   constructor(private readonly database: SqliteDatabase) {}
 
@@ -308,6 +315,38 @@ export class SqliteRegistryStore implements RegistryStore {
       .stmt(`SELECT ${MANIFEST_SUMMARY_COLUMNS}, content FROM manifests WHERE repository_id = ? AND digest = ?`)
       .get(repositoryId, digest) as (ManifestRow & { content: Buffer }) | undefined;
     return row && toManifest(row);
+  }
+
+  async findManifest(
+    accountId: string,
+    name: string,
+    reference: { tag: string } | { digest: string },
+  ): Promise<{ repositoryId: number; manifest?: ManifestRecord; imageStatus?: string } | undefined> {
+    const row = (
+      'tag' in reference
+        ? this.database
+            .stmt(
+              `SELECT ${PULL_COLUMNS} FROM repositories r
+               LEFT JOIN tags t ON t.repository_id = r.id AND t.name = ?
+               LEFT JOIN manifests m ON m.id = t.manifest_id
+               WHERE r.account_id = ? AND r.name = ?`,
+            )
+            .get(reference.tag, accountId, name)
+        : this.database
+            .stmt(
+              `SELECT ${PULL_COLUMNS} FROM repositories r
+               LEFT JOIN manifests m ON m.repository_id = r.id AND m.digest = ?
+               WHERE r.account_id = ? AND r.name = ?`,
+            )
+            .get(reference.digest, accountId, name)
+    ) as (ManifestRow & { content: Buffer | null; id: number | null; image_status: string | null }) | undefined;
+    if (!row) return undefined;
+    if (row.id === null) return { repositoryId: row.repository_id };
+    return {
+      repositoryId: row.repository_id,
+      manifest: toManifest(row as ManifestRow & { content: Buffer }),
+      imageStatus: row.image_status ?? 'ACTIVE',
+    };
   }
 
   async resolveTag(repositoryId: number, tag: string): Promise<string | undefined> {
