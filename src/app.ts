@@ -23,7 +23,7 @@ import { BlobGuard } from './gc/blob-guard.js';
 import { GarbageCollector } from './gc/collector.js';
 import { installGarbageCollection } from './gc/job.js';
 import { AuditLog } from './audit/audit-log.js';
-import { installAccessLog } from './api/access-log.js';
+import { AccessLogController } from './api/access-log.js';
 import { auditEventSink } from './audit/event-sink.js';
 import { installRequestAudit } from './audit/request-hook.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
@@ -78,8 +78,8 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     ...(config.tls && { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } }),
-    // Replaced by one access-log line per response (src/api/access-log.ts).
-    disableRequestLogging: true,
+    // One access-log line per response instead of fastify's two.
+    logController: new AccessLogController(),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     keepAliveTimeout: 65_000,
@@ -143,7 +143,6 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   await scanning.init();
   schedules.push(scanning.schedule);
 
-  installAccessLog(server);
   const audit = new AuditLog(store.audit, server.log.child({ component: 'audit' }));
   installRequestAudit(server, audit);
   events.subscribe('audit', auditEventSink(store.audit), { batchSize: 500, startAt: 'beginning' });

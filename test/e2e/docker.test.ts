@@ -103,8 +103,8 @@ describe('docker against berth', () => {
     // Berth listens with TLS only, so the manifest PUT it logged arrived over HTTPS.
     const puts = server
       .logRecords()
-      .filter((r) => (r.req as { method?: string; url?: string } | undefined)?.method === 'PUT')
-      .map((r) => (r.req as { url: string }).url);
+      .filter((r) => r.msg === 'request completed' && r.method === 'PUT')
+      .map((r) => r.url);
     expect(puts).toContain('/v2/e2e/docker-tls/manifests/v1');
     const manifest = await httpFetch(`${server.url}/v2/e2e/docker-tls/manifests/v1`, {
       headers: { Accept: MANIFEST_TYPES },
