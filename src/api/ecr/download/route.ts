@@ -6,8 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError } from '../../../domain/errors.js';
 import type { Registry } from '../../../registry/index.js';
-import { parseRange } from '../../oci/http.js';
+import { sendBlob } from '../../blob-response.js';
 import { DOWNLOAD_PREFIX, type DownloadUrlSigner } from './signer.js';
+
+const READ_FAILURE = { status: 500, body: { code: 'InternalError', message: 'reading the layer failed' } };
 
 const PATH = /^\/ecr-download\/(\d{12})\/(.+)\/blobs\/([^/]+)$/;
 
@@ -41,25 +43,8 @@ async function serve(request: FastifyRequest, reply: FastifyReply, { registry, s
     return fail(reply, 403, 'AccessDenied', verdict === 'expired' ? 'the download URL has expired' : 'the download URL signature does not match');
   }
   try {
-    const blob = await registry.blobs.stat(key, digest);
-    const range = parseRange(request.headers.range, blob.size);
-    reply
-      .header('Content-Type', 'application/octet-stream')
-      .header('Accept-Ranges', 'bytes')
-      .header('Docker-Content-Digest', digest)
-      .header('Cache-Control', 'private, no-store');
-    if (range === 'unsatisfiable') return void reply.code(416).header('Content-Range', `bytes */${blob.size}`).send();
-    if (request.method === 'HEAD') return void reply.code(200).header('Content-Length', blob.size).send();
-    const { stream } = await registry.blobs.open(key, digest, range);
-    if (range) {
-      reply
-        .code(206)
-        .header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`)
-        .header('Content-Length', range.end - range.start + 1);
-    } else {
-      reply.code(200).header('Content-Length', blob.size);
-    }
-    reply.send(stream);
+    reply.header('Cache-Control', 'private, no-store');
+    await sendBlob({ request, reply, registry, key, digest, readFailure: READ_FAILURE });
   } catch (err) {
     if (isDomainError(err, 'BlobNotFound') || isDomainError(err, 'RepositoryNotFound') || isDomainError(err, 'DigestInvalid')) {
       return fail(reply, 404, 'NoSuchKey', 'the layer no longer exists');

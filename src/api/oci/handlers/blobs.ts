@@ -1,67 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type RecyclingReadable, isRecycling } from '../../../storage/recycling.js';
+import { sendBlob } from '../../blob-response.js';
 import { ociError } from '../errors.js';
-import { parseRange } from '../http.js';
 import type { OciHandler } from './context.js';
 
-export const getBlob: OciHandler = async ({ request, reply, route, key, registry }) => {
-  const digest = route.reference!;
-  const blob = await registry.blobs.stat(key, digest);
-  const range = parseRange(request.headers.range, blob.size);
-  reply.header('Docker-Content-Digest', digest).header('Accept-Ranges', 'bytes').header('Content-Type', 'application/octet-stream');
-  if (range === 'unsatisfiable') {
-    reply.code(416).header('Content-Range', `bytes */${blob.size}`).send();
-    return;
-  }
-  if (request.method === 'HEAD') {
-    reply.header('Content-Length', blob.size).code(200).send();
-    return;
-  }
-  const { stream } = await registry.blobs.open(key, digest, range);
-  if (range) {
-    reply
-      .code(206)
-      .header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`)
-      .header('Content-Length', range.end - range.start + 1);
-  } else {
-    reply.code(200).header('Content-Length', blob.size);
-  }
-  if (isRecycling(stream)) sendRecycling(request, reply, stream);
-  else reply.send(stream);
-};
+const READ_FAILURE = ociError(500, 'UNKNOWN', 'internal server error');
 
-/**
- * Writes a blob to the client, handing each chunk back to the reader once the socket has taken it
- * (its write callback), so a pull reuses a few buffers instead of allocating one per MiB: that
- * allocation churn cost a full garbage collection every ~32 MiB (see storage/filesystem/file-source.ts).
- * reply.send would pipe the stream without saying when a chunk is free, so the reply is hijacked
- * and written here; fastify still logs and audits it (its onResponse runs on the response's finish).
- */
-function sendRecycling(request: FastifyRequest, reply: FastifyReply, stream: RecyclingReadable): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.statusCode = reply.statusCode;
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined) res.setHeader(name, value);
-  }
-  stream.on('data', (chunk: Buffer) => {
-    if (!res.write(chunk, () => stream.recycle(chunk))) stream.pause();
-  });
-  res.on('drain', () => stream.resume());
-  stream.once('end', () => res.end());
-  stream.once('error', (err) => {
-    request.log.error({ err }, 'reading the blob failed while sending it');
-    if (res.headersSent) {
-      res.destroy(err);
-      return;
-    }
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    const { status, body } = ociError(500, 'UNKNOWN', 'internal server error');
-    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  });
-  // Finished or aborted by the client: either way the file is closed.
-  res.once('close', () => stream.destroy());
-}
+export const getBlob: OciHandler = async ({ request, reply, route, key, registry }) => {
+  await sendBlob({ request, reply, registry, key, digest: route.reference!, readFailure: READ_FAILURE });
+};
 
 export const deleteBlob: OciHandler = async ({ reply, route, key, registry }) => {
   await registry.blobs.delete(key, route.reference!);
