@@ -16,17 +16,7 @@ export const batchGetImage = (registry: Registry) =>
       await registry.repositories.get(key);
       const images: Image[] = [];
       const failures: ImageFailure[] = [];
-      for (const id of unique(input.imageIds)) {
-        const checked = checkImageId(id);
-        if (isFailure(checked)) {
-          failures.push(checked);
-          continue;
-        }
-        const mismatch = await tagMismatch(registry, key, id, checked);
-        if (mismatch) {
-          failures.push(mismatch);
-          continue;
-        }
+      for await (const { id, checked } of usableIds(registry, key, input.imageIds, failures)) {
         try {
           // A pull like GET /v2/.../manifests/<ref>: recorded for lastRecordedPullTime.
           const manifest = await registry.manifests.get(key, checked.digest ?? checked.tag, input.acceptedMediaTypes, true);
@@ -67,17 +57,7 @@ export const batchDeleteImage = (registry: Registry) =>
       await registry.repositories.get(key);
       const imageIds: ImageIdentifier[] = [];
       const failures: ImageFailure[] = [];
-      for (const id of unique(input.imageIds)) {
-        const checked = checkImageId(id);
-        if (isFailure(checked)) {
-          failures.push(checked);
-          continue;
-        }
-        const mismatch = await tagMismatch(registry, key, id, checked);
-        if (mismatch) {
-          failures.push(mismatch);
-          continue;
-        }
+      for await (const { id, checked } of usableIds(registry, key, input.imageIds, failures)) {
         const { digest, tag } = checked;
         if (tag !== undefined) {
           const result = await registry.images.untag(key, tag, actorOf(ctx.principal));
@@ -106,6 +86,25 @@ function archivedReason(status: unknown): string {
   return status === 'ACTIVATING'
     ? 'Requested image is being restored from the archive and cannot be pulled until the restore completes'
     : 'Requested image is archived; restore it with UpdateImageStorageClass before pulling it';
+}
+
+/**
+ * The identifiers a batch can act on, each once; the malformed ones, and those whose tag does not
+ * point at the digest they also name, go to `failures` instead.
+ */
+async function* usableIds(
+  registry: Registry,
+  key: RepositoryKey,
+  ids: readonly ImageIdentifier[],
+  failures: ImageFailure[],
+): AsyncGenerator<{ id: ImageIdentifier; checked: CheckedImageId }> {
+  // A generator, so failures and the caller's own results keep the order of the request.
+  for (const id of unique(ids)) {
+    const checked = checkImageId(id);
+    const failure = isFailure(checked) ? checked : await tagMismatch(registry, key, id, checked);
+    if (failure) failures.push(failure);
+    else yield { id, checked: checked as CheckedImageId };
+  }
 }
 
 /** With both a tag and a digest, the tag must point at the digest. */
