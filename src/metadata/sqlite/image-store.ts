@@ -2,6 +2,7 @@ import type { ImageIdRecord, ImageRecord, ImageStore, TagStatus, UntagResult } f
 import type { OutboxEvent } from '../event-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
+import { imageIdPage } from './image-id-pages.js';
 import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifestSummary } from './rows.js';
 
 // Columns of an image: the manifest, its tags as a JSON array, and ECR's reported size (an index
@@ -30,23 +31,7 @@ export class SqliteImageStore implements ImageStore {
     repositoryId: number,
     options: { tagStatus: TagStatus; after?: ImageIdRecord; limit: number },
   ): Promise<{ items: ImageIdRecord[]; more: boolean }> {
-    const rows = this.database
-      .stmt(
-        `SELECT m.digest, t.name AS tag FROM manifests m LEFT JOIN tags t ON t.manifest_id = m.id
-         WHERE m.repository_id = @repository
-           AND (@status = 'ANY' OR (@status = 'TAGGED') = (t.name IS NOT NULL))
-           AND (m.digest, COALESCE(t.name, '')) > (@afterDigest, @afterTag)
-         ORDER BY m.digest, COALESCE(t.name, '') LIMIT @limit`,
-      )
-      .all({
-        repository: repositoryId,
-        status: options.tagStatus,
-        afterDigest: options.after?.digest ?? '',
-        afterTag: options.after?.tag ?? '',
-        limit: options.limit + 1,
-      }) as { digest: string; tag: string | null }[];
-    const items = rows.slice(0, options.limit).map((r) => (r.tag === null ? { digest: r.digest } : { digest: r.digest, tag: r.tag }));
-    return { items, more: rows.length > options.limit };
+    return imageIdPage(this.database, repositoryId, options);
   }
 
   async listImages(

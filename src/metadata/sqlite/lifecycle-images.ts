@@ -8,6 +8,7 @@ import type {
   LifecycleImageRecord,
 } from '../lifecycle-store.js';
 import type { SqliteDatabase } from './database.js';
+import { imageIdPage } from './image-id-pages.js';
 import { insertEvents } from './event-store.js';
 
 /**
@@ -93,24 +94,7 @@ export function listImageIds(
   repositoryId: number,
   options: ImageStatusListing & { after?: ImageIdRecord },
 ): { items: ImageIdRecord[]; more: boolean } {
-  const rows = database
-    .stmt(
-      `SELECT m.digest, t.name AS tag FROM manifests m LEFT JOIN tags t ON t.manifest_id = m.id
-       WHERE m.repository_id = @repository AND ${STATUS}
-         AND (@tagStatus = 'ANY' OR (@tagStatus = 'TAGGED') = (t.name IS NOT NULL))
-         AND (m.digest, COALESCE(t.name, '')) > (@afterDigest, @afterTag)
-       ORDER BY m.digest, COALESCE(t.name, '') LIMIT @limit`,
-    )
-    .all({
-      repository: repositoryId,
-      imageStatus: options.imageStatus,
-      tagStatus: options.tagStatus,
-      afterDigest: options.after?.digest ?? '',
-      afterTag: options.after?.tag ?? '',
-      limit: options.limit + 1,
-    }) as { digest: string; tag: string | null }[];
-  const items = rows.slice(0, options.limit).map((r) => (r.tag === null ? { digest: r.digest } : { digest: r.digest, tag: r.tag }));
-  return { items, more: rows.length > options.limit };
+  return imageIdPage(database, repositoryId, options);
 }
 
 export function listImageDigests(
