@@ -1,5 +1,6 @@
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { IncomingMessage } from 'node:http';
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import type { Hash } from 'node:crypto';
 import { parseDigest } from '../domain/digest.js';
 import type { FileInfo, StorageDriver } from './driver.js';
@@ -102,7 +103,12 @@ export class BlobStore {
       highWaterMark: 1024 * 1024,
     });
     try {
-      await pipeline(source, tap, writer.stream);
+      if (source instanceof IncomingMessage) {
+        // A failed upload must leave the request alive for the error handler to drain (pipeInto).
+        await Promise.all([pipeInto(source, tap), pipeline(tap, writer.stream)]);
+      } else {
+        await pipeline(source, tap, writer.stream);
+      }
     } finally {
       await writer.close();
     }
@@ -135,4 +141,26 @@ export class BlobStore {
   async listUploadIds(): Promise<string[]> {
     return (await this.driver.list('uploads')).map((path) => path.slice('uploads/'.length));
   }
+}
+
+/**
+ * pipeline(source, sink), except that when the sink fails the source is unpiped, not destroyed.
+ * Destroying an HTTP request mid-body leaves its connection paused for good (the client's next
+ * request on it hangs); left alive, its owner drains it (the /v2 error handler resumes it) and the
+ * connection stays usable.
+ */
+async function pipeInto(source: Readable, sink: Writable): Promise<void> {
+  const ended = finished(source).catch((err: unknown) => {
+    sink.destroy(err as Error);
+    throw err;
+  });
+  source.pipe(sink);
+  try {
+    await finished(sink);
+  } catch (err) {
+    source.unpipe(sink);
+    ended.catch(() => undefined);
+    throw err;
+  }
+  await ended;
 }

@@ -110,6 +110,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
       return;
     }
     request.log.error({ err }, 'request failed');
+    if (!request.raw.readableEnded) request.raw.resume();
     send(reply, ociError(500, 'UNKNOWN', 'internal server error'));
   }
 }

@@ -3,6 +3,8 @@
  * produce it. Access errors come from an OciAccess stand-in (the IAM module provides the real one).
  */
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openAccess, type OciAccess } from '../../../src/api/oci/access.js';
 import { DomainError } from '../../../src/domain/errors.js';
@@ -93,6 +95,21 @@ describe('every spec error code', () => {
     expect(await blobFileFor(registry().dataDir, sha256(content))).toBeUndefined();
     const exact = randomBytes(MAX_BLOB);
     expect((await c.do('POST', '/v2/<name>/blobs/uploads/', { query: { digest: sha256(exact) }, body: exact })).status).toBe(201);
+  });
+
+  it('SIZE_INVALID mid-stream for a streamed blob over the limit, and the connection serves the next request', async () => {
+    const c = client();
+    const location = relativeLocation(await c.do('POST', '/v2/<name>/blobs/uploads/'));
+    const body = new PassThrough();
+    const patching = c.http().send('PATCH', location, { headers: { 'content-type': 'application/octet-stream' }, body });
+    body.write(randomBytes(16 * 1024));
+    await sleep(200);
+    // Small enough for the socket buffers to take it all, so the client finishes its request.
+    body.end(randomBytes(2 * 1024 * 1024));
+    const refused = await patching;
+    expect([refused.status, refused.errorCode()]).toEqual([400, 'SIZE_INVALID']);
+    // The same keep-alive connection (the harness's agent reuses it): the refused body was drained.
+    expect((await c.http().send('GET', location)).status).toBe(204);
   });
 
   it('UNSUPPORTED for a method an endpoint does not have (405)', async () => {
