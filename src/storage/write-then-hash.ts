@@ -28,9 +28,8 @@ export class WriteThenHash extends Writable {
     /** Told after each completed write. */
     private readonly onWritten: () => void = () => undefined,
   ) {
-    // Room for a few chunks while the file or the hash catches up, so the request keeps flowing
-    // instead of being paused and resumed around every chunk (measured ~4% faster pushes than 0).
-    super({ highWaterMark: 1024 * 1024 });
+    // No buffering here: the file stream's buffer is the one that counts.
+    super({ highWaterMark: 0 });
     file.on('error', (err) => this.destroy(err));
   }
 
