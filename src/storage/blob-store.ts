@@ -5,10 +5,6 @@ import { parseDigest } from '../domain/digest.js';
 import type { FileInfo, StorageDriver } from './driver.js';
 import type { StreamHash } from './hashing/off-thread-hasher.js';
 import { WriteThenHash } from './write-then-hash.js';
-import { EarlyWriteback } from './early-writeback.js';
-
-// Every 64 MiB of an upload, its bytes so far are flushed to disk in the background (EarlyWriteback).
-const WRITEBACK_STEP_BYTES = 64 * 1024 * 1024;
 
 /**
  * Content-addressed blobs (`blobs/<alg>/<2 hex>/<hex>`) and staged uploads (`uploads/<id>/data`)
@@ -94,22 +90,18 @@ export class BlobStore {
    * the other way round).
    */
   async append(id: string, source: Readable, hash: StreamHash | undefined, maxBytes?: number): Promise<number> {
-    const path = BlobStore.uploadPath(id);
-    const writer = await this.driver.writer(path, { append: true });
+    const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true });
     const tooLarge = () => new Error(`upload exceeds ${maxBytes} bytes`);
-    const writeback = new EarlyWriteback(async () => (await this.driver.writer(path, { append: true })).commit(), WRITEBACK_STEP_BYTES);
-    const written = () => writeback.written(writer.size);
     try {
       if (source instanceof IncomingMessage) {
         // A request body's chunks are fresh copies made for this one reader: the hash may take them.
-        await pipeInto(source, new WriteThenHash(writer.stream, hash, maxBytes, tooLarge, written));
+        await pipeInto(source, new WriteThenHash(writer.stream, hash, maxBytes, tooLarge));
       } else {
         // Chunks of other streams may still belong to their producer: the hash copies them.
-        await pipeline(source, hashingTap(hash, maxBytes, tooLarge, written), writer.stream);
+        await pipeline(source, hashingTap(hash, maxBytes, tooLarge), writer.stream);
       }
     } finally {
       await writer.close();
-      await writeback.settle();
     }
     return writer.size;
   }
@@ -143,7 +135,7 @@ export class BlobStore {
 }
 
 /** Feeds each chunk to the hash (a copy, waiting while the hash is behind), then passes it on. */
-function hashingTap(hash: StreamHash | undefined, maxBytes: number | undefined, tooLarge: () => Error, written: () => void): Transform {
+function hashingTap(hash: StreamHash | undefined, maxBytes: number | undefined, tooLarge: () => Error): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -152,7 +144,6 @@ function hashingTap(hash: StreamHash | undefined, maxBytes: number | undefined, 
         callback(tooLarge());
         return;
       }
-      written();
       let taken: Promise<void> | undefined;
       try {
         taken = hash?.update(chunk);

@@ -25,8 +25,6 @@ export class WriteThenHash extends Writable {
     private readonly hash: StreamHash | undefined,
     private readonly maxBytes: number | undefined,
     private readonly tooLarge: () => Error,
-    /** Told after each completed write. */
-    private readonly onWritten: () => void = () => undefined,
   ) {
     // No buffering here: the file stream's buffer is the one that counts.
     super({ highWaterMark: 0 });
@@ -59,10 +57,7 @@ export class WriteThenHash extends Writable {
     this.pending++;
     const more = this.file.write(chunk, (err) => {
       this.pending--;
-      if (!err && !this.destroyed) {
-        this.written(chunk);
-        this.onWritten();
-      }
+      if (!err && !this.destroyed) this.written(chunk);
       if (this.pending === 0 && this.whenWritten) this.whenWritten(err);
     });
     if (more) callback();
