@@ -81,7 +81,7 @@ export class UploadService {
       let size = await this.stagedSize(id);
       if (body) size = await this.write(id, size, body, range, algorithm);
       const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
-      const actual = `${algorithm}:${await hash.digest()}`;
+      const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== digest) {
         await this.discard(id);
         throw new DomainError('DigestInvalid', `provided digest ${digest} does not match the uploaded content (${actual})`, {
@@ -167,8 +167,6 @@ export class UploadService {
     try {
       newSize = await this.ctx.blobs.append(id, body, hash, remaining);
     } catch (err) {
-      // The hash may have taken bytes the file did not: forget it (the next chunk rebuilds it from disk).
-      hash.dispose();
       if (err instanceof Error && err.message.startsWith('upload exceeds')) {
         throw new DomainError('SizeInvalid', `blob exceeds the limit of ${this.ctx.options.maxBlobBytes} bytes`);
       }

@@ -1,10 +1,9 @@
 import { IncomingMessage } from 'node:http';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import type { Hash } from 'node:crypto';
 import { parseDigest } from '../domain/digest.js';
 import type { FileInfo, StorageDriver } from './driver.js';
-import type { StreamHash } from './hashing/off-thread-hasher.js';
-import { WriteThenHash } from './write-then-hash.js';
 
 /**
  * Content-addressed blobs (`blobs/<alg>/<2 hex>/<hex>`) and staged uploads (`uploads/<id>/data`)
@@ -86,19 +85,29 @@ export class BlobStore {
   /**
    * Appends a stream to an upload, feeding every byte to `hash` on the way. Returns the upload's
    * new size. On failure, whatever reached the disk stays (the upload can be resumed from its
-   * size) and the caller must discard the hash, which may have seen bytes the disk did not (or
-   * the other way round).
+   * size) and the caller must discard the hash, which may have seen bytes the disk did not.
    */
-  async append(id: string, source: Readable, hash: StreamHash | undefined, maxBytes?: number): Promise<number> {
+  async append(id: string, source: Readable, hash: Hash | undefined, maxBytes?: number): Promise<number> {
     const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true });
-    const tooLarge = () => new Error(`upload exceeds ${maxBytes} bytes`);
+    let seen = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        seen += chunk.length;
+        if (maxBytes !== undefined && seen > maxBytes) {
+          callback(new Error(`upload exceeds ${maxBytes} bytes`));
+          return;
+        }
+        hash?.update(chunk);
+        callback(null, chunk);
+      },
+      highWaterMark: 1024 * 1024,
+    });
     try {
       if (source instanceof IncomingMessage) {
-        // A request body's chunks are fresh copies made for this one reader: the hash may take them.
-        await pipeInto(source, new WriteThenHash(writer.stream, hash, maxBytes, tooLarge));
+        // A failed upload must leave the request alive for the error handler to drain (pipeInto).
+        await Promise.all([pipeInto(source, tap), pipeline(tap, writer.stream)]);
       } else {
-        // Chunks of other streams may still belong to their producer: the hash copies them.
-        await pipeline(source, hashingTap(hash, maxBytes, tooLarge), writer.stream);
+        await pipeline(source, tap, writer.stream);
       }
     } finally {
       await writer.close();
@@ -132,30 +141,6 @@ export class BlobStore {
   async listUploadIds(): Promise<string[]> {
     return (await this.driver.list('uploads')).map((path) => path.slice('uploads/'.length));
   }
-}
-
-/** Feeds each chunk to the hash (a copy, waiting while the hash is behind), then passes it on. */
-function hashingTap(hash: StreamHash | undefined, maxBytes: number | undefined, tooLarge: () => Error): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      if (maxBytes !== undefined && seen > maxBytes) {
-        callback(tooLarge());
-        return;
-      }
-      let taken: Promise<void> | undefined;
-      try {
-        taken = hash?.update(chunk);
-      } catch (err) {
-        callback(err as Error);
-        return;
-      }
-      if (taken) taken.then(() => callback(null, chunk), callback);
-      else callback(null, chunk);
-    },
-    highWaterMark: 1024 * 1024,
-  });
 }
 
 /**
