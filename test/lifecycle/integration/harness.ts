@@ -8,14 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { ECRClient, GetLifecyclePolicyPreviewCommand, type GetLifecyclePolicyPreviewCommandOutput } from '@aws-sdk/client-ecr';
+import type { ECRClient} from '@aws-sdk/client-ecr';
+import { GetLifecyclePolicyPreviewCommand, type GetLifecyclePolicyPreviewCommandOutput } from '@aws-sdk/client-ecr';
 import { openAccess } from '../../../src/api/oci/access.js';
 import { type BerthApp, buildApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/load.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
 import type { StoredAuditEntry } from '../../../src/metadata/audit-store.js';
 import type { JobRecord } from '../../../src/metadata/job-store.js';
-import { ACCOUNT, REGION, ROOT_KEY_ID, ROOT_SECRET, V2 } from '../../api/ecr/operations/harness.js';
+import { ACCOUNT, V2, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
 
 export { ACCOUNT, image, rejection, uniqueName } from '../../api/ecr/operations/harness.js';
 
@@ -50,22 +50,12 @@ export function useLifecycleBerth(overrides: BerthConfigInput = {}, options: { b
   let dataDir: string | undefined;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'berth-lifecycle-'));
-    const config = loadConfig({
-      overrides: {
-        dataDir,
-        accountId: ACCOUNT,
-        region: REGION,
-        log: { level: 'silent' },
-        storage: { filesystem: { fsync: false } },
-        auth: { rootAccessKeyId: ROOT_KEY_ID, rootSecretAccessKey: ROOT_SECRET },
-        ...overrides,
-      },
-    });
+    const config = testConfig(dataDir, overrides);
     const clock = new TestClock(NOW);
     const app = await buildApp(config, { access: openAccess(ACCOUNT), clock: clock.now });
     const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
     if (options.background !== false) await app.startBackground();
-    const ecr = new ECRClient({ endpoint: url, region: REGION, credentials: { accessKeyId: ROOT_KEY_ID, secretAccessKey: ROOT_SECRET }, maxAttempts: 1 });
+    const ecr = rootEcrClient(url);
     berth = { app, url, ecr, v2: new V2(url), clock };
   });
   afterAll(async () => {

@@ -7,16 +7,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ECRClient, ECRServiceException } from '@aws-sdk/client-ecr';
+import type { ECRClient} from '@aws-sdk/client-ecr';
+import { ECRServiceException } from '@aws-sdk/client-ecr';
 import { openAccess } from '../../../src/api/oci/access.js';
 import { type BerthApp, buildApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/load.js';
+import { ACCOUNT, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
 
-export const ACCOUNT = '111122223333';
-export const REGION = 'eu-west-1';
-const ROOT_KEY_ID = 'AKIASCANNINGTEST0001';
-const ROOT_SECRET = 'scanning-integration-secret-0123456789ab';
+export { ACCOUNT, REGION } from '../../api/ecr/operations/harness.js';
+const ROOT = { keyId: 'AKIASCANNINGTEST0001', secret: 'scanning-integration-secret-0123456789ab' };
 
 export interface Berth {
   app: BerthApp;
@@ -35,22 +34,12 @@ export async function startBerth(options: { background?: boolean; overrides?: Be
   const dataDir = await mkdtemp(join(tmpdir(), 'berth-scan-it-'));
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
-  const config = loadConfig({
-    overrides: {
-      dataDir,
-      accountId: ACCOUNT,
-      region: REGION,
-      log: { level: 'silent' },
-      storage: { filesystem: { fsync: false } },
-      auth: { rootAccessKeyId: ROOT_KEY_ID, rootSecretAccessKey: ROOT_SECRET },
-      ...options.overrides,
-    },
-  });
+  const config = testConfig(dataDir, options.overrides, ROOT);
   const open = async (background: boolean) => {
     const app = await buildApp(config, { access: openAccess(ACCOUNT), clock });
     const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
     if (background) await app.startBackground();
-    const ecr = new ECRClient({ endpoint: url, region: REGION, credentials: { accessKeyId: ROOT_KEY_ID, secretAccessKey: ROOT_SECRET }, maxAttempts: 1 });
+    const ecr = rootEcrClient(url, ROOT);
     return { app, url, ecr };
   };
   let current = await open(options.background ?? true);

@@ -26,6 +26,26 @@ export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
 
+/** The configuration in-process integration tests run Berth with: silent, no fsync, known root keys. */
+export function testConfig(dataDir: string, overrides: BerthConfigInput = {}, root = { keyId: ROOT_KEY_ID, secret: ROOT_SECRET }) {
+  return loadConfig({
+    overrides: {
+      dataDir,
+      accountId: ACCOUNT,
+      region: REGION,
+      log: { level: 'silent' },
+      storage: { filesystem: { fsync: false } },
+      auth: { rootAccessKeyId: root.keyId, rootSecretAccessKey: root.secret },
+      ...overrides,
+    },
+  });
+}
+
+/** An ECR client signing as the default account's root, with no retries (tests want the first answer). */
+export function rootEcrClient(url: string, root = { keyId: ROOT_KEY_ID, secret: ROOT_SECRET }): ECRClient {
+  return new ECRClient({ endpoint: url, region: REGION, credentials: { accessKeyId: root.keyId, secretAccessKey: root.secret }, maxAttempts: 1 });
+}
+
 export interface Berth {
   app: BerthApp;
   /** http://127.0.0.1:<port> */
@@ -38,25 +58,9 @@ export function useBerth(overrides: BerthConfigInput = {}): () => Berth {
   let dataDir: string | undefined;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'berth-ecr-ops-'));
-    const config = loadConfig({
-      overrides: {
-        dataDir,
-        accountId: ACCOUNT,
-        region: REGION,
-        log: { level: 'silent' },
-        storage: { filesystem: { fsync: false } },
-        auth: { rootAccessKeyId: ROOT_KEY_ID, rootSecretAccessKey: ROOT_SECRET },
-        ...overrides,
-      },
-    });
-    const app = await buildApp(config, { access: openAccess(ACCOUNT) });
+    const app = await buildApp(testConfig(dataDir, overrides), { access: openAccess(ACCOUNT) });
     const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
-    const ecr = new ECRClient({
-      endpoint: url,
-      region: REGION,
-      credentials: { accessKeyId: ROOT_KEY_ID, secretAccessKey: ROOT_SECRET },
-      maxAttempts: 1,
-    });
+    const ecr = rootEcrClient(url);
     berth = { app, url, ecr };
   });
   afterAll(async () => {
