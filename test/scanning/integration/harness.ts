@@ -7,14 +7,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ECRClient} from '@aws-sdk/client-ecr';
-import { ECRServiceException } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { openAccess } from '../../../src/api/oci/access.js';
 import { type BerthApp, buildApp } from '../../../src/app.js';
 import { ACCOUNT, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
 
-export { ACCOUNT, REGION } from '../../api/ecr/operations/harness.js';
+export { ACCOUNT, REGION, rejection } from '../../api/ecr/operations/harness.js';
 const ROOT = { keyId: 'AKIASCANNINGTEST0001', secret: 'scanning-integration-secret-0123456789ab' };
 
 export interface Berth {
@@ -69,17 +68,6 @@ export async function startBerth(options: { background?: boolean; overrides?: Be
     },
   };
   return berth;
-}
-
-/** The SDK exception a call failed with (fails the test when the call succeeds). */
-export async function rejection(promise: Promise<unknown>): Promise<ECRServiceException> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ECRServiceException) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
