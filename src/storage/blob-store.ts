@@ -98,6 +98,7 @@ export class BlobStore {
           return;
         }
         hash?.update(chunk);
+        writer.checkpoint?.();
         callback(null, chunk);
       },
       highWaterMark: 1024 * 1024,

@@ -43,6 +43,11 @@ export interface FileWriter {
   readonly size: number;
   /** Where to write bytes. Writing to it after commit/cancel/close is an error. */
   readonly stream: Writable;
+  /**
+   * A hint, given as bytes are written: the driver may start making what is written so far
+   * durable in the background, so that commit has less left to do.
+   */
+  checkpoint?(): void;
   /** Flushes and makes the data durable at the path. */
   commit(): Promise<void>;
   /** Flushes and closes, keeping the data so a later writer can append. */

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fdatasync, type WriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,10 +11,13 @@ export interface FilesystemDriverOptions {
   root: string;
   /** fsync data before a commit returns (survives power loss, not only process crashes). */
   fsync: boolean;
+  /** With fsync on: how many bytes a writer writes between background flushes (see checkpoint). */
+  checkpointBytes?: number;
 }
 
 // Large buffers cut syscall and event-loop overhead when streaming multi-GiB blobs.
 const STREAM_BUFFER_BYTES = 1024 * 1024;
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 export class FilesystemDriver implements StorageDriver {
   readonly name = 'filesystem';
@@ -67,7 +70,7 @@ export class FilesystemDriver implements StorageDriver {
     const initial = options?.append ? ((await stat(full).catch(() => undefined))?.size ?? 0) : 0;
     const stream = createWriteStream(full, { flags: options?.append ? 'a' : 'w', highWaterMark: STREAM_BUFFER_BYTES });
     await once(stream, 'open');
-    return new FilesystemWriter(full, stream, initial, this.options.fsync);
+    return new FilesystemWriter(full, stream, initial, this.options.fsync, this.options.checkpointBytes ?? CHECKPOINT_BYTES);
   }
 
   async stat(path: string): Promise<FileInfo | undefined> {
@@ -127,21 +130,46 @@ export class FilesystemDriver implements StorageDriver {
 
 class FilesystemWriter implements FileWriter {
   private done = false;
+  private flushedAt = 0;
+  private flushing?: Promise<void>;
 
   constructor(
     private readonly fullPath: string,
     readonly stream: WriteStream,
     private readonly initialSize: number,
     private readonly fsync: boolean,
+    private readonly checkpointBytes: number,
   ) {}
 
   get size(): number {
     return this.initialSize + this.stream.bytesWritten;
   }
 
+  /**
+   * With plenty of RAM the kernel starts writing dirty pages back only past dirty_background_ratio
+   * (10% of memory: 2.3 GB on a 24 GB machine), so a 1 GiB upload would sit in the page cache
+   * until commit's fsync wrote all of it while the client waited (~0.45 s of a ~2.5 s push here).
+   * Flushed in steps while the rest still arrives, that writing overlaps with receiving, and the
+   * final fsync finds little left. Durability is unchanged: commit still flushes everything.
+   */
+  checkpoint(): void {
+    if (!this.fsync || this.done || this.flushing) return;
+    const written = this.stream.bytesWritten;
+    // An open WriteStream's descriptor (set once 'open' fired, as writer() awaits; not in @types/node).
+    const fd = (this.stream as WriteStream & { fd?: unknown }).fd;
+    if (written - this.flushedAt < this.checkpointBytes || typeof fd !== 'number') return;
+    this.flushedAt = written;
+    // A failure here is only a lost head start: commit's own flush reports it.
+    this.flushing = new Promise<void>((resolve) => fdatasync(fd, () => resolve())).finally(() => {
+      this.flushing = undefined;
+    });
+  }
+
   private async end(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    // The background flush uses the stream's descriptor: let it finish before the stream closes it.
+    await this.flushing;
     if (!this.stream.writableEnded) this.stream.end();
     if (!this.stream.closed) await once(this.stream, 'close');
   }
@@ -164,6 +192,7 @@ class FilesystemWriter implements FileWriter {
 
   async cancel(): Promise<void> {
     this.done = true;
+    await this.flushing;
     if (!this.stream.closed) {
       this.stream.destroy();
       await once(this.stream, 'close').catch(() => undefined);
