@@ -23,4 +23,39 @@ describe('sqlite metadata store specifics', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('answers lookups with writes another process made to the same file (berth gc or admin beside a server)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-meta-'));
+    const file = join(dir, 'metadata.db');
+    const server = SqliteMetadataStore.open(file);
+    const beside = SqliteMetadataStore.open(file);
+    try {
+      const account = '111122223333';
+      const repo = await server.registry.createRepository({ accountId: account, name: 'app', now: new Date() }, []);
+      const push = (store: SqliteMetadataStore, n: number) =>
+        store.registry.putManifest({
+          repositoryId: repo.id,
+          digest: `sha256:${String(n).padStart(64, '0')}`,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          content: Buffer.from(`{"n":${n}}`),
+          imageSize: 0,
+          blobs: [],
+          children: [],
+          now: new Date(),
+          events: [],
+          tag: 'latest',
+        });
+      const latest = async () => (await server.registry.findManifest(account, 'app', { tag: 'latest' }))?.manifest?.content.toString();
+      await push(server, 1);
+      expect(await latest()).toBe('{"n":1}');
+      await push(beside, 2);
+      expect(await latest()).toBe('{"n":2}');
+      await beside.registry.deleteTag(repo.id, 'latest', []);
+      expect(await latest()).toBeUndefined();
+    } finally {
+      await server.close();
+      await beside.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

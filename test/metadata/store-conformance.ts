@@ -272,6 +272,23 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.registry.findManifest('999988887777', 'team/app', { tag: 'v1' })).toBeUndefined();
       });
 
+      it('answers lookups with every write made since, even right after the same lookup', async () => {
+        await linkBlobs();
+        const lookup = async (tag: string) => (await store.registry.findManifest(ACCOUNT, 'team/app', { tag }))?.manifest?.digest;
+        expect(await lookup('v1')).toBeUndefined();
+        await store.registry.putManifest(manifest({ tag: 'v1' }));
+        expect(await lookup('v1')).toBe(digest(100));
+        await store.registry.putManifest(manifest({ digest: digest(101), content: Buffer.from('{"b":1}'), tag: 'v1' }));
+        expect(await lookup('v1')).toBe(digest(101));
+        await store.registry.deleteTag(repo.id, 'v1', []);
+        expect(await lookup('v1')).toBeUndefined();
+        await store.registry.putManifest(manifest({ tag: 'v2' }));
+        expect(await lookup('v2')).toBe(digest(100));
+        await store.registry.deleteManifest(repo.id, digest(100), []);
+        expect(await lookup('v2')).toBeUndefined();
+        expect(await store.registry.findManifest(ACCOUNT, 'team/app', { digest: digest(100) })).toEqual({ repositoryId: repo.id });
+      });
+
       it('records the latest pull time', async () => {
         await linkBlobs();
         await store.registry.putManifest(manifest());

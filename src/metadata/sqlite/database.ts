@@ -32,6 +32,17 @@ export class SqliteDatabase {
     return statement;
   }
 
+  /**
+   * Changes when anything is written: rows changed by this connection (total_changes) and commits
+   * by any other connection or process (data_version), in one cheap statement.
+   */
+  version(): string {
+    const [ownChanges, otherCommits] = this.stmt('SELECT total_changes(), data_version FROM pragma_data_version')
+      .raw()
+      .get() as [number, number];
+    return `${ownChanges}/${otherCommits}`;
+  }
+
   /** Runs `fn` in a write transaction (BEGIN IMMEDIATE, so concurrent writers queue instead of deadlocking). */
   write<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();

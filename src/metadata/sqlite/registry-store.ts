@@ -13,6 +13,7 @@ import type {
   RepositorySettings,
   UploadRecord,
 } from '../registry-store.js';
+import { ReadCache } from './read-cache.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 import { insertRepositoryTags } from './repository-tag-store.js';
@@ -33,7 +34,12 @@ const PULL_COLUMNS = `${MANIFEST_SUMMARY_COLUMNS.split(', ')
   .map((c) => (c === 'repository_id' ? 'r.id AS repository_id' : `m.${c}`))
   .join(', ')}, m.content, (SELECT s.status FROM image_storage s WHERE s.manifest_id = m.id) AS image_status`;
 
+type FoundManifest = { repositoryId: number; manifest?: ManifestRecord; imageStatus?: string };
+
 export class SqliteRegistryStore implements RegistryStore {
+  /** findManifest's answers (shared and frozen), for as long as the database is unchanged. */
+  private readonly pulls = new ReadCache<FoundManifest | undefined>({ entries: 1024, bytes: 8 * 1024 * 1024 });
+
   constructor(private readonly database: SqliteDatabase) {}
 
   // ---- repositories ----
@@ -317,11 +323,19 @@ export class SqliteRegistryStore implements RegistryStore {
     return row && toManifest(row);
   }
 
-  async findManifest(
-    accountId: string,
-    name: string,
-    reference: { tag: string } | { digest: string },
-  ): Promise<{ repositoryId: number; manifest?: ManifestRecord; imageStatus?: string } | undefined> {
+  async findManifest(accountId: string, name: string, reference: { tag: string } | { digest: string }): Promise<FoundManifest | undefined> {
+    // The hot read of every pull, so it is served from a cache while nothing was written.
+    const version = this.database.version();
+    const key = `${accountId}/${name}/${'tag' in reference ? `:${reference.tag}` : `@${reference.digest}`}`;
+    const cached = this.pulls.get(key, version);
+    if (cached) return cached.value;
+    const found = this.readManifest(accountId, name, reference);
+    if (found?.manifest) Object.freeze(found.manifest);
+    this.pulls.set(key, version, found && Object.freeze(found), key.length + (found?.manifest?.content.length ?? 0));
+    return found;
+  }
+
+  private readManifest(accountId: string, name: string, reference: { tag: string } | { digest: string }): FoundManifest | undefined {
     const row = (
       'tag' in reference
         ? this.database
