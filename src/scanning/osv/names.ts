@@ -1,4 +1,4 @@
-import { ecosystemBase } from '../versions/index.js';
+import { ecosystemBase } from '../versions/ecosystem.js';
 
 /**
  * Package names as the database indexes them. PyPI names compare after PEP 503 normalisation

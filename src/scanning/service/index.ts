@@ -8,9 +8,7 @@ import type { Registry } from '../../registry/index.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { ScanningConfig } from './config-schema.js';
 import type { ScanDeps } from './deps.js';
-import { recordFailure } from './evaluate.js';
-import { RESCAN_JOB, rescanContinuous } from './rescan.js';
-import { runScanJob, SCAN_JOB, type ScanJobPayload } from './scan-job.js';
+import { RESCAN_JOB, SCAN_JOB, type ScanJobPayload } from './job-types.js';
 import { ScanningService } from './service.js';
 import { scanErrorDescription } from './statuses.js';
 import { SCANNING_SUBSCRIBER, SUBSCRIBED_EVENTS, scanningSubscriber } from './subscriptions.js';
@@ -58,7 +56,9 @@ export function createScanning(deps: {
     triggerRescan,
   });
 
-  jobs.register(SCAN_JOB, async (job, ctx) => runScanJob({ ...scanDeps, log: ctx.log }, job, ctx.signal), {
+  // The pipeline modules (and their libraries) load on the first job that needs them, not with
+  // the server: a registry that never scans does not carry them (~12 MB of resident memory).
+  jobs.register(SCAN_JOB, async (job, ctx) => (await import('./scan-job.js')).runScanJob({ ...scanDeps, log: ctx.log }, job, ctx.signal), {
     concurrency: deps.options.concurrency,
     leaseMs: 120_000,
     maxAttempts: 3,
@@ -66,7 +66,10 @@ export function createScanning(deps: {
   });
   jobs.register(
     RESCAN_JOB,
-    async (job, ctx) => ({ ...(await rescanContinuous({ ...scanDeps, log: ctx.log }, { force: job.payload.force === true, signal: ctx.signal, onQueued: () => jobs.poke() })) }),
+    async (job, ctx) => {
+      const { rescanContinuous } = await import('./rescan.js');
+      return { ...(await rescanContinuous({ ...scanDeps, log: ctx.log }, { force: job.payload.force === true, signal: ctx.signal, onQueued: () => jobs.poke() })) };
+    },
     { leaseMs: 120_000, maxAttempts: 5, retryDelayMs: 30_000 },
   );
   // A scan whose job failed for good (storage unreadable, say) must not stay IN_PROGRESS.
@@ -77,6 +80,7 @@ export function createScanning(deps: {
     const scan = await store.scans.getScan(payload.manifestId);
     if (!repository || !scan || scan.generation !== payload.generation) return;
     const failed = await store.jobs.get(job.id);
+    const { recordFailure } = await import('./evaluate.js');
     await recordFailure(scanDeps, { repository, scan, reason: payload.reason, status: 'FAILED', description: scanErrorDescription(failed?.lastError ?? 'unknown error') });
   });
   deps.events.subscribe(SCANNING_SUBSCRIBER, scanningSubscriber({ service, scans: store.scans, triggerRescan, log }), { types: SUBSCRIBED_EVENTS });
@@ -97,6 +101,5 @@ export function createScanning(deps: {
 export { ScanningService, type ImageRef } from './service.js';
 export { effectiveScanning, type EffectiveScanning, type RegistryScanningConfiguration } from './configuration.js';
 export { ScanningEvent, SCANNING_ACTOR, vulnDbUpdatedEvent } from './events.js';
-export { SCAN_JOB } from './scan-job.js';
-export { RESCAN_JOB } from './rescan.js';
+export { RESCAN_JOB, SCAN_JOB } from './job-types.js';
 export { scanningConfigSchema, type ScanningConfig } from './config-schema.js';

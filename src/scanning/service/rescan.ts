@@ -4,9 +4,8 @@ import { inventoryFromCycloneDx } from '../sbom/cyclonedx.js';
 import { effectiveScanning, hasContinuousRules } from './configuration.js';
 import type { ScanDeps } from './deps.js';
 import { evaluate } from './evaluate.js';
-import { SCANNER_VERSION, scanJob } from './scan-job.js';
+import { SCANNER_VERSION, scanJob } from './job-types.js';
 
-export const RESCAN_JOB = 'scan.rescan';
 
 const PAGE = 200;
 

@@ -1,4 +1,4 @@
-import type { JobRecord, NewJob } from '../../metadata/job-store.js';
+import type { JobRecord } from '../../metadata/job-store.js';
 import type { RepositoryRecord } from '../../metadata/registry-store.js';
 import type { ScannedImageFacts } from '../../metadata/scan-store.js';
 import type { MetadataStore } from '../../metadata/store.js';
@@ -8,36 +8,11 @@ import { inventoryFromCycloneDx, inventoryToCycloneDx } from '../sbom/cyclonedx.
 import type { Inventory } from '../types.js';
 import { effectiveScanning } from './configuration.js';
 import type { ScanDeps } from './deps.js';
-import type { ScanReason } from './events.js';
 import { imageToScan } from './image-source.js';
 import { evaluate, recordFailure } from './evaluate.js';
 import { platformOf } from './findings.js';
+import { SCANNER_VERSION, type ScanJobPayload } from './job-types.js';
 import { scanFailedDescription } from './statuses.js';
-
-export const SCAN_JOB = 'scan.image';
-
-/**
- * Which inventory logic produced a stored SBOM. Bump it when the scanner starts finding packages
- * it did not before, so SBOMs made by the older logic are not reused by later scans.
- */
-export const SCANNER_VERSION = 1;
-
-export interface ScanJobPayload extends Record<string, unknown> {
-  manifestId: number;
-  repositoryId: number;
-  digest: string;
-  generation: number;
-  reason: ScanReason;
-}
-
-
-/**
- * The job for one scan request. Due at once by the wall clock the job runner claims by (the app's
- * injectable clock stamps records, not the queue).
- */
-export function scanJob(payload: Omit<ScanJobPayload, 'generation'>): (generation: number) => NewJob {
-  return (generation) => ({ type: SCAN_JOB, payload: { ...payload, generation }, dedupeKey: `${SCAN_JOB}:${payload.manifestId}:${generation}`, runAt: new Date() });
-}
 
 /**
  * One image scan: read the layers once (or reuse the SBOM another repository's scan of the same

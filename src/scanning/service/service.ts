@@ -6,7 +6,7 @@ import type { ImageScanRecord, StoredFinding } from '../../metadata/scan-store.j
 import type { Registry } from '../../registry/index.js';
 import { checkRegistryScanning, DEFAULT_REGISTRY_SCANNING, effectiveScanning, hasContinuousRules, type EffectiveScanning, type RegistryScanningConfiguration } from './configuration.js';
 import type { ScanDeps } from './deps.js';
-import { scanJob } from './scan-job.js';
+import { scanJob } from './job-types.js';
 import { unscannableMediaType, unsupportedImageType } from './scannable.js';
 
 /** An image as the scanning API names it: by digest, by tag, or both (which must agree). */

@@ -1,6 +1,7 @@
 import { apkComparator } from './apk.js';
 import type { VersionComparator } from './comparator.js';
 import { dpkgComparator } from './dpkg.js';
+import { ecosystemBase } from './ecosystem.js';
 import { goComparator } from './go.js';
 import { mavenComparator } from './maven.js';
 import { pep440Comparator } from './pep440.js';
@@ -9,6 +10,7 @@ import { semverComparator } from './semver.js';
 
 export type { VersionComparator } from './comparator.js';
 export { InvalidVersionError } from './comparator.js';
+export { ecosystemBase } from './ecosystem.js';
 export { apkComparator, dpkgComparator, goComparator, mavenComparator, pep440Comparator, rpmComparator, semverComparator };
 
 /**
@@ -35,11 +37,6 @@ const BY_ECOSYSTEM: Record<string, VersionComparator> = {
   PyPI: pep440Comparator,
   Maven: mavenComparator,
 };
-
-export function ecosystemBase(ecosystem: string): string {
-  const colon = ecosystem.indexOf(':');
-  return colon < 0 ? ecosystem : ecosystem.slice(0, colon);
-}
 
 /** The comparator for an OSV ecosystem, or undefined when Berth cannot order its versions. */
 export function comparatorForEcosystem(ecosystem: string): VersionComparator | undefined {
