@@ -18,7 +18,7 @@ beforeAll(async () => {
     new PutRegistryScanningConfigurationCommand({ scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'alpine/*', filterType: 'WILDCARD' }] }] }),
   );
   const v2 = new V2(berth.url);
-  for (const version of ['3.7.3', '3.10.3', '3.20.3'] as const) await v2.push('alpine/minirootfs', version, alpineImage(version));
+  for (const version of ['3.7.3', '3.10.3', '3.20.3'] as const) await v2.pushImage('alpine/minirootfs', version, alpineImage(version));
 });
 afterAll(() => berth?.close());
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
   await berth.ecr.send(
     new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] }),
   );
-  await new V2(berth.url).push('alpine', '3.7.3', alpineImage('3.7.3'));
+  await new V2(berth.url).pushImage('alpine', '3.7.3', alpineImage('3.7.3'));
 });
 afterAll(() => berth?.close());
 

@@ -110,7 +110,7 @@ describe('scanning configuration', () => {
     await berth.ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: '*-repo', filterType: 'WILDCARD' }] }] }));
     const v2 = new V2(berth.url);
     const image = await debianImage('minbase-patched');
-    for (const name of ['prod-repo', 'legacy', 'dev']) await v2.push(name, 'v1', image);
+    for (const name of ['prod-repo', 'legacy', 'dev']) await v2.pushImage(name, 'v1', image);
     expect((await settledScan(berth.ecr, 'prod-repo', { imageTag: 'v1' })).imageScanStatus?.status).toBe('COMPLETE');
     expect((await settledScan(berth.ecr, 'legacy', { imageTag: 'v1' })).imageScanStatus?.status).toBe('COMPLETE');
     // dev is MANUAL: give the outbox time to deliver the push, then it still has no scan.

@@ -46,8 +46,8 @@ beforeAll(async () => {
   await berth.ecr.send(new CreateRepositoryCommand({ repositoryName: 'push/debian' }));
   continuousImage = await debianImage('minbase');
   manualImage = await debianImage('minbase');
-  await new V2(berth.url).push('cont/debian', 'v1', continuousImage);
-  await new V2(berth.url).push('push/debian', 'v1', manualImage);
+  await new V2(berth.url).pushImage('cont/debian', 'v1', continuousImage);
+  await new V2(berth.url).pushImage('push/debian', 'v1', manualImage);
   // The scan on push must see the database as it is now, before the tests update it.
   await settledScan(berth.ecr, 'push/debian', { imageTag: 'v1' });
 });

@@ -25,7 +25,7 @@ describe('scan on push of Debian bookworm images', () => {
     const v2 = new V2(berth.url);
     for (const tree of ['minbase', 'minbase-patched', 'rich'] as const) {
       const image = await debianImage(tree);
-      await v2.push('debian/bookworm', tree, image);
+      await v2.pushImage('debian/bookworm', tree, image);
       pushed.set(tree, image.digest);
     }
   });

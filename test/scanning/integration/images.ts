@@ -1,25 +1,14 @@
 /**
  * Test images built from the fixtures and pushed over /v2: Debian bookworm images whose one layer
  * holds the real dpkg status and os-release of three debootstrap trees, and the official Alpine
- * minirootfs tarballs (already gzip layers) as single-layer images.
+ * minirootfs tarballs (already gzip layers) as single-layer images. They are pushed with the ECR
+ * harness's /v2 client (V2, re-exported here).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, blob, descriptor, sha256, type Blob } from '../../api/ecr/operations/harness.js';
 import { tarOf, type FileSpec } from '../helpers/layers.js';
 import { fixturePath } from '../helpers/vulndb.js';
-
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
-
-export interface Blob {
-  content: Buffer;
-  digest: string;
-  size: number;
-  mediaType: string;
-}
 
 export interface TestImage {
   blobs: Blob[];
@@ -28,10 +17,6 @@ export interface TestImage {
   mediaType: string;
   digest: string;
 }
-
-export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-const blob = (content: Buffer, mediaType: string): Blob => ({ content, digest: sha256(content), size: content.length, mediaType });
-const descriptor = (b: Blob) => ({ mediaType: b.mediaType, digest: b.digest, size: b.size });
 
 /** An OCI image over gzip layers (given as bytes), with an amd64 linux config. */
 export function imageOf(layers: Buffer[], label = 'test'): TestImage {
@@ -89,26 +74,4 @@ export interface ExpectedFinding {
 
 export const expectedFindings = JSON.parse(readFileSync(fixturePath('vulndb/debian-bookworm/expected.json'), 'utf8')) as Record<DebianTree, ExpectedFinding[]>;
 
-/** A minimal /v2 client, as docker would use it. */
-export class V2 {
-  constructor(private readonly base: string) {}
-
-  async pushBlob(name: string, b: Blob): Promise<void> {
-    const response = await fetch(`${this.base}/v2/${name}/blobs/uploads/?digest=${b.digest}`, {
-      method: 'POST',
-      body: b.content,
-      headers: { 'content-type': 'application/octet-stream' },
-    });
-    if (response.status !== 201) throw new Error(`blob push answered ${response.status}: ${await response.text()}`);
-  }
-
-  async putManifest(name: string, reference: string, manifest: string, mediaType: string): Promise<void> {
-    const response = await fetch(`${this.base}/v2/${name}/manifests/${reference}`, { method: 'PUT', body: manifest, headers: { 'content-type': mediaType } });
-    if (response.status !== 201) throw new Error(`manifest push answered ${response.status}: ${await response.text()}`);
-  }
-
-  async push(name: string, reference: string, image: TestImage): Promise<void> {
-    for (const b of image.blobs) await this.pushBlob(name, b);
-    await this.putManifest(name, reference, image.manifest, image.mediaType);
-  }
-}
+export { V2 } from '../../api/ecr/operations/harness.js';

@@ -31,7 +31,7 @@ afterAll(() => berth?.close());
 async function repositoryWith(name: string, scanOnPush: boolean) {
   await berth.ecr.send(new CreateRepositoryCommand({ repositoryName: name, imageScanningConfiguration: { scanOnPush } }));
   const image = await debianImage('minbase');
-  await new V2(berth.url).push(name, 'v1', image);
+  await new V2(berth.url).pushImage(name, 'v1', image);
   return image;
 }
 
@@ -73,7 +73,7 @@ describe('StartImageScan', () => {
   it('refuses indexes, missing images, and manual scans under enhanced scanning', async () => {
     const image = await repositoryWith('manual/index', false);
     const index = indexOf([image]);
-    await new V2(berth.url).putManifest('manual/index', 'multi', index.manifest, index.mediaType);
+    await new V2(berth.url).pushImage('manual/index', 'multi', { blobs: [], ...index });
     const unsupported = await rejection(berth.ecr.send(new StartImageScanCommand({ repositoryName: 'manual/index', imageId: { imageTag: 'multi' } })));
     expect(unsupported).toBeInstanceOf(UnsupportedImageTypeException);
     expect(unsupported.message).toBe(
@@ -85,7 +85,7 @@ describe('StartImageScan', () => {
     const other = await startBerth();
     try {
       await other.ecr.send(new CreateRepositoryCommand({ repositoryName: 'enhanced/a' }));
-      await new V2(other.url).push('enhanced/a', 'v1', image);
+      await new V2(other.url).pushImage('enhanced/a', 'v1', image);
       await other.ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: [] }));
       const disabled = await rejection(other.ecr.send(new StartImageScanCommand({ repositoryName: 'enhanced/a', imageId: { imageTag: 'v1' } })));
       expect(disabled).toBeInstanceOf(ValidationException);

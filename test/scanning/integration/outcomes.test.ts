@@ -31,7 +31,7 @@ describe('scan outcomes', () => {
   it('a truncated layer fails the scan, naming the layer and what was wrong', async () => {
     const gz = await debianLayer('minbase', [{ name: 'usr/share/big', content: Buffer.alloc(300_000, 7) }]);
     const image = imageOf([gz.subarray(0, Math.floor(gz.length * 0.6))]);
-    await new V2(berth.url).push('basic/broken', 'truncated', image);
+    await new V2(berth.url).pushImage('basic/broken', 'truncated', image);
     const scan = await settledScan(berth.ecr, 'basic/broken', { imageTag: 'truncated' });
     expect(scan.imageScanStatus?.status).toBe('FAILED');
     expect(scan.imageScanStatus?.description).toBe(`ScanFailedError: layer ${image.layers[0]!.digest}: gzip stream is truncated (unexpected end of data)`);
@@ -43,7 +43,7 @@ describe('scan outcomes', () => {
 
   it('a layer with a path escaping the root fails the scan', async () => {
     const image = imageOf([gzipSync(rawTar([{ name: '../../etc/passwd', content: 'root:x:0:0' }]))]);
-    await new V2(berth.url).push('basic/broken', 'hostile', image);
+    await new V2(berth.url).pushImage('basic/broken', 'hostile', image);
     const scan = await settledScan(berth.ecr, 'basic/broken', { imageTag: 'hostile' });
     expect(scan.imageScanStatus?.status).toBe('FAILED');
     expect(scan.imageScanStatus?.description).toMatch(new RegExp(`^ScanFailedError: layer ${image.layers[0]!.digest}: .*\\.\\.`));
@@ -51,7 +51,7 @@ describe('scan outcomes', () => {
 
   it('an image without an operating system or packages is unsupported', async () => {
     const image = imageOf([gzipSync(await tarOf([{ name: 'app/server', content: 'just a static binary' }]))]);
-    await new V2(berth.url).push('basic/scratch', 'v1', image);
+    await new V2(berth.url).pushImage('basic/scratch', 'v1', image);
     const scan = await settledScan(berth.ecr, 'basic/scratch', { imageTag: 'v1' });
     expect(scan.imageScanStatus).toEqual({ status: 'FAILED', description: 'UnsupportedImageError: The operating system and/or package manager are not supported.' });
   });
@@ -59,9 +59,9 @@ describe('scan outcomes', () => {
   it('an index is not scanned; the images it lists are', async () => {
     const v2 = new V2(berth.url);
     const image = await debianImage('minbase');
-    await v2.push('basic/multi', image.digest, image);
+    await v2.pushImage('basic/multi', image.digest, image);
     const index = indexOf([image]);
-    await v2.putManifest('basic/multi', 'latest', index.manifest, index.mediaType);
+    await v2.pushImage('basic/multi', 'latest', { blobs: [], ...index });
     expect((await settledScan(berth.ecr, 'basic/multi', { imageDigest: image.digest })).imageScanStatus?.status).toBe('COMPLETE');
     await berth.app.events.drain();
     expect(await rejection(berth.ecr.send(new DescribeImageScanFindingsCommand({ repositoryName: 'basic/multi', imageId: { imageTag: 'latest' } })))).toBeInstanceOf(
@@ -76,9 +76,9 @@ describe('scan outcomes', () => {
     const v2 = new V2(berth.url);
     const open = vi.spyOn(berth.app.blobs, 'open');
     try {
-      await v2.push('basic/one', 'v1', image);
+      await v2.pushImage('basic/one', 'v1', image);
       const first = await settledScan(berth.ecr, 'basic/one', { imageTag: 'v1' });
-      await v2.push('basic/two', 'v1', image);
+      await v2.pushImage('basic/two', 'v1', image);
       const second = await settledScan(berth.ecr, 'basic/two', { imageTag: 'v1' });
       expect(first.imageScanFindings?.findingSeverityCounts).toEqual({ UNDEFINED: expectedFindings.minbase.length });
       expect(second.imageScanFindings?.findingSeverityCounts).toEqual(first.imageScanFindings?.findingSeverityCounts);

@@ -24,7 +24,7 @@ describe('durable scans', () => {
   it('runs scans queued before a restart', async () => {
     await berth.ecr.send(new CreateRepositoryCommand({ repositoryName: 'durable/a', imageScanningConfiguration: { scanOnPush: true } }));
     const v2 = new V2(berth.url);
-    for (const tree of ['minbase', 'minbase-patched', 'rich'] as const) await v2.push('durable/a', tree, await debianImage(tree));
+    for (const tree of ['minbase', 'minbase-patched', 'rich'] as const) await v2.pushImage('durable/a', tree, await debianImage(tree));
     // Deliver the pushes to the scanning subscriber (as the dispatcher would), without running jobs.
     await berth.app.events.drain();
     for (const tree of ['minbase', 'minbase-patched', 'rich']) {
@@ -45,7 +45,7 @@ describe('durable scans', () => {
     await berth.ecr.send(
       new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: 'cont/*', filterType: 'WILDCARD' }] }] }),
     );
-    await new V2(berth.url).push('cont/alpine', '3.7.3', alpineImage('3.7.3'));
+    await new V2(berth.url).pushImage('cont/alpine', '3.7.3', alpineImage('3.7.3'));
     const before = await settledScan(berth.ecr, 'cont/alpine', { imageTag: '3.7.3' });
     expect(before.imageScanFindings?.enhancedFindings).toEqual([]);
 

@@ -145,8 +145,8 @@ export class V2 {
     return fetch(`${this.base}/v2/${name}/manifests/${reference}`, { method: 'PUT', body: manifest, headers: { 'content-type': mediaType } });
   }
 
-  /** Pushes an image's blobs and its manifest; fails unless the manifest is created. */
-  async pushImage(name: string, reference: string, img: ReturnType<typeof image>): Promise<void> {
+  /** Pushes an image's blobs (none for an index of pushed images) and its manifest; fails unless the manifest is created. */
+  async pushImage(name: string, reference: string, img: { blobs: Blob[]; manifest: string; mediaType: string }): Promise<void> {
     for (const b of img.blobs) await this.pushBlob(name, b);
     const response = await this.putManifest(name, reference, img.manifest, img.mediaType);
     if (response.status !== 201) throw new Error(`manifest push answered ${response.status}: ${await response.text()}`);
