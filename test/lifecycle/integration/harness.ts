@@ -4,10 +4,7 @@
  * an injected clock so images get controlled push and pull times, and background work started
  * (job runner, schedules, event delivery to the audit log) as `berth serve` runs it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { ECRClient} from '@aws-sdk/client-ecr';
 import { GetLifecyclePolicyPreviewCommand, type GetLifecyclePolicyPreviewCommandOutput } from '@aws-sdk/client-ecr';
 import { openAccess } from '../../../src/api/oci/access.js';
@@ -15,7 +12,7 @@ import { type BerthApp, buildApp } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
 import type { StoredAuditEntry } from '../../../src/metadata/audit-store.js';
 import type { JobRecord } from '../../../src/metadata/job-store.js';
-import { ACCOUNT, V2, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
+import { ACCOUNT, V2, eventually, rootEcrClient, testConfig, useServer } from '../../api/ecr/operations/harness.js';
 
 export { ACCOUNT, image, rejection, uniqueName } from '../../api/ecr/operations/harness.js';
 
@@ -46,39 +43,16 @@ export const daysBefore = (days: number, from = NOW): Date => new Date(from.getT
  * not yet done and run it with `app.jobs.pollOnce()`.
  */
 export function useLifecycleBerth(overrides: BerthConfigInput = {}, options: { background?: boolean } = {}): () => LifecycleBerth {
-  let berth: LifecycleBerth | undefined;
-  let dataDir: string | undefined;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-lifecycle-'));
-    const config = testConfig(dataDir, overrides);
+  return useServer('berth-lifecycle-', async (dataDir) => {
     const clock = new TestClock(NOW);
-    const app = await buildApp(config, { access: openAccess(ACCOUNT), clock: clock.now });
+    const app = await buildApp(testConfig(dataDir, overrides), { access: openAccess(ACCOUNT), clock: clock.now });
     const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
     if (options.background !== false) await app.startBackground();
-    const ecr = rootEcrClient(url);
-    berth = { app, url, ecr, v2: new V2(url), clock };
+    return { app, url, ecr: rootEcrClient(url), v2: new V2(url), clock };
   });
-  afterAll(async () => {
-    berth?.ecr.destroy();
-    await berth?.app.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-  return () => {
-    if (!berth) throw new Error('berth not started');
-    return berth;
-  };
 }
 
-/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually };
 
 /** Waits for a durable job to settle and returns it (failing the test if it failed). */
 export async function settled(app: BerthApp, jobId: number): Promise<JobRecord> {

@@ -20,7 +20,7 @@ describe('scheduled lifecycle runs', () => {
       { name: 'new', tags: ['v2'], pushed: 1 },
     ]);
     await berth().ecr.send(new PutLifecyclePolicyCommand({ repositoryName: scenario.repositoryName, lifecyclePolicyText: keepOne }));
-    await eventually(async () => ((await imagesLeft(berth(), scenario)).size === 1 ? true : undefined), 'the scheduled run', 15_000);
+    await eventually(async () => ((await imagesLeft(berth(), scenario)).size === 1 ? true : undefined), 'the scheduled run', { timeoutMs: 15_000 });
     expect([...(await imagesLeft(berth(), scenario)).keys()]).toEqual(['new']);
     // Nobody triggered it: the run was an occurrence of the schedule.
     const runs = await berth().app.store.jobs.list({ type: RUN_JOB, status: 'succeeded', limit: 50 });

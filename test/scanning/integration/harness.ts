@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { openAccess } from '../../../src/api/oci/access.js';
 import { type BerthApp, buildApp } from '../../../src/app.js';
-import { ACCOUNT, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
+import { ACCOUNT, eventually as pollUntil, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
 
 export { ACCOUNT, REGION, rejection } from '../../api/ecr/operations/harness.js';
@@ -70,13 +70,7 @@ export async function startBerth(options: { background?: boolean; overrides?: Be
   return berth;
 }
 
-/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs` (scans of real images take a while). */
+export function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 45_000): Promise<T> {
+  return pollUntil(probe, what, { timeoutMs, intervalMs: 100 });
 }

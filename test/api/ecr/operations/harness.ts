@@ -54,24 +54,48 @@ export interface Berth {
 }
 
 export function useBerth(overrides: BerthConfigInput = {}): () => Berth {
-  let berth: Berth | undefined;
-  let dataDir: string | undefined;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-ecr-ops-'));
+  return useServer('berth-ecr-ops-', async (dataDir) => {
     const app = await buildApp(testConfig(dataDir, overrides), { access: openAccess(ACCOUNT) });
     const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
-    const ecr = rootEcrClient(url);
-    berth = { app, url, ecr };
+    return { app, url, ecr: rootEcrClient(url) };
+  });
+}
+
+/**
+ * One server for a test file: `start` builds it in a fresh data directory before the file's tests
+ * (beforeAll); afterwards (afterAll) its client and app are closed and the directory removed.
+ */
+export function useServer<T extends { app: BerthApp; ecr: ECRClient }>(prefix: string, start: (dataDir: string) => Promise<T>): () => T {
+  let server: T | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), prefix));
+    server = await start(dataDir);
   });
   afterAll(async () => {
-    berth?.ecr.destroy();
-    await berth?.app.close();
+    server?.ecr.destroy();
+    await server?.app.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
   return () => {
-    if (!berth) throw new Error('berth not started');
-    return berth;
+    if (!server) throw new Error('berth not started');
+    return server;
   };
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
 }
 
 /** An SDK client signed by the root of another account, created for the purpose. */
