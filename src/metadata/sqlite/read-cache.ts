@@ -2,9 +2,9 @@
  * Results of hot reads, kept while the database is unchanged. Every entry belongs to one database
  * version (SqliteDatabase.version: changes made by this connection plus commits made by any other),
  * so any write anywhere — this process, `berth gc` beside it, another node on the same file —
- * empties it before the next read can see a stale result. What it saves: a manifest lookup by tag
- * costs ~45 µs inside a busy server (cold CPU caches between requests) against ~5 µs for the
- * version check, on every pull.
+ * empties it before the next read can see a stale result. What it saves: timed inside a server
+ * under wrk load, a manifest lookup by tag took ~46 µs and the version check ~23 µs (5 µs in a
+ * tight loop); manifest GETs per second rose ~25%.
  *
  * Why by hand: the invalidation is the whole point and no cache library knows about SQLite's
  * data_version; what is left is a size-bounded Map.
