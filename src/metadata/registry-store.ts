@@ -111,6 +111,16 @@ export interface Page<T> {
 }
 
 /** Repositories, blobs links, uploads, manifests, tags and referrers. */
+/** A manifest named by a tag or by a digest (exactly one of them). */
+export type ManifestReference = { tag: string; digest?: undefined } | { digest: string; tag?: undefined };
+
+/** What the pull path's lookup finds: the repository, and the manifest with its storage status if present. */
+export interface FoundManifest {
+  repositoryId: number;
+  manifest?: ManifestRecord;
+  imageStatus?: string;
+}
+
 export interface RegistryStore {
   createRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord>;
   /** Returns the repository, creating it with defaults when absent (create-on-push). */
@@ -140,11 +150,7 @@ export interface RegistryStore {
    * tag or digest names in it (undefined when absent), and the image's storage status (ACTIVE,
    * ARCHIVED or ACTIVATING — the archive storage class of src/lifecycle).
    */
-  findManifest(
-    accountId: string,
-    name: string,
-    reference: { tag: string } | { digest: string },
-  ): Promise<{ repositoryId: number; manifest?: ManifestRecord; imageStatus?: string } | undefined>;
+  findManifest(accountId: string, name: string, reference: ManifestReference): Promise<FoundManifest | undefined>;
   /** The digest a tag points at. */
   resolveTag(repositoryId: number, tag: string): Promise<string | undefined>;
   /** Deletes a manifest and its tags; refuses (ImageReferencedByManifestList) while an index in the repository lists it. */

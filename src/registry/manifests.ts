@@ -4,7 +4,7 @@ import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.j
 import { isNonDistributable } from '../domain/media-types.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
 import type { OutboxEvent } from '../metadata/event-store.js';
-import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
+import type { ManifestRecord, ManifestReference, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
@@ -29,9 +29,6 @@ export interface PutManifestOutcome {
   tagChanged: boolean;
   repository: RepositoryRecord;
 }
-
-/** A parsed reference: a tag or a digest. */
-export type ManifestReference = { tag: string; digest?: undefined } | { digest: string; tag?: undefined };
 
 export function parseReference(reference: string): ManifestReference {
   if (looksLikeDigest(reference)) {

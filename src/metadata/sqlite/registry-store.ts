@@ -2,7 +2,9 @@ import { DomainError } from '../../domain/errors.js';
 import type { OutboxEvent } from '../event-store.js';
 import type {
   BlobRecord,
+  FoundManifest,
   ManifestRecord,
+  ManifestReference,
   NewRepository,
   Page,
   PutManifestInput,
@@ -33,8 +35,6 @@ const REPOSITORY_DEFAULTS: RepositorySettings = {
 const PULL_COLUMNS = `${MANIFEST_SUMMARY_COLUMNS.split(', ')
   .map((c) => (c === 'repository_id' ? 'r.id AS repository_id' : `m.${c}`))
   .join(', ')}, m.content, (SELECT s.status FROM image_storage s WHERE s.manifest_id = m.id) AS image_status`;
-
-type FoundManifest = { repositoryId: number; manifest?: ManifestRecord; imageStatus?: string };
 
 export class SqliteRegistryStore implements RegistryStore {
   /** findManifest's answers (shared and frozen), for as long as the database is unchanged. */
@@ -323,7 +323,7 @@ export class SqliteRegistryStore implements RegistryStore {
     return row && toManifest(row);
   }
 
-  async findManifest(accountId: string, name: string, reference: { tag: string } | { digest: string }): Promise<FoundManifest | undefined> {
+  async findManifest(accountId: string, name: string, reference: ManifestReference): Promise<FoundManifest | undefined> {
     // The hot read of every pull, so it is served from a cache while nothing was written.
     const version = this.database.version();
     const key = `${accountId}/${name}/${'tag' in reference ? `:${reference.tag}` : `@${reference.digest}`}`;
@@ -335,7 +335,7 @@ export class SqliteRegistryStore implements RegistryStore {
     return found;
   }
 
-  private readManifest(accountId: string, name: string, reference: { tag: string } | { digest: string }): FoundManifest | undefined {
+  private readManifest(accountId: string, name: string, reference: ManifestReference): FoundManifest | undefined {
     const row = (
       'tag' in reference
         ? this.database

@@ -6,7 +6,6 @@ import type { ScanDeps } from './deps.js';
 import { evaluate } from './evaluate.js';
 import { SCANNER_VERSION, scanJob } from './job-types.js';
 
-
 const PAGE = 200;
 
 export interface RescanSummary {

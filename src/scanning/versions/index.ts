@@ -10,7 +10,6 @@ import { semverComparator } from './semver.js';
 
 export type { VersionComparator } from './comparator.js';
 export { InvalidVersionError } from './comparator.js';
-export { ecosystemBase } from './ecosystem.js';
 export { apkComparator, dpkgComparator, goComparator, mavenComparator, pep440Comparator, rpmComparator, semverComparator };
 
 /**
