@@ -88,7 +88,10 @@ export class BlobStore {
    * size) and the caller must discard the hash, which may have seen bytes the disk did not.
    */
   async append(id: string, source: Readable, hash: Hash | undefined, maxBytes?: number): Promise<number> {
-    const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true });
+    // A request body's chunks are fresh copies made by the HTTP parser, read by nobody but us:
+    // the driver may free each one once stored instead of leaving tens of MB to the collector.
+    const handOver = source instanceof IncomingMessage;
+    const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true, handOver });
     let seen = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, callback) {

@@ -17,7 +17,7 @@ export interface StorageDriver {
    */
   reader(path: string, range?: { offset: number; length?: number }): Promise<Readable>;
   /** A writer that creates the object, or appends to it when `append` is set. */
-  writer(path: string, options?: { append?: boolean }): Promise<FileWriter>;
+  writer(path: string, options?: WriterOptions): Promise<FileWriter>;
   stat(path: string): Promise<FileInfo | undefined>;
   /** Direct children of a directory-like prefix, as full paths, sorted. Empty when absent. */
   list(path: string): Promise<string[]>;
@@ -36,6 +36,15 @@ export interface FileInfo {
   size: number;
   modTime: Date;
   isDir: boolean;
+}
+
+export interface WriterOptions {
+  append?: boolean;
+  /**
+   * The caller hands over the Buffers it writes and keeps no other use of them: once a chunk is
+   * stored, the driver may free its memory (releaseBuffer), leaving the caller's Buffer empty.
+   */
+  handOver?: boolean;
 }
 
 export interface FileWriter {

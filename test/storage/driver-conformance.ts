@@ -124,6 +124,24 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       expect(readBack.digest('hex')).toBe(hash.digest('hex'));
     });
 
+    it('stores chunks handed over to it unchanged, whether written one by one or in a burst', async () => {
+      const chunks = Array.from({ length: 64 }, (_, i) => randomBytes(64 * 1024 + i));
+      const expected = createHash('sha256');
+      for (const chunk of chunks) expected.update(chunk);
+      const total = chunks.reduce((n, c) => n + c.length, 0);
+      const writer = await driver.writer('handed/data', { handOver: true });
+      // The first few wait for each write; the rest are queued at once, so a driver may batch them.
+      for (const chunk of chunks.slice(0, 4)) {
+        await new Promise<void>((resolve, reject) => writer.stream.write(chunk, (err) => (err ? reject(err) : resolve())));
+      }
+      for (const chunk of chunks.slice(4)) writer.stream.write(chunk);
+      await writer.commit();
+      expect(writer.size).toBe(total);
+      const readBack = await readAll(await driver.reader('handed/data'));
+      expect(readBack.length).toBe(total);
+      expect(createHash('sha256').update(readBack).digest('hex')).toBe(expected.digest('hex'));
+    });
+
     it('lists direct children sorted, and nothing for an absent prefix', async () => {
       await driver.putContent('dir/b', Buffer.from('1'));
       await driver.putContent('dir/a', Buffer.from('1'));

@@ -73,3 +73,48 @@ describe('filesystem writer checkpoints (background flushes while writing)', () 
     });
   });
 });
+
+describe('filesystem writer with handed-over chunks', () => {
+  async function withDriver(test: (driver: FilesystemDriver) => Promise<void>): Promise<void> {
+    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    try {
+      await test(new FilesystemDriver({ root, fsync: false }));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
+  it('frees each chunk once it is written, singly and in batches, and keeps every byte', async () => {
+    await withDriver(async (driver) => {
+      const chunks = Array.from({ length: 32 }, (_, i) => randomBytes(64 * 1024).fill(i, 0, 1));
+      const content = Buffer.concat(chunks);
+      const writer = await driver.writer('up/data', { handOver: true });
+      await new Promise<void>((resolve, reject) => writer.stream.write(chunks[0], (err) => (err ? reject(err) : resolve())));
+      expect(chunks[0]!.length).toBe(0);
+      // Queued while the first write of the burst is in flight: written together with writev.
+      for (const chunk of chunks.slice(1)) writer.stream.write(chunk);
+      await writer.commit();
+      expect(chunks.every((chunk) => chunk.length === 0)).toBe(true);
+      expect((await driver.getContent('up/data')).equals(content)).toBe(true);
+    });
+  });
+
+  it('leaves chunks alone when they were not handed over, or share their memory with other data', async () => {
+    await withDriver(async (driver) => {
+      const own = randomBytes(64 * 1024);
+      const slice = randomBytes(128 * 1024).subarray(0, 64 * 1024);
+      const copies = [Buffer.from(own), Buffer.from(slice)];
+      const kept = await driver.writer('kept/data');
+      kept.stream.write(Buffer.from(own));
+      await new Promise<void>((resolve, reject) => kept.stream.write(own, (err) => (err ? reject(err) : resolve())));
+      await kept.commit();
+      expect(own.equals(copies[0]!)).toBe(true);
+
+      const handed = await driver.writer('sliced/data', { handOver: true });
+      await new Promise<void>((resolve, reject) => handed.stream.write(slice, (err) => (err ? reject(err) : resolve())));
+      await handed.commit();
+      expect(slice.equals(copies[1]!)).toBe(true);
+      expect((await driver.getContent('sliced/data')).equals(copies[1]!)).toBe(true);
+    });
+  });
+});

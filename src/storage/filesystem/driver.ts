@@ -4,7 +4,15 @@ import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { type FileInfo, type FileWriter, PathNotFoundError, type StorageDriver, assertValidPath } from '../driver.js';
+import {
+  type FileInfo,
+  type FileWriter,
+  PathNotFoundError,
+  type StorageDriver,
+  type WriterOptions,
+  assertValidPath,
+} from '../driver.js';
+import { releaseBuffer } from '../release-buffer.js';
 import { FileSource } from './file-source.js';
 
 export interface FilesystemDriverOptions {
@@ -64,12 +72,13 @@ export class FilesystemDriver implements StorageDriver {
     return new FileSource(handle, start, length, STREAM_BUFFER_BYTES);
   }
 
-  async writer(path: string, options?: { append?: boolean }): Promise<FileWriter> {
+  async writer(path: string, options?: WriterOptions): Promise<FileWriter> {
     const full = this.resolve(path);
     await mkdir(dirname(full), { recursive: true });
     const initial = options?.append ? ((await stat(full).catch(() => undefined))?.size ?? 0) : 0;
     const stream = createWriteStream(full, { flags: options?.append ? 'a' : 'w', highWaterMark: STREAM_BUFFER_BYTES });
     await once(stream, 'open');
+    if (options?.handOver) releaseChunksOnceWritten(stream);
     return new FilesystemWriter(full, stream, initial, this.options.fsync, this.options.checkpointBytes ?? CHECKPOINT_BYTES);
   }
 
@@ -199,6 +208,27 @@ class FilesystemWriter implements FileWriter {
     }
     await rm(this.fullPath, { force: true });
   }
+}
+
+/**
+ * Frees each chunk's memory as soon as the stream has written it (see releaseBuffer), for a writer
+ * whose caller handed its chunks over. fs.WriteStream has no per-chunk hook, and its constructor
+ * is not public to subclass, so this instance's _write/_writev are wrapped.
+ */
+function releaseChunksOnceWritten(stream: WriteStream): void {
+  const write = stream._write.bind(stream);
+  stream._write = (chunk: Buffer, encoding, callback) =>
+    write(chunk, encoding, (err) => {
+      if (!err) releaseBuffer(chunk);
+      callback(err);
+    });
+  const writev = stream._writev?.bind(stream);
+  if (!writev) return;
+  stream._writev = (chunks, callback) =>
+    writev(chunks, (err) => {
+      if (!err) for (const { chunk } of chunks) releaseBuffer(chunk as Buffer);
+      callback(err);
+    });
 }
 
 function isNotFound(err: unknown): boolean {

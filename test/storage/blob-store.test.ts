@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BlobStore } from '../../src/storage/blob-store.js';
+import type { WriterOptions } from '../../src/storage/driver.js';
+import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
+
+describe('BlobStore.append', () => {
+  let root: string;
+  let driver: FilesystemDriver;
+  let writerOptions: (WriterOptions | undefined)[];
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'berth-blobs-'));
+    driver = new FilesystemDriver({ root, fsync: false });
+    writerOptions = [];
+    const writer = driver.writer.bind(driver);
+    driver.writer = (path, options) => {
+      writerOptions.push(options);
+      return writer(path, options);
+    };
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  /** Sends `body` in a PUT to a server that appends the request to upload `id`; resolves with the new size. */
+  async function appendOverHttp(blobs: BlobStore, id: string, body: Buffer): Promise<number> {
+    let appended!: Promise<number>;
+    const server = createServer((req, res) => {
+      appended = blobs.append(id, req, createHash('sha256'));
+      appended.then(() => res.end(), () => res.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ port, host: '127.0.0.1', method: 'PUT', path: '/' }, (res) => res.resume().on('end', resolve));
+        req.on('error', reject);
+        req.end(body);
+      });
+      return await appended;
+    } finally {
+      server.close();
+    }
+  }
+
+  it('hands an HTTP request body to the driver chunk by chunk and stores every byte', async () => {
+    const blobs = new BlobStore(driver);
+    const body = randomBytes(5 * 1024 * 1024 + 17);
+    await blobs.createUpload('u1');
+    expect(await appendOverHttp(blobs, 'u1', body)).toBe(body.length);
+    expect(writerOptions).toEqual([{ append: true, handOver: true }]);
+    const stored = Buffer.concat(await (await blobs.readUpload('u1')).toArray());
+    expect(stored.equals(body)).toBe(true);
+  });
+
+  it('keeps the chunks of any other stream, which may still be in use elsewhere', async () => {
+    const blobs = new BlobStore(driver);
+    const chunks = [randomBytes(64 * 1024), randomBytes(64 * 1024)];
+    await blobs.createUpload('u2');
+    expect(await blobs.append('u2', Readable.from(chunks), createHash('sha256'))).toBe(128 * 1024);
+    expect(writerOptions).toEqual([{ append: true, handOver: false }]);
+    expect(chunks.every((chunk) => chunk.length === 64 * 1024)).toBe(true);
+  });
+});
