@@ -5,7 +5,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { Registry } from '../registry/index.js';
-import { type RecyclingReadable, isRecycling } from '../storage/recycling.js';
+import { type HandingOverReadable, handsOverChunks } from '../storage/handed-over.js';
+import { releaseBuffer } from '../storage/release-buffer.js';
 import { parseRange } from './oci/http.js';
 
 export interface BlobResponse {
@@ -39,21 +40,21 @@ export async function sendBlob({ request, reply, registry, key, digest, readFail
   } else {
     reply.code(200).header('Content-Length', blob.size);
   }
-  if (isRecycling(stream)) sendRecycling(request, reply, stream, readFailure);
+  if (handsOverChunks(stream)) sendReleasing(request, reply, stream, readFailure);
   else reply.send(stream);
 }
 
 /**
- * Writes a blob to the client, handing each chunk back to the reader once the socket has taken it
- * (its write callback), so a pull reuses a few buffers instead of allocating one per MiB: that
- * allocation churn cost a full garbage collection every ~32 MiB (see storage/filesystem/file-source.ts).
- * reply.send would pipe the stream without saying when a chunk is free, so the reply is hijacked
- * and written here; fastify still logs and audits it (its response listeners run on finish).
+ * Writes a blob to the client, freeing each chunk once the socket has taken it (its write
+ * callback) rather than leaving 1 GiB of chunks per GiB pulled to the collector, which runs a full
+ * garbage collection every ~64 MB of them (see storage/filesystem/file-source.ts). reply.send would
+ * pipe the stream without saying when a chunk is free, so the reply is hijacked and written here;
+ * fastify still logs and audits it (its response listeners run on finish).
  */
-function sendRecycling(
+function sendReleasing(
   request: FastifyRequest,
   reply: FastifyReply,
-  stream: RecyclingReadable,
+  stream: HandingOverReadable,
   readFailure: BlobResponse['readFailure'],
 ): void {
   reply.hijack();
@@ -63,7 +64,7 @@ function sendRecycling(
     if (value !== undefined) res.setHeader(name, value);
   }
   stream.on('data', (chunk: Buffer) => {
-    if (!res.write(chunk, () => stream.recycle(chunk))) stream.pause();
+    if (!res.write(chunk, () => releaseBuffer(chunk))) stream.pause();
   });
   res.on('drain', () => stream.resume());
   stream.once('end', () => res.end());

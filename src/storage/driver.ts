@@ -13,7 +13,7 @@ export interface StorageDriver {
   putContent(path: string, content: Buffer): Promise<void>;
   /**
    * A stream of the object's bytes from `offset`, `length` bytes long (to the end when omitted).
-   * It may be a RecyclingReadable (src/storage/recycling.ts), which a consumer may use or ignore.
+   * It may be a HandingOverReadable (src/storage/handed-over.ts), whose chunks the consumer may free.
    */
   reader(path: string, range?: { offset: number; length?: number }): Promise<Readable>;
   /** A writer that creates the object, or appends to it when `append` is set. */

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileWriter } from '../../src/storage/driver.js';
 import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
+import { handsOverChunks } from '../../src/storage/handed-over.js';
+import { releaseBuffer } from '../../src/storage/release-buffer.js';
 import { describeDriverConformance } from './driver-conformance.js';
 
 for (const fsync of [true, false]) {
@@ -116,5 +118,30 @@ describe('filesystem writer with handed-over chunks', () => {
       expect(slice.equals(copies[1]!)).toBe(true);
       expect((await driver.getContent('sliced/data')).equals(copies[1]!)).toBe(true);
     });
+  });
+});
+
+describe('filesystem reader chunks', () => {
+  it('hands each chunk over: a consumer may free every one as it goes and still reads every byte', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    try {
+      const driver = new FilesystemDriver({ root, fsync: false });
+      const content = randomBytes(3 * 1024 * 1024 + 5000);
+      await driver.putContent('blob', content);
+      for (const range of [undefined, { offset: 1000, length: 2 * 1024 * 1024 }]) {
+        const stream = await driver.reader('blob', range);
+        expect(handsOverChunks(stream)).toBe(true);
+        const seen: Buffer[] = [];
+        for await (const chunk of stream) {
+          seen.push(Buffer.from(chunk as Buffer));
+          // Every chunk is a whole buffer of its own (the last one too), so each can be freed.
+          expect(releaseBuffer(chunk as Buffer)).toBe(true);
+        }
+        const expected = range ? content.subarray(range.offset, range.offset + range.length) : content;
+        expect(Buffer.concat(seen).equals(expected)).toBe(true);
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -68,7 +68,7 @@ export class FilesystemDriver implements StorageDriver {
       await handle.close();
       throw err;
     }
-    // Recycling: see FileSource (the blob GET handler hands chunks back once the socket has them).
+    // Its chunks are handed over: the blob GET handler frees each once the socket has it (FileSource).
     return new FileSource(handle, start, length, STREAM_BUFFER_BYTES);
   }
 

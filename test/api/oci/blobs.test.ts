@@ -37,6 +37,20 @@ describe('blob GET and HEAD', () => {
     expect(head.body).toHaveLength(0);
   });
 
+  it('serves a blob of many read chunks intact, whole and in ranges across chunk boundaries', async () => {
+    const c = client();
+    // Read and sent in 1 MiB chunks, each freed once the socket has it: a reuse too early would garble the bytes.
+    const blob = await pushBlob(c, randomBytes(5 * 1024 * 1024 + 321));
+    const whole = await c.do('GET', '/v2/<name>/blobs/<digest>', { digest: blob.digest });
+    expect(whole.status).toBe(200);
+    expect(whole.body.equals(blob.content)).toBe(true);
+    const start = 1024 * 1024 - 7;
+    const end = 3 * 1024 * 1024 + 11;
+    const part = await c.do('GET', '/v2/<name>/blobs/<digest>', { digest: blob.digest, headers: { range: `bytes=${start}-${end}` } });
+    expect(part.status).toBe(206);
+    expect(part.body.equals(blob.content.subarray(start, end + 1))).toBe(true);
+  });
+
   it('answers BLOB_UNKNOWN for a blob of another repository and NAME_UNKNOWN for a missing repository', async () => {
     const a = client();
     const blob = await pushBlob(a);
