@@ -32,7 +32,7 @@ export function releaseBuffer(chunk: Buffer): boolean {
   const buffer = chunk.buffer;
   if (chunk.byteLength < MIN_RELEASE_BYTES || chunk.byteOffset !== 0 || chunk.byteLength !== buffer.byteLength) return false;
   if (!(buffer instanceof ArrayBuffer)) return false; // a SharedArrayBuffer cannot be detached
-  transfer ??= findTransfer();
+  if (transfer === undefined) transfer = findTransfer(); // looked up once; null: unavailable
   if (!transfer) return false;
   try {
     transfer.call(buffer, 0);
