@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,11 +27,11 @@ describe('BlobStore.append', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  /** Sends `body` in a PUT to a server that appends the request to upload `id`; resolves with the new size. */
-  async function appendOverHttp(blobs: BlobStore, id: string, body: Buffer): Promise<number> {
+  /** Sends `body` in a PUT to a server that appends the request to upload `id`, hashing into `hash`; resolves with the new size. */
+  async function appendOverHttp(blobs: BlobStore, id: string, body: Buffer, hash: Hash): Promise<number> {
     let appended!: Promise<number>;
     const server = createServer((req, res) => {
-      appended = blobs.append(id, req, createHash('sha256'));
+      appended = blobs.append(id, req, hash);
       appended.then(() => res.end(), () => res.end());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,12 +48,15 @@ describe('BlobStore.append', () => {
     }
   }
 
-  it('hands an HTTP request body to the driver chunk by chunk and stores every byte', async () => {
+  it('hands an HTTP request body to the driver chunk by chunk, hashing and storing every byte', async () => {
     const blobs = new BlobStore(driver);
     const body = randomBytes(5 * 1024 * 1024 + 17);
+    const hash = createHash('sha256');
     await blobs.createUpload('u1');
-    expect(await appendOverHttp(blobs, 'u1', body)).toBe(body.length);
+    expect(await appendOverHttp(blobs, 'u1', body, hash)).toBe(body.length);
     expect(writerOptions).toEqual([{ append: true, handOver: true }]);
+    // The hash saw each chunk before the driver freed it.
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
     const stored = Buffer.concat(await (await blobs.readUpload('u1')).toArray());
     expect(stored.equals(body)).toBe(true);
   });
