@@ -110,7 +110,6 @@ export interface Page<T> {
   next?: string;
 }
 
-/** Repositories, blobs links, uploads, manifests, tags and referrers. */
 /** A manifest named by a tag or by a digest (exactly one of them). */
 export type ManifestReference = { tag: string; digest?: undefined } | { digest: string; tag?: undefined };
 
@@ -121,6 +120,7 @@ export interface FoundManifest {
   imageStatus?: string;
 }
 
+/** Repositories, blobs links, uploads, manifests, tags and referrers. */
 export interface RegistryStore {
   createRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord>;
   /** Returns the repository, creating it with defaults when absent (create-on-push). */
