@@ -6,6 +6,7 @@ const SOURCES: Record<string, string> = {
   'docker-registry': 'apt-get install docker-registry   (CNCF distribution 2.8, the baseline)',
   wrk: 'apt-get install wrk',
   curl: 'apt-get install curl',
+  python3: 'apt-get install python3',
 };
 
 /** The absolute path of an executable, or an error that says how to install it. */

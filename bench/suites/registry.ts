@@ -9,6 +9,7 @@ import { berthServer } from '../lib/servers/berth.js';
 import { distributionServer } from '../lib/servers/distribution.js';
 import { median, spread } from '../lib/stats.js';
 import { requireTool } from '../lib/tools.js';
+import { startSendfileServer } from '../lib/sendfile-server.js';
 import type { Row, Suite } from '../lib/types.js';
 
 /**
@@ -21,6 +22,7 @@ const suite: Suite = {
   async run(ctx) {
     requireTool('curl');
     requireTool('wrk');
+    requireTool('python3');
     const baseline = distributionServer();
     const berth = berthServer();
     // fsync is on by default; the same push without it shows what durability costs on this disk.
@@ -40,7 +42,10 @@ const suite: Suite = {
       ctx.log('measuring the client (curl) against a null server');
       const ceiling = await clientCeiling(blob, repetitions);
 
-      const blobs = await blobRounds(ctx, [berth, baseline, berthNoFsync], blob, blobRepetitions, new Set([berthNoFsync]));
+      const reference = await startSendfileServer(blob.path, join(ctx.workDir, 'sendfile-reference.log'));
+      const blobs = await blobRounds(ctx, [berth, baseline, berthNoFsync], blob, blobRepetitions, new Set([berthNoFsync]), reference).finally(
+        () => reference.stop(),
+      );
       const manifests = await manifestRounds(ctx, [berth, baseline], repetitions, loadSeconds);
 
       // How much of a CPU the client needs to keep up with the fastest server: context for the
@@ -79,6 +84,13 @@ const suite: Suite = {
           baseline: versus(blobs.pull),
           target: { kind: 'ratio-at-least', value: 1.5 },
           note: `GET via curl to /dev/null, blob in the page cache: ${notes(blobs.pull)}`,
+        },
+        {
+          metric: `zero-copy reference: sendfile(2) pull ${sizeLabel}`,
+          unit: 'MB/s',
+          berth: median(blobs.reference),
+          baseline: versus(blobs.pull),
+          note: `not a registry: a minimal Python server that answers GET with sendfile(2) from the blob's file (no copy through user space), pulled by the same curl once per round after the servers: ${spread(blobs.reference)}. Its ratio is about the most any server reaches against ${baseline.label} on this machine, so it bounds (b). The Berth column holds its figure`,
         },
         {
           metric: '(c) manifest GET by tag, 32 connections',

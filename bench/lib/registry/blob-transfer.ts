@@ -37,9 +37,14 @@ export async function timedPush(server: ServerProcess, repo: string, blob: TestB
 
 /** GET the blob into /dev/null; decimal MB per second on curl's clock. */
 export async function timedPull(server: ServerProcess, repo: string, blob: TestBlob): Promise<number> {
-  const got = await getToNull(`${server.baseUrl}/v2/${repo}/blobs/${blob.digest}`);
+  return timedGet(`${server.baseUrl}/v2/${repo}/blobs/${blob.digest}`, blob, server.logFile);
+}
+
+/** GET a URL that serves the blob's bytes into /dev/null; decimal MB per second on curl's clock. */
+export async function timedGet(url: string, blob: TestBlob, logFile: string): Promise<number> {
+  const got = await getToNull(url);
   if (got.status !== 200 || got.bytes !== blob.size) {
-    throw new Error(`pull from ${server.baseUrl} answered HTTP ${got.status} with ${got.bytes} bytes; see ${server.logFile}`);
+    throw new Error(`GET ${url} answered HTTP ${got.status} with ${got.bytes} bytes; see ${logFile}`);
   }
   return blob.size / 1e6 / got.seconds;
 }
