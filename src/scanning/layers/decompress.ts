@@ -1,6 +1,7 @@
-import { Readable, pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { ScanFailedError } from '../errors.js';
+import { decodeThrough } from './decode-through.js';
 import { formatBytes, type ScanLimits } from './limits.js';
 import { zstdDecompress } from './zstd.js';
 
@@ -87,16 +88,8 @@ async function nextRaw(iterator: AsyncIterator<Buffer>, digest: string): Promise
   }
 }
 
-async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const input = Readable.from(source, { objectMode: false });
-  const decoder = zlib.createGunzip({ chunkSize: 128 * 1024 });
-  pipeline(input, decoder, () => {});
-  try {
-    for await (const chunk of decoder) yield chunk as Buffer;
-  } finally {
-    input.destroy();
-    decoder.destroy();
-  }
+function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  return decodeThrough(source, zlib.createGunzip({ chunkSize: 128 * 1024 }));
 }
 
 /** Turns decoder errors into specific scan failures; ScanFailedErrors (ours) pass through. */

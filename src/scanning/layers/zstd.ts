@@ -1,6 +1,7 @@
-import { Readable, pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { Decompress } from 'fzstd';
+import { decodeThrough } from './decode-through.js';
 
 /**
  * Zstandard decompression as an async chunk stream: node:zlib's native decoder when the running
@@ -15,14 +16,7 @@ export function nativeZstdAvailable(): boolean {
 export async function* zstdDecompress(source: AsyncIterable<Buffer>, preferNative = nativeZstdAvailable()): AsyncGenerator<Buffer> {
   if (preferNative) {
     const decoder = (zlib as unknown as Required<NativeZstd>).createZstdDecompress() as unknown as NodeJS.ReadWriteStream & Readable;
-    const input = Readable.from(source);
-    pipeline(input, decoder, () => {});
-    try {
-      for await (const chunk of decoder) yield chunk as Buffer;
-    } finally {
-      input.destroy();
-      decoder.destroy();
-    }
+    yield* decodeThrough(source, decoder);
     return;
   }
   const out: Buffer[] = [];
