@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type EcrAuthenticate, mountEcrApi } from './api/ecr/mount.js';
@@ -7,6 +6,7 @@ import { accessOperations, lifecycleOperations, scanSummaries, scanningOperation
 import { ociPlugin } from './api/oci/plugin.js';
 import { type OciAccess, openAccess } from './api/oci/access.js';
 import type { BerthConfig } from './config/schema.js';
+import { readTlsFiles } from './config/tls-files.js';
 import { type Iam, createIam } from './iam/index.js';
 import { registryTokenEndpoint } from './iam/token-endpoint.js';
 import type { RequestFacts } from './iam/principal.js';
@@ -77,7 +77,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    ...(config.tls && { https: { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) } }),
+    ...(config.tls && { https: readTlsFiles(config.tls) }),
     // One access-log line per response instead of fastify's two.
     logController: new AccessLogController(),
     forceCloseConnections: 'idle',

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { authConfigSchema } from '../iam/config-schema.js';
 import { scanningConfigSchema } from '../scanning/service/config-schema.js';
 
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/;
 const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, 'must be HOST:PORT, e.g. 127.0.0.1:5000')
-  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535');
+  .regex(HOST_PORT, 'must be HOST:PORT, e.g. 127.0.0.1:5000')
+  // Only about a value of the right shape: "nohost" gets the message above alone.
+  .refine((v) => Number(HOST_PORT.exec(v)?.[2] ?? 0) <= 65535, 'port must be at most 65535');
 
 const byteSize = z.number().int().positive();
 
