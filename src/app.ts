@@ -24,6 +24,7 @@ import { GarbageCollector } from './gc/collector.js';
 import { installGarbageCollection } from './gc/job.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AccessLogController } from './api/access-log.js';
+import { endIdleConnections } from './api/idle-connections.js';
 import { auditEventSink } from './audit/event-sink.js';
 import { installRequestAudit } from './audit/request-hook.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
@@ -84,7 +85,10 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     return503OnClosing: true,
     keepAliveTimeout: 65_000,
     requestTimeout: 0,
+    // The socket idle timeout (server.timeout), acted on by endIdleConnections.
+    connectionTimeout: config.http.idleTimeoutSeconds * 1000,
   });
+  endIdleConnections(server.server);
 
   const { store, blobs } = openStores(config);
   const clock = options.clock ?? (() => new Date());

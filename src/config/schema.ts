@@ -119,6 +119,17 @@ export const configSchema = z
     scanning: scanningConfigSchema.default({}),
     /** Authentication and authorization (see src/iam/config-schema.ts). */
     auth: authConfigSchema.default({}),
+    http: z
+      .object({
+        /**
+         * A connection that moves no bytes either way for this long is closed: an upload whose client
+         * stalled (what arrived stays staged and resumable) or a download whose client stopped
+         * reading. Requests themselves have no time limit (multi-GiB layers). 0 turns it off.
+         */
+        idleTimeoutSeconds: z.number().int().nonnegative().default(120),
+      })
+      .strict()
+      .default({}),
     shutdown: z
       .object({
         /** How long in-flight requests get to finish on SIGTERM before connections are closed. */
