@@ -3,11 +3,12 @@
  * finishes within the grace period, or is cut off by it and stays resumable from the bytes the
  * server had received. Either way the push completes after a restart with a verified digest.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pause, streamedPatch, writeChunk } from '../helpers/streamed-patch.js';
+import { sha256 } from './crash/images.js';
 import { type BerthServer, startBerth } from './harness/berth-server.js';
 import { httpFetch } from './harness/http.js';
 import { removeDir, tempDir } from './harness/temp.js';
@@ -41,22 +42,6 @@ async function startUpload(server: BerthServer): Promise<string> {
   return String(started.headers.location);
 }
 
-/** A streamed PATCH (chunked, no Content-Length) whose body the test writes piece by piece. */
-function streamedPatch(url: string): { req: ClientRequest; response: Promise<IncomingMessage> } {
-  const req = request(url, { method: 'PATCH', headers: { 'content-type': OCTET }, agent: false });
-  const response = new Promise<IncomingMessage>((resolve, reject) => {
-    req.once('response', (res) => {
-      res.resume();
-      resolve(res);
-    });
-    req.on('error', reject);
-  });
-  return { req, response };
-}
-
-const write = (req: ClientRequest, bytes: Buffer) => new Promise<void>((resolve, reject) => req.write(bytes, (err) => (err ? reject(err) : resolve())));
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Waits until the server reports `bytes` received for the upload (its status answers mid-PATCH). */
 async function receivedAtLeast(server: BerthServer, location: string, bytes: number): Promise<void> {
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await pause(20)) {
@@ -65,7 +50,6 @@ async function receivedAtLeast(server: BerthServer, location: string, bytes: num
   }
   throw new Error(`the server never reported ${bytes} bytes received`);
 }
-const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** Whether new requests to `url` start failing (connection refused) within `ms`. */
 async function refusedWithin(url: string, ms: number): Promise<boolean> {
@@ -98,14 +82,14 @@ describe('SIGTERM with an upload in flight', () => {
     const half = 3 * 1024 * 1024;
 
     const patch = streamedPatch(`${server.url}${location}`);
-    await write(patch.req, content.subarray(0, half));
+    await writeChunk(patch.req, content.subarray(0, half));
     await receivedAtLeast(server, location, half);
     const stopped = server.stop();
 
     // The listener closes: new clients are turned away while the upload is still going.
     expect(await refusedWithin(`${server.url}/v2/`, 10_000)).toBe(true);
 
-    await write(patch.req, content.subarray(half));
+    await writeChunk(patch.req, content.subarray(half));
     patch.req.end();
     const res = await patch.response;
     expect(res.statusCode).toBe(202);
@@ -127,7 +111,7 @@ describe('SIGTERM with an upload in flight', () => {
     const sent = 3 * 1024 * 1024;
 
     const patch = streamedPatch(`${server.url}${location}`);
-    await write(patch.req, content.subarray(0, sent));
+    await writeChunk(patch.req, content.subarray(0, sent));
     await receivedAtLeast(server, location, sent);
     const stopped = server.stop();
     // The client stalls past the 1 s grace period: the server closes the connection and exits.

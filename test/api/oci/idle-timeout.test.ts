@@ -3,15 +3,17 @@
  * closed (a stalled upload keeps what arrived and resumes; a download nobody reads is dropped),
  * while a slow upload that keeps moving is never cut, however long it takes.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClientRequest, type IncomingMessage, request } from 'node:http';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BerthApp, buildApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config/load.js';
+import { pause, streamedPatch, writeChunk } from '../../helpers/streamed-patch.js';
+import { sha256 } from './harness/oci-client.js';
 
 const OCTET = { 'content-type': 'application/octet-stream' };
 let app: BerthApp;
@@ -33,27 +35,10 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const write = (req: ClientRequest, bytes: Buffer) => new Promise<void>((resolve, reject) => req.write(bytes, (err) => (err ? reject(err) : resolve())));
-
 async function startUpload(): Promise<string> {
   const res = await fetch(`${base}/v2/idle/blob/blobs/uploads/`, { method: 'POST' });
   expect(res.status).toBe(202);
   return res.headers.get('location')!;
-}
-
-/** A streamed PATCH whose body the test writes piece by piece; settles with the response or the error. */
-function streamedPatch(location: string): { req: ClientRequest; outcome: Promise<IncomingMessage | Error> } {
-  const req = request(`${base}${location}`, { method: 'PATCH', headers: OCTET, agent: false });
-  const outcome = new Promise<IncomingMessage | Error>((resolve) => {
-    req.once('response', (res) => {
-      res.resume();
-      resolve(res);
-    });
-    req.on('error', resolve);
-  });
-  return { req, outcome };
 }
 
 describe('http.idleTimeoutSeconds', () => {
@@ -61,11 +46,10 @@ describe('http.idleTimeoutSeconds', () => {
     const content = randomBytes(3 * 1024 * 1024 + 5);
     const sent = 1024 * 1024;
     const location = await startUpload();
-    const patch = streamedPatch(location);
-    await write(patch.req, content.subarray(0, sent));
+    const patch = streamedPatch(`${base}${location}`);
+    await writeChunk(patch.req, content.subarray(0, sent));
     const started = Date.now();
-    const outcome = await patch.outcome;
-    expect(outcome).toBeInstanceOf(Error);
+    await expect(patch.response).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(10_000);
 
     const status = await fetch(`${base}${location}`);
@@ -85,15 +69,13 @@ describe('http.idleTimeoutSeconds', () => {
   it('never cuts an upload that keeps moving, though it lasts several idle periods', async () => {
     const piece = randomBytes(64 * 1024);
     const location = await startUpload();
-    const patch = streamedPatch(location);
+    const patch = streamedPatch(`${base}${location}`);
     for (let i = 0; i < 8; i++) {
-      await write(patch.req, piece);
+      await writeChunk(patch.req, piece);
       await pause(400);
     }
     patch.req.end();
-    const outcome = await patch.outcome;
-    expect(outcome).not.toBeInstanceOf(Error);
-    const res = outcome as IncomingMessage;
+    const res = await patch.response;
     expect([res.statusCode, res.headers.range]).toEqual([202, `0-${8 * piece.length - 1}`]);
   });
 
