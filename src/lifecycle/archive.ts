@@ -1,7 +1,7 @@
 import type { Actor } from '../audit/actor.js';
 import { DomainError } from '../domain/errors.js';
 import type { RepositoryKey } from '../domain/reference.js';
-import type { ImageStatus } from '../metadata/lifecycle-store.js';
+import type { ImageStatus } from '../metadata/image-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { RepositoryService } from '../registry/repositories.js';

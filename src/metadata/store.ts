@@ -17,11 +17,12 @@ import type { VulnDbStore } from '../scanning/vulndb/store.js';
  */
 export interface MetadataStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Repositories, blob links, uploads, manifests and tags (a facade over one sub-store each). */
   readonly registry: RegistryStore;
   readonly events: EventStore;
   readonly jobs: JobStore;
   readonly gc: GcStore;
-  /** ECR's view of images (listings by tag status, delete-by-tag). */
+  /** ECR's view of images (listings by tag and storage status, delete-by-tag). */
   readonly images: ImageStore;
   /** Resource tags on repositories. */
   readonly repositoryTags: RepositoryTagStore;

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.js';
 import { assertRepositoryName, type RepositoryKey } from '../domain/reference.js';
-import type { Page, RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
+import type { Page } from '../metadata/page.js';
+import type { RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
 import type { ResourceTag } from '../metadata/repository-tag-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';

@@ -76,8 +76,7 @@ export class ScanningService {
     const registryConfig = await this.deps.store.scans.getRegistryConfig(key.accountId);
     // Enhanced scanning scans by itself; ECR refuses manual scans then (observed: "This feature is disabled").
     if (registryConfig?.scanType === 'ENHANCED') throw new DomainError('Validation', 'This feature is disabled');
-    const state = (await this.deps.registry.storage.states(key, [image.digest])).get(image.digest);
-    if (state && state.status !== 'ACTIVE') {
+    if (image.status !== 'ACTIVE') {
       throw new DomainError('ImageArchived', `The image with digest '${image.digest}' in the repository with name '${key.name}' is archived and cannot be scanned`);
     }
     const now = this.deps.now();

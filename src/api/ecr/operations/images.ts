@@ -1,14 +1,13 @@
 /** ListImages and DescribeImages. */
 import { DomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
-import type { ImageRecord, TagStatus } from '../../../metadata/image-store.js';
+import type { ImageRecord } from '../../../metadata/image-store.js';
 import type { Registry } from '../../../registry/index.js';
 import type { ImageDetail, ImageIdentifier, ImageScanFindingsSummary, ImageScanStatus } from '../model/types.js';
 import { defineOperation } from '../operation.js';
 import type { OperationContext } from '../operation.js';
 import { invalidParameterMessage } from '../validation/messages.js';
 import { checkImageId, describeImageId, isFailure } from './image-ids.js';
-import { listImageIdsByStatus, listImagesByStatus, storageDetails } from './images-storage.js';
 import { repositoryKey } from './wire.js';
 
 /**
@@ -25,17 +24,17 @@ export const listImages = (registry: Registry) =>
     name: 'ListImages',
     handler: async (input, ctx) => {
       const key = repositoryKey(ctx, input.repositoryName);
-      const tagStatus: TagStatus = input.filter?.tagStatus ?? 'ANY';
       const { limit, after } = ctx.pages.request<[string, string]>();
-      const page = await listImageIdsByStatus(registry, key, input.filter?.imageStatus, {
+      const { tagStatus, imageStatus } = input.filter ?? {};
+      const page = await registry.images.listIds(key, {
         tagStatus,
+        imageStatus,
         after: after && { digest: after[0], ...(after[1] !== '' && { tag: after[1] }) },
         limit,
       });
-      const last = page.items.at(-1);
       return {
         imageIds: page.items.map((i): ImageIdentifier => ({ imageDigest: i.digest, ...(i.tag !== undefined && { imageTag: i.tag }) })),
-        nextToken: ctx.pages.nextToken(page.more && last ? [last.digest, last.tag ?? ''] : undefined),
+        nextToken: ctx.pages.nextToken(page.next && [page.next.digest, page.next.tag ?? '']),
       };
     },
   });
@@ -54,14 +53,14 @@ export const describeImages = (registry: Registry, scanSummaries?: ImageScanSumm
         images = await lookUp(registry, ctx, key, input.imageIds);
       } else {
         const { limit, after } = ctx.pages.request<string>();
-        const page = await listImagesByStatus(registry, key, input.filter?.imageStatus, { tagStatus: input.filter?.tagStatus ?? 'ANY', after, limit });
+        const { tagStatus, imageStatus } = input.filter ?? {};
+        const page = await registry.images.list(key, { tagStatus, imageStatus, after, limit });
         images = page.items;
-        nextToken = ctx.pages.nextToken(page.more ? page.items.at(-1)?.digest : undefined);
+        nextToken = ctx.pages.nextToken(page.next);
       }
       const scans = scanSummaries && images.length > 0 ? await scanSummaries(key, images.map((i) => i.digest)) : undefined;
-      const storage = await storageDetails(registry, key, images);
       return {
-        imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...storage.get(image.digest), ...scans?.get(image.digest) })),
+        imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...scans?.get(image.digest) })),
         nextToken,
       };
     },
@@ -106,6 +105,8 @@ export function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDeta
     ...(image.artifactType !== undefined && { artifactMediaType: image.artifactType }),
     ...(image.lastPulledAt !== undefined && { lastRecordedPullTime: image.lastPulledAt }),
     ...(image.subjectDigest !== undefined && { subjectManifestDigest: image.subjectDigest }),
-    imageStatus: 'ACTIVE',
+    imageStatus: image.status,
+    ...(image.lastArchivedAt !== undefined && { lastArchivedAt: image.lastArchivedAt }),
+    ...(image.lastActivatedAt !== undefined && { lastActivatedAt: image.lastActivatedAt }),
   };
 }

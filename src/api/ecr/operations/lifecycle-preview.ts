@@ -42,7 +42,6 @@ export const getLifecyclePolicyPreview = (previews: LifecyclePreviewService) =>
         ({ limit, after } = ctx.pages.request<number>());
       }
       const page = await previews.get(key, { tagStatus: input.filter?.tagStatus, ...named, after, limit });
-      const last = page.results.at(-1);
       return {
         registryId: key.accountId,
         repositoryName: key.name,
@@ -50,7 +49,7 @@ export const getLifecyclePolicyPreview = (previews: LifecyclePreviewService) =>
         status: page.preview.status,
         previewResults: page.results.map(toWireResult),
         ...(page.preview.status === 'COMPLETE' && { summary: toWireSummary(page.preview) }),
-        nextToken: named ? undefined : ctx.pages.nextToken(page.more && last ? last.position : undefined),
+        nextToken: named ? undefined : ctx.pages.nextToken(page.next),
       };
     },
   });
