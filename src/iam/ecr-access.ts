@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { DomainError } from '../domain/errors.js';
+import { invalidParameter, noPermissionMapping } from '../domain/errors.js';
 import type { AccessResource, Authorizer } from './authorizer.js';
 import type { CredentialResolver } from './credentials.js';
 import type { Principal, RequestFacts } from './principal.js';
@@ -70,7 +70,7 @@ export class EcrAccess {
 
   readonly authorize = async (call: EcrCall): Promise<void> => {
     if (this.deps.open) return;
-    if (!OPERATIONS.has(call.operation)) throw new DomainError('AccessDenied', `no permission mapping for ${call.operation}`);
+    if (!OPERATIONS.has(call.operation)) throw noPermissionMapping(call.operation);
     const needed = authorizationForOperation(call.operation as EcrOperation);
     const requestTags = tagsOf(call.input);
     for (const resource of this.resourcesOf(call, needed.resource)) {
@@ -96,7 +96,7 @@ export class EcrAccess {
     if (typeof input.resourceArn === 'string') {
       const arn = parseRepositoryArn(input.resourceArn);
       if (!arn || arn.region !== this.deps.region) {
-        throw new DomainError('InvalidParameter', `Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'`);
+        throw invalidParameter('resourceArn', 'Invalid ARN');
       }
       return [{ kind: 'repository', accountId: arn.accountId, name: arn.repositoryName }];
     }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { OciAccess, OciRequestInfo, OciTarget } from '../api/oci/access.js';
 import type { OciOperation } from '../api/oci/route.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, noPermissionMapping } from '../domain/errors.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { BLOB_MOUNTING } from './account-settings.js';
 import type { Authorizer } from './authorizer.js';
@@ -128,7 +128,7 @@ export class IamOciAccess implements OciAccess {
       withData: operation === 'upload.complete' && carriesBody(request),
     });
     // Every operation the router produces has a mapping; refuse rather than allow if one is missing.
-    if (!needed) throw new DomainError('AccessDenied', `no permission mapping for ${operation}`);
+    if (!needed) throw noPermissionMapping(operation);
     return [...needed.actions];
   }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../domain/errors.js';
+import { blobTooLarge, blobUploadNotFound, digestInvalid, rangeNotSatisfiable } from '../domain/errors.js';
 import { parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
+import { UploadLimitExceededError } from '../storage/blob-store.js';
 import type { Actor } from '../audit/actor.js';
 import { KeyedMutex } from '../util/keyed-mutex.js';
 import type { RegistryContext } from './context.js';
@@ -84,9 +85,7 @@ export class UploadService {
       const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== digest) {
         await this.discard(id);
-        throw new DomainError('DigestInvalid', `provided digest ${digest} does not match the uploaded content (${actual})`, {
-          digest,
-        });
+        throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest);
       }
       // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
       // never delete the file between this move (or "already there") and this link.
@@ -132,19 +131,16 @@ export class UploadService {
   }
 
   private async find(key: RepositoryKey, id: string): Promise<UploadRecord> {
-    const unknown = () => new DomainError('BlobUploadNotFound', `upload ${id.slice(0, 64)} is unknown`, { uuid: id.slice(0, 64) });
-    if (!UPLOAD_ID.test(id)) throw unknown();
+    if (!UPLOAD_ID.test(id)) throw blobUploadNotFound(id);
     const repository = await this.repositories.get(key);
     const upload = await this.ctx.store.registry.getUpload(id);
-    if (!upload || upload.repositoryId !== repository.id) throw unknown();
+    if (!upload || upload.repositoryId !== repository.id) throw blobUploadNotFound(id);
     return upload;
   }
 
   private async stagedSize(id: string): Promise<number> {
     const size = await this.ctx.blobs.uploadSize(id);
-    if (size === undefined) {
-      throw new DomainError('BlobUploadNotFound', `upload ${id} has no staged data`, { uuid: id });
-    }
+    if (size === undefined) throw blobUploadNotFound(id, 'has no staged data');
     return size;
   }
 
@@ -157,9 +153,7 @@ export class UploadService {
   ): Promise<number> {
     if (range && range.start !== size) {
       body.resume();
-      throw new DomainError('RangeNotSatisfiable', `chunk starts at ${range.start} but the upload has ${size} bytes`, {
-        size,
-      });
+      throw rangeNotSatisfiable(`chunk starts at ${range.start} but the upload has ${size} bytes`, size);
     }
     const remaining = this.ctx.options.maxBlobBytes - size;
     const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
@@ -167,19 +161,12 @@ export class UploadService {
     try {
       newSize = await this.ctx.blobs.append(id, body, hash, remaining);
     } catch (err) {
-      if (err instanceof Error && err.message.startsWith('upload exceeds')) {
-        throw new DomainError('SizeInvalid', `blob exceeds the limit of ${this.ctx.options.maxBlobBytes} bytes`);
-      }
-      throw err;
+      throw err instanceof UploadLimitExceededError ? blobTooLarge(this.ctx.options.maxBlobBytes) : err;
     }
     if (range && newSize !== range.end + 1) {
       // The bytes are kept (the client may resume from the real offset), but the claim was false.
       this.hashers.put(id, algorithm, hash, newSize);
-      throw new DomainError(
-        'RangeNotSatisfiable',
-        `Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`,
-        { size: newSize },
-      );
+      throw rangeNotSatisfiable(`Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`, newSize);
     }
     this.hashers.put(id, algorithm, hash, newSize);
     return newSize;

@@ -5,6 +5,14 @@ import type { Hash } from 'node:crypto';
 import { parseDigest } from '../domain/digest.js';
 import type { FileInfo, StorageDriver } from './driver.js';
 
+/** An append stopped because the upload would grow past the `maxBytes` its caller allowed. */
+export class UploadLimitExceededError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`upload exceeds ${maxBytes} bytes`);
+    this.name = 'UploadLimitExceededError';
+  }
+}
+
 /**
  * Content-addressed blobs (`blobs/<alg>/<2 hex>/<hex>`) and staged uploads (`uploads/<id>/data`)
  * over a storage driver. Bytes reach a blob path only by moving a fully written, digest-verified
@@ -86,6 +94,7 @@ export class BlobStore {
    * Appends a stream to an upload, feeding every byte to `hash` on the way. Returns the upload's
    * new size. On failure, whatever reached the disk stays (the upload can be resumed from its
    * size) and the caller must discard the hash, which may have seen bytes the disk did not.
+   * More than `maxBytes` fails with UploadLimitExceededError.
    */
   async append(id: string, source: Readable, hash: Hash | undefined, maxBytes?: number): Promise<number> {
     // A request body's chunks are fresh copies made by the HTTP parser, read by nobody but us:
@@ -97,7 +106,7 @@ export class BlobStore {
       transform(chunk: Buffer, _encoding, callback) {
         seen += chunk.length;
         if (maxBytes !== undefined && seen > maxBytes) {
-          callback(new Error(`upload exceeds ${maxBytes} bytes`));
+          callback(new UploadLimitExceededError(maxBytes));
           return;
         }
         hash?.update(chunk);

@@ -15,7 +15,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
-import type { EcrErrorName } from './errors.js';
+import type { ErrorOverrides } from './errors.js';
 import { getOperationModel } from './model/index.js';
 import type { EcrOperationName, EcrOperations } from './model/types.js';
 import type { Pager } from './pager.js';
@@ -50,7 +50,7 @@ export interface OperationDefinition<N extends EcrOperationName> {
   name: N;
   handler: (input: OperationInput<N>, ctx: OperationContext<N>) => Promise<OperationOutput<N>>;
   /** Domain error code -> exception for this operation, ahead of the catalogue in errors.ts. */
-  errors?: Readonly<Partial<Record<string, EcrErrorName>>>;
+  errors?: ErrorOverrides;
 }
 
 export type AnyOperationDefinition = { [N in EcrOperationName]: OperationDefinition<N> }[EcrOperationName];

@@ -63,10 +63,9 @@ export interface EcrApiPluginOptions {
   operations: readonly AnyOperationDefinition[];
   /**
    * Establishes the caller (typically verifySigV4 from src/iam/sigv4: the request maps onto
-   * SigV4Request as path = rawPath, query = rawQuery). To reject, throw a SigV4Error, a
-   * DomainError ('Unauthenticated', 'AccessDenied', ...) or an error carrying `awsErrorCode` and
-   * `statusCode`; each is sent as AWS would. An anonymous principal is answered with
-   * MissingAuthenticationTokenException.
+   * SigV4Request as path = rawPath, query = rawQuery). To reject, throw a SigV4Error or a
+   * DomainError ('Unauthenticated', 'AccessDenied', ...); each is sent as AWS would. An anonymous
+   * principal is answered with MissingAuthenticationTokenException.
    */
   authenticate: (request: AuthenticationRequest) => Promise<Principal>;
   /**

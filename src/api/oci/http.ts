@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, rangeNotSatisfiable } from '../../domain/errors.js';
 import type { ChunkRange } from '../../registry/uploads.js';
 
 /** Parses `Content-Range: <start>-<end>` (the spec's form; a "bytes " or "bytes=" prefix is tolerated). */
@@ -10,7 +10,7 @@ export function parseContentRange(header: string | undefined): ChunkRange | unde
   if (!match) throw new DomainError('BlobUploadInvalid', `malformed Content-Range "${header.slice(0, 100)}"`);
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (end < start) throw new DomainError('RangeNotSatisfiable', `Content-Range ${start}-${end} ends before it starts`);
+  if (end < start) throw rangeNotSatisfiable(`Content-Range ${start}-${end} ends before it starts`);
   return { start, end };
 }
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, manifestInvalid } from '../../domain/errors.js';
 import type { OutboxEvent } from '../event-store.js';
 import type {
   FoundManifest,
@@ -108,11 +108,11 @@ export class SqliteManifestStore implements ManifestStore {
       const row = repositoryBlob(this.database, input.repositoryId, blob.digest);
       if (!row) missing.push(blob.digest);
       else if (row.size !== blob.size) {
-        throw new DomainError(
-          'ManifestInvalid',
-          `descriptor size ${blob.size} for ${blob.digest} does not match the stored blob size ${row.size}`,
-          { digest: blob.digest, declaredSize: blob.size, size: row.size },
-        );
+        throw manifestInvalid(`descriptor size ${blob.size} for ${blob.digest} does not match the stored blob size ${row.size}`, {
+          digest: blob.digest,
+          declaredSize: blob.size,
+          size: row.size,
+        });
       }
     }
     const childQuery = this.database.stmt('SELECT size FROM manifests WHERE repository_id = ? AND digest = ?');

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, repositoryAlreadyExists } from '../../domain/errors.js';
 import type { OutboxEvent } from '../event-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
 import type { NewRepository, RepositoryRecord, RepositorySettings, RepositoryStore } from '../repository-store.js';
@@ -42,12 +42,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async createRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord> {
     return this.database.write(() => {
       const row = this.insertRepository(input);
-      if (!row) {
-        throw new DomainError(
-          'RepositoryAlreadyExists',
-          `The repository with name '${input.name}' already exists in the registry with id '${input.accountId}'`,
-        );
-      }
+      if (!row) throw repositoryAlreadyExists(input);
       if (input.tags) insertRepositoryTags(this.database, row.id, input.tags);
       insertEvents(this.database, events);
       return toRepository(row);

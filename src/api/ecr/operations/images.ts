@@ -1,13 +1,11 @@
 /** ListImages and DescribeImages. */
-import { DomainError } from '../../../domain/errors.js';
+import { imageNotFound, invalidParameter } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import type { ImageRecord } from '../../../metadata/image-store.js';
 import type { Registry } from '../../../registry/index.js';
 import type { ImageDetail, ImageIdentifier, ImageScanFindingsSummary, ImageScanStatus } from '../model/types.js';
 import { defineOperation } from '../operation.js';
-import type { OperationContext } from '../operation.js';
-import { invalidParameterMessage } from '../validation/messages.js';
-import { checkImageId, describeImageId, isFailure } from './image-ids.js';
+import { checkImageId, isFailure } from './image-ids.js';
 import { repositoryKey } from './wire.js';
 
 /**
@@ -48,9 +46,9 @@ export const describeImages = (registry: Registry, scanSummaries?: ImageScanSumm
       let nextToken: string | undefined;
       if (input.imageIds) {
         if (input.maxResults !== undefined || input.nextToken !== undefined) {
-          throw new DomainError('InvalidParameter', invalidParameterMessage('maxResults', 'maxResults and nextToken cannot be used with imageIds'));
+          throw invalidParameter('maxResults', 'maxResults and nextToken cannot be used with imageIds');
         }
-        images = await lookUp(registry, ctx, key, input.imageIds);
+        images = await lookUp(registry, key, input.imageIds);
       } else {
         const { limit, after } = ctx.pages.request<string>();
         const { tagStatus, imageStatus } = input.filter ?? {};
@@ -67,30 +65,27 @@ export const describeImages = (registry: Registry, scanSummaries?: ImageScanSumm
   });
 
 /** The named images in request order (each once); any that is absent fails the call, as in ECR. */
-async function lookUp(registry: Registry, ctx: OperationContext, key: RepositoryKey, ids: readonly ImageIdentifier[]): Promise<ImageRecord[]> {
+async function lookUp(registry: Registry, key: RepositoryKey, ids: readonly ImageIdentifier[]): Promise<ImageRecord[]> {
   const digests: string[] = [];
   for (const id of ids) {
     const checked = checkImageId(id);
-    if (isFailure(checked)) throw new DomainError('InvalidParameter', `Invalid parameter at 'imageIds' failed to satisfy constraint: '${checked.failureReason}'`);
+    if (isFailure(checked)) throw invalidParameter('imageIds', checked.failureReason ?? 'invalid image id');
     const resolved = checked.tag !== undefined ? await registry.images.resolveTag(key, checked.tag) : checked.digest;
-    if (resolved === undefined || (checked.digest !== undefined && resolved !== checked.digest)) throw imageNotFound(ctx, key, id);
+    if (resolved === undefined || (checked.digest !== undefined && resolved !== checked.digest)) throw imageNotFound(key, imageRef(id));
     digests.push(resolved);
   }
   const found = await registry.images.byDigest(key, digests);
   const images: ImageRecord[] = [];
   for (const [i, digest] of digests.entries()) {
     const image = found.get(digest);
-    if (!image) throw imageNotFound(ctx, key, ids[i]!);
+    if (!image) throw imageNotFound(key, imageRef(ids[i]!));
     if (!images.includes(image)) images.push(image);
   }
   return images;
 }
 
-function imageNotFound(ctx: OperationContext, key: RepositoryKey, id: ImageIdentifier): DomainError {
-  return new DomainError(
-    'ImageNotFound',
-    `The image with imageId ${describeImageId(id)} does not exist within the repository with name '${key.name}' in the registry with id '${ctx.accountId}'`,
-  );
+function imageRef(id: ImageIdentifier): { digest?: string; tag?: string } {
+  return { digest: id.imageDigest, tag: id.imageTag };
 }
 
 export function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDetail {

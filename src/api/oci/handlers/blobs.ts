@@ -1,11 +1,9 @@
 import { sendBlob } from '../../blob-response.js';
-import { ociError } from '../errors.js';
+import { INTERNAL_ERROR } from '../errors.js';
 import type { OciHandler } from './context.js';
 
-const READ_FAILURE = ociError(500, 'UNKNOWN', 'internal server error');
-
 export const getBlob: OciHandler = async ({ request, reply, route, key, registry }) => {
-  await sendBlob({ request, reply, registry, key, digest: route.reference!, readFailure: READ_FAILURE });
+  await sendBlob({ request, reply, registry, key, digest: route.reference!, readFailure: INTERNAL_ERROR });
 };
 
 export const deleteBlob: OciHandler = async ({ reply, route, key, registry }) => {

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../domain/errors.js';
+import { manifestTooLarge } from '../../../domain/errors.js';
 import { MAX_MANIFEST_BYTES } from '../../../domain/manifest/parse.js';
 import { parseAccept, readBody } from '../http.js';
 import { type OciHandler, location } from './context.js';
@@ -34,11 +34,7 @@ export const getManifest: OciHandler = async ({ request, reply, route, key, regi
 };
 
 export const putManifest: OciHandler = async ({ request, reply, route, key, registry, actor }) => {
-  const content = await readBody(
-    request.raw,
-    MAX_MANIFEST_BYTES,
-    () => new DomainError('ManifestTooLarge', `manifest exceeds ${MAX_MANIFEST_BYTES} bytes`),
-  );
+  const content = await readBody(request.raw, MAX_MANIFEST_BYTES, () => manifestTooLarge(MAX_MANIFEST_BYTES));
   const outcome = await registry.manifests.put(key, {
     reference: route.reference!,
     content,

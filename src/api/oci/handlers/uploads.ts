@@ -1,4 +1,4 @@
-import { DomainError } from '../../../domain/errors.js';
+import { DomainError, digestInvalid } from '../../../domain/errors.js';
 import { isValidRepositoryName } from '../../../domain/reference.js';
 import { hasBody, parseContentRange } from '../http.js';
 import type { ChunkRange } from '../../../registry/uploads.js';
@@ -87,7 +87,7 @@ export const patchUpload: OciHandler = async (call) => {
 export const completeUpload: OciHandler = async (call) => {
   const { request, route, key, query, registry } = call;
   const digest = query.get('digest');
-  if (digest === null) throw new DomainError('DigestInvalid', 'the digest query parameter is required to complete an upload');
+  if (digest === null) throw digestInvalid('the digest query parameter is required to complete an upload');
   const body = hasBody(request.headers) ? request.raw : undefined;
   const range = body ? chunkRange(request) : undefined;
   const result = await registry.uploads.complete(key, route.uploadId!, digest, body, range);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { DomainError } from '../../../../src/domain/errors.js';
+import { DomainError, repositoryAlreadyExists, repositoryNotFound } from '../../../../src/domain/errors.js';
 import type { Principal } from '../../../../src/iam/principal.js';
 import { SigV4Error } from '../../../../src/iam/sigv4/index.js';
 import { defineOperation } from '../../../../src/api/ecr/operation.js';
@@ -46,15 +46,12 @@ function toWire(repo: ToyRepo, ctx: { resources: { repositoryArn(n: string, a?: 
 }
 
 export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
-  const notFound = (name: string, accountId: string): DomainError =>
-    new DomainError('RepositoryNotFound', `The repository with name '${name}' does not exist in the registry with id '${accountId}'`);
-
   const describeRepositories = defineOperation({
     name: 'DescribeRepositories',
     handler: async (input, ctx) => {
       const mine = repos.filter((r) => r.accountId === ctx.accountId);
       for (const name of input.repositoryNames ?? []) {
-        if (!mine.some((r) => r.name === name)) throw notFound(name, ctx.accountId);
+        if (!mine.some((r) => r.name === name)) throw repositoryNotFound({ accountId: ctx.accountId, name });
       }
       const selected = input.repositoryNames ? mine.filter((r) => input.repositoryNames!.includes(r.name)) : mine;
       const page = ctx.pages.paginate(selected, (r) => r.name);
@@ -66,10 +63,7 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
     name: 'CreateRepository',
     handler: async (input, ctx) => {
       if (repos.some((r) => r.accountId === ctx.accountId && r.name === input.repositoryName)) {
-        throw new DomainError(
-          'RepositoryAlreadyExists',
-          `The repository with name '${input.repositoryName}' already exists in the registry with id '${ctx.accountId}'`,
-        );
+        throw repositoryAlreadyExists({ accountId: ctx.accountId, name: input.repositoryName });
       }
       const repo = { name: input.repositoryName, createdAt: new Date('2024-03-01T12:34:56.789Z'), accountId: ctx.accountId };
       repos.push(repo);
@@ -116,9 +110,7 @@ export function fakeAuthenticate(seen: AuthenticationRequest[]): EcrApiPluginOpt
     seen.push(request);
     const mode = request.headers['x-test-auth']?.[0];
     if (mode === 'reject') throw new SigV4Error('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
-    if (mode === 'expired') {
-      throw Object.assign(new Error('The security token included in the request is expired'), { awsErrorCode: 'ExpiredTokenException', statusCode: 400 });
-    }
+    if (mode === 'unknown-key') throw new DomainError('Unauthenticated', 'The security token included in the request is invalid.');
     if (mode === 'anonymous') return { kind: 'anonymous' } satisfies Principal;
     return { kind: 'root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root` } satisfies Principal;
   };
