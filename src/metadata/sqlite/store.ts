@@ -16,7 +16,6 @@ import { SqliteScanStore } from './scan-store.js';
 import { SqliteVulnDbStore } from '../../scanning/vulndb/sqlite-store.js';
 
 export class SqliteMetadataStore implements MetadataStore {
-  readonly kind = 'sqlite' as const;
   readonly registry: SqliteRegistryStore;
   readonly events: SqliteEventStore;
   readonly jobs: SqliteJobStore;
