@@ -7,10 +7,10 @@ import type { DomainError } from '../../src/domain/errors.js';
 import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const INDEX = 'application/vnd.oci.image.index.v1+json';
 
 export function describeEcrStoreConformance(current: () => { store: MetadataStore; repo: RepositoryRecord }): void {
   let store: MetadataStore;
@@ -23,7 +23,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
       store.registry.putManifest({
         repositoryId: repo.id,
         digest: digest(n),
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        mediaType: OCI_MANIFEST,
         content: Buffer.from(`{"n":${n}}`),
         imageSize,
         blobs: blobs.map((b) => ({ digest: digest(b), size: b === 1 || b === 4 ? 10 : b === 2 ? 20 : 50 })),
@@ -36,7 +36,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
     await put(100, [1, 2], 30, { tag: 'a' });
     await put(101, [3], 50);
     await put(102, [4], 10, { tag: 'c' });
-    await put(200, [], 0, { mediaType: INDEX, children: [digest(100), digest(101)], tag: 'multi' });
+    await put(200, [], 0, { mediaType: OCI_INDEX, children: [digest(100), digest(101)], tag: 'multi' });
   }
 
   beforeEach(() => {
@@ -77,7 +77,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
         [digest(102), ['c'], 10],
         [digest(200), ['multi'], 50],
       ]);
-      expect(page.items[0]).toMatchObject({ mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 9, imageSize: 30, pushedAt: t0 });
+      expect(page.items[0]).toMatchObject({ mediaType: OCI_MANIFEST, size: 9, imageSize: 30, pushedAt: t0 });
       const untagged = await store.images.listImages(repo.id, { tagStatus: 'UNTAGGED', limit: 10 });
       expect(untagged.items.map((i) => i.digest)).toEqual([digest(101)]);
       const second = await store.images.listImages(repo.id, { tagStatus: 'TAGGED', after: digest(100), limit: 1 });
