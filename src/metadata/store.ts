@@ -12,11 +12,10 @@ import type { VulnDbStore } from '../scanning/vulndb/store.js';
 
 /**
  * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
- * their own without touching the others; SQLite and PostgreSQL implement every sub-store and one
- * conformance suite (test/metadata/store-conformance.ts) runs against both.
+ * their own without touching the others. SQLite (`sqlite/`) implements every sub-store; the
+ * conformance suite (test/metadata/store-conformance.ts) states what any implementation must do.
  */
 export interface MetadataStore {
-  readonly kind: 'sqlite' | 'postgres';
   /** Repositories, blob links, uploads, manifests and tags (a facade over one sub-store each). */
   readonly registry: RegistryStore;
   readonly events: EventStore;

@@ -8,10 +8,10 @@ import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { ImageStatus, ImageStatusFilter, TagStatus } from '../../src/metadata/image-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const INDEX = 'application/vnd.oci.image.index.v1+json';
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 /** Every image, whatever its tags and storage status. */
 const ALL = { tagStatus: 'ANY', imageStatus: 'ANY' } as const;
@@ -27,7 +27,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
       store.registry.putManifest({
         repositoryId: repo.id,
         digest: digest(n),
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        mediaType: OCI_MANIFEST,
         content: Buffer.from(`{"n":${n}}`),
         imageSize,
         blobs: blobs.map((b) => ({ digest: digest(b), size: b === 1 || b === 4 ? 10 : b === 2 ? 20 : 50 })),
@@ -40,7 +40,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
     await put(100, [1, 2], 30, { tag: 'a' });
     await put(101, [3], 50);
     await put(102, [4], 10, { tag: 'c' });
-    await put(200, [], 0, { mediaType: INDEX, children: [digest(100), digest(101)], tag: 'multi' });
+    await put(200, [], 0, { mediaType: OCI_INDEX, children: [digest(100), digest(101)], tag: 'multi' });
   }
 
   const archive = (n: number, when: Date, from: ImageStatus[] = ['ACTIVE'], to: ImageStatus = 'ARCHIVED') =>

@@ -7,11 +7,11 @@ import { DomainError } from '../../src/domain/errors.js';
 import type { LifecyclePreviewResultRecord } from '../../src/metadata/lifecycle-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const INDEX = 'application/vnd.oci.image.index.v1+json';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -42,7 +42,7 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
       store.registry.putManifest({
         repositoryId: repo.id,
         digest: digest(n),
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        mediaType: OCI_MANIFEST,
         content: Buffer.from(`{"n":${n}}`),
         imageSize: 10,
         blobs: [{ digest: digest(1), size: 10 }],
@@ -55,7 +55,7 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
     await put(100, 1, { tag: 'a' });
     await put(101, 2);
     await put(102, 3, { tag: 'c' });
-    await put(200, 4, { mediaType: INDEX, blobs: [], children: [digest(100), digest(101)], tag: 'multi' });
+    await put(200, 4, { mediaType: OCI_INDEX, blobs: [], children: [digest(100), digest(101)], tag: 'multi' });
   }
 
   const archive = (n: number, when: Date, from: ('ACTIVE' | 'ARCHIVED' | 'ACTIVATING')[] = ['ACTIVE'], to: 'ARCHIVED' | 'ACTIVATING' | 'ACTIVE' = 'ARCHIVED') =>
@@ -194,7 +194,7 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
       await store.registry.putManifest({
         repositoryId: repo.id,
         digest: digest(102),
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        mediaType: OCI_MANIFEST,
         content: Buffer.from('{"n":102}'),
         imageSize: 10,
         blobs: [{ digest: digest(1), size: 10 }],

@@ -1,14 +1,12 @@
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import type { WriterOptions } from '../../src/storage/driver.js';
 import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
+import { removeDir, tempDir } from '../support/temp.js';
 
 describe('BlobStore.append', () => {
   let root: string;
@@ -16,7 +14,7 @@ describe('BlobStore.append', () => {
   let writerOptions: (WriterOptions | undefined)[];
 
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'berth-blobs-'));
+    root = await tempDir('blobs');
     driver = new FilesystemDriver({ root, fsync: false });
     writerOptions = [];
     const writer = driver.writer.bind(driver);
@@ -25,7 +23,7 @@ describe('BlobStore.append', () => {
       return writer(path, options);
     };
   });
-  afterEach(() => rm(root, { recursive: true, force: true }));
+  afterEach(() => removeDir(root));
 
   /** Sends `body` in a PUT to a server that appends the request to upload `id`, hashing into `hash`; resolves with the new size. */
   async function appendOverHttp(blobs: BlobStore, id: string, body: Buffer, hash: Hash): Promise<number> {

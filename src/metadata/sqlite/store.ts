@@ -20,7 +20,6 @@ import { SqliteUploadStore } from './upload-store.js';
 import { SqliteVulnDbStore } from '../../scanning/vulndb/sqlite-store.js';
 
 export class SqliteMetadataStore implements MetadataStore {
-  readonly kind = 'sqlite' as const;
   readonly registry: RegistryStore;
   readonly events: SqliteEventStore;
   readonly jobs: SqliteJobStore;

@@ -1,8 +1,8 @@
 import type { OsvRecord } from '../osv/types.js';
 
 /**
- * The vulnerability database as the scanner sees it. Async so a PostgreSQL implementation can sit
- * behind the same interface; the SQLite one answers synchronously underneath.
+ * The vulnerability database as the scanner sees it. Async like the metadata stores, so a second
+ * implementation need not be synchronous; the SQLite one answers synchronously underneath.
  */
 export interface PackageKey {
   /** Exact OSV ecosystem ("Debian:12"), or a prefix when `ecosystemPrefix` is set ("Red Hat:enterprise_linux:9:"). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { SqliteDatabase } from '../../../src/metadata/sqlite/database.js';
@@ -8,6 +9,20 @@ export const silentLog = pino({ level: 'silent' });
 
 export function fixturePath(relative: string): string {
   return fileURLToPath(new URL(`../../fixtures/${relative}`, import.meta.url));
+}
+
+/** A finding the Debian fixtures' expected.json lists (per installed tree: minbase, minbase-patched, rich). */
+export interface ExpectedFinding {
+  binaryPackage: string;
+  sourcePackage: string;
+  installedVersion: string;
+  fixedVersion: string;
+  vulnerabilityId: string;
+  cveId: string;
+}
+
+export function expectedDebianFindings(): Record<string, ExpectedFinding[]> {
+  return JSON.parse(readFileSync(fixturePath('vulndb/debian-bookworm/expected.json'), 'utf8')) as Record<string, ExpectedFinding[]>;
 }
 
 /** An in-memory vulnerability database with the schema applied through the shared migration runner. */

@@ -2,7 +2,6 @@
  * A fastify app with the ECR plugin and a few toy operations over an in-memory list, standing in
  * for the real services so the protocol adapter can be driven by real clients.
  */
-import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -14,6 +13,7 @@ import type { AnyOperationDefinition } from '../../../../src/api/ecr/operation.j
 import { ecrApiPlugin } from '../../../../src/api/ecr/plugin.js';
 import type { AuthenticationRequest, EcrApiPluginOptions } from '../../../../src/api/ecr/plugin.js';
 import type { Repository } from '../../../../src/api/ecr/model/types.js';
+import { sha256Hex } from '../../../support/digest.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -94,7 +94,7 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
     name: 'GetAuthorizationToken',
     handler: async (input, ctx) => ({
       authorizationData: (input.registryIds ?? [ctx.accountId]).map((id) => ({
-        authorizationToken: Buffer.from(`AWS:${createHash('sha256').update(id).digest('hex')}`).toString('base64'),
+        authorizationToken: Buffer.from(`AWS:${sha256Hex(id)}`).toString('base64'),
         expiresAt: new Date('2030-01-02T03:04:05.500Z'),
         proxyEndpoint: ctx.resources.proxyEndpoint(id),
       })),
