@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { IamStore } from '../metadata/iam-store.js';
 import { open, type Keyring } from './crypto/index.js';
 import type { Principal } from './principal.js';
@@ -13,7 +13,7 @@ export interface ResolvedCredential {
 export interface CredentialResolverOptions {
   store: IamStore;
   keyring: Keyring;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** How long a resolved key may be reused; 0 reads the store on every request. */
   cacheMs: number;
   /** Root credentials given by configuration (BERTH_ROOT_*): valid without being stored. */

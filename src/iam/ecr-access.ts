@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import { DomainError } from '../domain/errors.js';
 import type { AccessResource, Authorizer } from './authorizer.js';
 import type { CredentialResolver } from './credentials.js';
@@ -39,7 +39,7 @@ export class EcrAccess {
       credentials: CredentialResolver;
       authorizer: Authorizer;
       region: string;
-      log: FastifyBaseLogger;
+      log: Logger;
       /** auth.mode none: every call is the default account's root, signed or not (development only). */
       open?: { accountId: string };
     },

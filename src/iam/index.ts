@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { BerthConfig } from '../config/schema.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { AccountSettings } from './account-settings.js';
@@ -36,7 +36,7 @@ export interface Iam {
  * and its root credentials exist, and wires the authenticators and the one Authorizer both APIs
  * use.
  */
-export async function createIam(deps: { config: Readonly<BerthConfig>; store: MetadataStore; log: FastifyBaseLogger }): Promise<Iam> {
+export async function createIam(deps: { config: Readonly<BerthConfig>; store: MetadataStore; log: Logger }): Promise<Iam> {
   const { config, store } = deps;
   const log = deps.log.child({ component: 'iam' });
   const now = () => new Date();

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { OciAccess, OciRequestInfo, OciTarget } from '../api/oci/access.js';
 import type { OciOperation } from '../api/oci/route.js';
 import { DomainError } from '../domain/errors.js';
@@ -50,7 +50,7 @@ export interface IamOciAccessOptions {
   limits: { anonymous: RateLimiter; authenticated: RateLimiter };
   /** auth.challenge: ECR's Basic challenge, or a Bearer challenge naming the /token endpoint. */
   challenge: 'basic' | 'bearer';
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Builds the context an operation handler receives. */
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../util/logger.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { EcrOperationName } from './model/types.js';
 import type { AuthenticatedPrincipal, OperationContext, ResourceNames } from './operation.js';
@@ -19,7 +19,7 @@ export interface ContextRequest {
   principal: AuthenticatedPrincipal;
   input: Record<string, unknown>;
   requestFacts: RequestFacts;
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /** The account a request acts on: its registryId member when present, else the caller's. */

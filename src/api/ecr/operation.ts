@@ -13,7 +13,7 @@
  * unknown members removed, timestamps as Date and blobs as Buffer. Throw DomainError for failures;
  * errors.ts (plus `errors` here) decides the AWS exception.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../util/logger.js';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
 import type { EcrErrorName } from './errors.js';
 import { getOperationModel } from './model/index.js';
@@ -40,7 +40,7 @@ export interface OperationContext<N extends EcrOperationName = EcrOperationName>
   /** The account to act on: the request's registryId when present, else the caller's account. */
   accountId: string;
   region: string;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** Pagination per the operation's paginator (throws if the operation has none). */
   pages: Pager;
   resources: ResourceNames;

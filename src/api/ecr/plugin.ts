@@ -14,7 +14,7 @@
  */
 import { setRequestPrincipal } from '../../audit/actor.js';
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
 import { EMPTY_SHA256, readBody } from './body.js';
 import type { RequestBody } from './body.js';
@@ -33,6 +33,7 @@ import type { AnyOperationDefinition, AuthenticatedPrincipal, OperationContext }
 import { PageTokenCodec } from './pagination.js';
 import { checkHostTemplate } from './resources.js';
 import { JSON_CONTENT_TYPE, isJsonContentType, operationFromTarget } from './target.js';
+import type { Logger } from '../../util/logger.js';
 
 /** What the authenticate hook sees: enough to verify a SigV4 signature. */
 export interface AuthenticationRequest {
@@ -207,7 +208,7 @@ function fromFastify(err: FastifyError | Error): unknown {
   return name ? new EcrApiError(name) : err;
 }
 
-function sendError(reply: FastifyReply, wire: WireError, state: RequestState, log: FastifyBaseLogger, cause: unknown): void {
+function sendError(reply: FastifyReply, wire: WireError, state: RequestState, log: Logger, cause: unknown): void {
   const fields = { requestId: state.requestId, operation: state.operation, errorType: wire.name, statusCode: wire.statusCode };
   if (wire.fault) log.error({ ...fields, err: cause }, 'ecr request failed');
   else log.info(fields, 'ecr request rejected');

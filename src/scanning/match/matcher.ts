@@ -1,4 +1,4 @@
-import type { BaseLogger } from 'pino';
+import type { Logger } from '../../util/logger.js';
 import { normalizePackageName } from '../osv/names.js';
 import { matchAffected } from '../osv/range.js';
 import type { OsvAffected } from '../osv/types.js';
@@ -9,7 +9,7 @@ import { toFinding } from './finding.js';
 import { planQuery, type PackageQuery } from './queries.js';
 
 export interface MatchOptions {
-  log?: Pick<BaseLogger, 'debug'>;
+  log?: Pick<Logger, 'debug'>;
   /** Called for packages that could not be matched at all (unknown distro, unorderable version). */
   onSkipped?: (skipped: { name: string; version: string; type: string; reason: string }) => void;
 }

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../util/logger.js';
 import type { EventStore } from '../../metadata/event-store.js';
 import type { VulnDbStore } from '../vulndb/store.js';
 import { importVulnDb, type ImportSummary, type ImportVulnDbOptions } from '../vulndb/import.js';

@@ -1,5 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../../util/logger.js';
 import { VulnDbImportError } from '../errors.js';
 import { feedForPath } from './detect.js';
 import type { ImportProblem } from './importers/feed.js';
