@@ -2,12 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../util/logger.js';
 import type { IamStore } from '../metadata/iam-store.js';
 import { open, type Keyring } from './crypto/index.js';
-import type { Principal } from './principal.js';
+import type { AuthenticatedPrincipal } from './principal.js';
 import { rootPrincipal, userPrincipal } from './principals.js';
 
 export interface ResolvedCredential {
   secretAccessKey: string;
-  principal: Exclude<Principal, { kind: 'anonymous' }>;
+  principal: AuthenticatedPrincipal;
 }
 
 export interface CredentialResolverOptions {

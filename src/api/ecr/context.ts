@@ -1,8 +1,8 @@
 /** Builds the context an operation handler receives. */
 import type { Logger } from '../../util/logger.js';
-import type { RequestFacts } from '../../iam/principal.js';
+import type { AuthenticatedPrincipal, RequestFacts } from '../../iam/principal.js';
 import type { EcrOperationName } from './model/types.js';
-import type { AuthenticatedPrincipal, OperationContext, ResourceNames } from './operation.js';
+import type { OperationContext, ResourceNames } from './operation.js';
 import { Pager } from './pager.js';
 import type { PageTokenCodec } from './pagination.js';
 import { checkHostTemplate, proxyEndpoint, repositoryArn, repositoryUri } from './resources.js';

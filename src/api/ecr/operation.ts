@@ -14,13 +14,11 @@
  * errors.ts (plus `errors` here) decides the AWS exception.
  */
 import type { Logger } from '../../util/logger.js';
-import type { Principal, RequestFacts } from '../../iam/principal.js';
+import type { AuthenticatedPrincipal, RequestFacts } from '../../iam/principal.js';
 import type { EcrErrorName } from './errors.js';
 import { getOperationModel } from './model/index.js';
 import type { EcrOperationName, EcrOperations } from './model/types.js';
 import type { Pager } from './pager.js';
-
-export type AuthenticatedPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
 
 export type OperationInput<N extends EcrOperationName> = EcrOperations[N]['input'];
 export type OperationOutput<N extends EcrOperationName> = EcrOperations[N]['output'];

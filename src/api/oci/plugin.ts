@@ -4,14 +4,14 @@ import { actorOf, setRequestPrincipal } from '../../audit/actor.js';
 import { isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
-import type { OciAccess, OciRequestInfo, OciTarget } from './access.js';
+import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from '../../iam/ports.js';
 import { ociError, toOciError, type OciErrorResponse } from './errors.js';
 import { deleteBlob, getBlob } from './handlers/blobs.js';
 import type { OciCall, OciHandler } from './handlers/context.js';
 import { base, catalog, listReferrers, listTags } from './handlers/discovery.js';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
 import { cancelUpload, completeUpload, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
-import { type OciOperation, type OciRoute, matchRoute } from './route.js';
+import { type OciRoute, matchRoute } from './route.js';
 
 const HANDLERS: Record<OciOperation, OciHandler> = {
   base,
