@@ -8,7 +8,7 @@ import { openAccess } from './api/oci/access.js';
 import type { BerthConfig } from './config/schema.js';
 import { readTlsFiles } from './config/tls-files.js';
 import { type Iam, createIam } from './iam/index.js';
-import { registryTokenEndpoint } from './iam/token-endpoint.js';
+import { registryTokenEndpoint } from './api/token-endpoint.js';
 import type { RequestFacts } from './iam/principal.js';
 import type { OciAccess } from './iam/ports.js';
 import type { MetadataStore } from './metadata/store.js';
@@ -27,7 +27,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { AccessLogController } from './api/access-log.js';
 import { endIdleConnections } from './api/idle-connections.js';
 import { auditEventSink } from './audit/event-sink.js';
-import { installRequestAudit } from './audit/request-hook.js';
+import { installRequestAudit } from './api/audit-hook.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
 import { type Scanning, createScanning } from './scanning/service/index.js';
 

@@ -12,7 +12,7 @@
  * Every answer carries x-amzn-RequestId and Content-Type application/x-amz-json-1.1 (bodies are
  * sent as Buffers so fastify does not append a charset AWS never sends).
  */
-import { setRequestPrincipal } from '../../audit/actor.js';
+import { setRequestPrincipal } from '../audit-hook.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';

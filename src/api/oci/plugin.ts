@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { actorOf, setRequestPrincipal } from '../../audit/actor.js';
+import { actorOf } from '../../audit/actor.js';
+import { setRequestPrincipal } from '../audit-hook.js';
 import { isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
