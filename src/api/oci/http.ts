@@ -1,6 +1,8 @@
+import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { DomainError } from '../../domain/errors.js';
 import type { ChunkRange } from '../../registry/uploads.js';
+import type { SourceHandling } from '../../storage/blob-store.js';
 
 /** Parses `Content-Range: <start>-<end>` (the spec's form; a "bytes " or "bytes=" prefix is tolerated). */
 export function parseContentRange(header: string | undefined): ChunkRange | undefined {
@@ -78,4 +80,15 @@ export function hasBody(headers: Record<string, string | string[] | undefined>):
   const length = headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * What storage may do with an upload's request body. Straight from Node's HTTP parser, its chunks
+ * are fresh copies nobody else reads (storage may free each once written), and the connection must
+ * outlive a failed upload (the error handler drains the body). An injected request (tests) is
+ * neither: its chunks are the caller's buffers.
+ */
+export function uploadBodyHandling(body: Readable): SourceHandling {
+  const parsed = body instanceof IncomingMessage;
+  return { handOver: parsed, drainedByOwner: parsed };
 }
