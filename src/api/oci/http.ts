@@ -16,28 +16,6 @@ export function parseContentRange(header: string | undefined): ChunkRange | unde
   return { start, end };
 }
 
-export type RangeRequest = { start: number; end: number } | 'unsatisfiable' | undefined;
-
-/** Parses a single-range `Range: bytes=a-b | a- | -n` against a blob size. Multi-range requests get the whole blob. */
-export function parseRange(header: string | undefined, size: number): RangeRequest {
-  if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return header.includes(',') ? undefined : 'unsatisfiable';
-  let start: number;
-  let end: number;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
-}
-
 /**
  * Media types an Accept header allows (one or several headers, comma-separated). Parameters are
  * dropped, except that `q=0` excludes the type (RFC 9110). Undefined when there is no Accept
@@ -51,21 +29,6 @@ export function parseAccept(header: string | string[] | undefined): string[] | u
     .filter(([, ...params]) => !params.some((p) => /^q=0(?:\.0{0,3})?$/.test(p)))
     .map(([type]) => type!)
     .filter((type) => type.length > 0);
-}
-
-/** Reads a request body into memory, refusing more than `limit` bytes (for manifests only). */
-export async function readBody(stream: Readable, limit: number, tooLarge: () => Error): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      stream.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 /** Parses the `n` query parameter: a non-negative integer, capped at `max`. */

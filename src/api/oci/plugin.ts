@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { actorOf } from '../../audit/actor.js';
 import { setRequestPrincipal } from '../audit-hook.js';
+import { decodePercent } from '../http/percent.js';
 import { isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
@@ -131,11 +132,9 @@ function send(reply: FastifyReply, error: OciErrorResponse): void {
 }
 
 function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    throw new DomainError('NameInvalid', 'request path is not valid percent-encoding');
-  }
+  const decoded = decodePercent(path);
+  if (decoded === undefined) throw new DomainError('NameInvalid', 'request path is not valid percent-encoding');
+  return decoded;
 }
 
 function isClientAbort(err: unknown): boolean {
