@@ -45,17 +45,10 @@ export default {
       to: { path: L3 },
     },
     {
-      name: 'service-imports-composition',
-      comment: 'L2 services may not import src/config, src/cli or src/app: take an options type of their own; composition passes the values.',
+      name: 'imports-composition',
+      comment: 'Services and adapters may not import src/config, src/cli or src/app: take an options type of their own; src/app.ts passes the values.',
       severity: 'error',
-      from: { path: L2 },
-      to: { path: L4 },
-    },
-    {
-      name: 'adapter-imports-composition',
-      comment: 'L3 adapters (src/api) may not import src/config, src/cli or src/app: take explicit options.',
-      severity: 'error',
-      from: { path: L3 },
+      from: { path: anyOf(L2, L3) },
       to: { path: L4 },
     },
     {
