@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { EventStore, StoredEvent } from '../metadata/event-store.js';
 import { NODE_ID } from '../jobs/node-id.js';
 

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { TagStatus } from '../metadata/image-store.js';
 import type { LifecyclePreviewRecord, LifecyclePreviewResultRecord } from '../metadata/lifecycle-store.js';

@@ -8,7 +8,7 @@ import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RepositoryTagStore } from './repository-tag-store.js';
 import type { ScanStore } from './scan-store.js';
-import type { VulnDbStore } from '../scanning/vulndb/store.js';
+import type { VulnDbStore } from './vulndb-store.js';
 
 /**
  * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
@@ -31,7 +31,7 @@ export interface MetadataStore {
   readonly lifecycle: LifecycleStore;
   /** Registry scanning configurations, image scans with their findings, SBOMs. */
   readonly scans: ScanStore;
-  /** The vulnerability database scans match against (src/scanning/vulndb). */
+  /** The vulnerability database scans match against (imported by src/scanning/vulndb). */
   readonly vulnDb: VulnDbStore;
   close(): Promise<void>;
 }

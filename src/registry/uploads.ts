@@ -4,7 +4,7 @@ import { blobTooLarge, blobUploadNotFound, digestInvalid, rangeNotSatisfiable } 
 import { parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
-import { UploadLimitExceededError } from '../storage/blob-store.js';
+import { type SourceHandling, UploadLimitExceededError } from '../storage/blob-store.js';
 import type { Actor } from '../audit/actor.js';
 import { KeyedMutex } from '../util/keyed-mutex.js';
 import type { RegistryContext } from './context.js';
@@ -57,12 +57,15 @@ export class UploadService {
     return { id, size: await this.stagedSize(id) };
   }
 
-  /** Appends a chunk (PATCH). A chunk that does not start where the upload ends is refused (416). */
-  async append(key: RepositoryKey, id: string, body: Readable, range?: ChunkRange): Promise<UploadState> {
+  /**
+   * Appends a chunk (PATCH). A chunk that does not start where the upload ends is refused (416).
+   * `handling` says what storage may do with the body's chunks (the adapter knows where they come from).
+   */
+  async append(key: RepositoryKey, id: string, body: Readable, range?: ChunkRange, handling?: SourceHandling): Promise<UploadState> {
     await this.find(key, id);
     return this.locks.run(id, async () => {
       const size = await this.stagedSize(id);
-      const newSize = await this.write(id, size, body, range, 'sha256');
+      const newSize = await this.write(id, size, body, range, 'sha256', handling);
       await this.ctx.store.registry.touchUpload(id, this.ctx.now());
       return { id, size: newSize };
     });
@@ -75,12 +78,13 @@ export class UploadService {
     digest: string,
     body?: Readable,
     range?: ChunkRange,
+    handling?: SourceHandling,
   ): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
     const upload = await this.find(key, id);
     return this.locks.run(id, async () => {
       let size = await this.stagedSize(id);
-      if (body) size = await this.write(id, size, body, range, algorithm);
+      if (body) size = await this.write(id, size, body, range, algorithm, handling);
       const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
       const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== digest) {
@@ -99,12 +103,12 @@ export class UploadService {
   }
 
   /** A single-request upload (POST ?digest= with the body). */
-  async monolithic(key: RepositoryKey, digest: string, body: Readable, actor: Actor): Promise<{ digest: string; size: number }> {
+  async monolithic(key: RepositoryKey, digest: string, body: Readable, actor: Actor, handling?: SourceHandling): Promise<{ digest: string; size: number }> {
     parseDigest(digest);
     const repository = await this.repositories.forPush(key, actor);
     const { id } = await this.open(repository);
     try {
-      return await this.complete(key, id, digest, body);
+      return await this.complete(key, id, digest, body, undefined, handling);
     } catch (err) {
       await this.discard(id);
       throw err;
@@ -150,6 +154,7 @@ export class UploadService {
     body: Readable,
     range: ChunkRange | undefined,
     algorithm: 'sha256' | 'sha512',
+    handling: SourceHandling | undefined,
   ): Promise<number> {
     if (range && range.start !== size) {
       body.resume();
@@ -159,7 +164,7 @@ export class UploadService {
     const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
     let newSize: number;
     try {
-      newSize = await this.ctx.blobs.append(id, body, hash, remaining);
+      newSize = await this.ctx.blobs.append(id, body, hash, { ...handling, maxBytes: remaining });
     } catch (err) {
       throw err instanceof UploadLimitExceededError ? blobTooLarge(this.ctx.options.maxBlobBytes) : err;
     }

@@ -3,6 +3,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { uploadBodyHandling } from '../../src/api/oci/http.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import type { WriterOptions } from '../../src/storage/driver.js';
 import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
@@ -25,11 +26,14 @@ describe('BlobStore.append', () => {
   });
   afterEach(() => removeDir(root));
 
-  /** Sends `body` in a PUT to a server that appends the request to upload `id`, hashing into `hash`; resolves with the new size. */
+  /**
+   * Sends `body` in a PUT to a server that appends the request to upload `id` as the /v2 adapter
+   * does, hashing into `hash`; resolves with the new size.
+   */
   async function appendOverHttp(blobs: BlobStore, id: string, body: Buffer, hash: Hash): Promise<number> {
     let appended!: Promise<number>;
     const server = createServer((req, res) => {
-      appended = blobs.append(id, req, hash);
+      appended = blobs.append(id, req, hash, uploadBodyHandling(req));
       appended.then(() => res.end(), () => res.end());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,7 +67,8 @@ describe('BlobStore.append', () => {
     const blobs = new BlobStore(driver);
     const chunks = [randomBytes(64 * 1024), randomBytes(64 * 1024)];
     await blobs.createUpload('u2');
-    expect(await blobs.append('u2', Readable.from(chunks), createHash('sha256'))).toBe(128 * 1024);
+    const source = Readable.from(chunks);
+    expect(await blobs.append('u2', source, createHash('sha256'), uploadBodyHandling(source))).toBe(128 * 1024);
     expect(writerOptions).toEqual([{ append: true, handOver: false }]);
     expect(chunks.every((chunk) => chunk.length === 64 * 1024)).toBe(true);
   });

@@ -1,17 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { actorOf, setRequestPrincipal } from '../../audit/actor.js';
+import { actorOf } from '../../audit/actor.js';
+import { setRequestPrincipal } from '../audit-hook.js';
+import { decodePercent } from '../http/percent.js';
 import { assertRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
-import type { OciAccess, OciRequestInfo, OciTarget } from './access.js';
+import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from '../../iam/ports.js';
 import { INTERNAL_ERROR, ociError, toOciError, type OciErrorResponse } from './errors.js';
 import { deleteBlob, getBlob } from './handlers/blobs.js';
 import type { OciCall, OciHandler } from './handlers/context.js';
 import { base, catalog, listReferrers, listTags } from './handlers/discovery.js';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
 import { cancelUpload, completeUpload, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
-import { type OciOperation, type OciRoute, matchRoute } from './route.js';
+import { type OciRoute, matchRoute } from './route.js';
 
 const HANDLERS: Record<OciOperation, OciHandler> = {
   base,
@@ -128,11 +130,9 @@ function send(reply: FastifyReply, error: OciErrorResponse): void {
 }
 
 function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    throw new DomainError('NameInvalid', 'request path is not valid percent-encoding');
-  }
+  const decoded = decodePercent(path);
+  if (decoded === undefined) throw new DomainError('NameInvalid', 'request path is not valid percent-encoding');
+  return decoded;
 }
 
 /** Node's "aborted" request error is a ConnResetException: code ECONNRESET. */

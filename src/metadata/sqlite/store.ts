@@ -17,7 +17,7 @@ import { SqliteRepositoryStore } from './repository-store.js';
 import { SqliteRepositoryTagStore } from './repository-tag-store.js';
 import { SqliteScanStore } from './scan-store.js';
 import { SqliteUploadStore } from './upload-store.js';
-import { SqliteVulnDbStore } from '../../scanning/vulndb/sqlite-store.js';
+import { SqliteVulnDbStore } from './vulndb-store.js';
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly registry: RegistryStore;
@@ -49,7 +49,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.iam = new SqliteIamStore(database);
     this.lifecycle = new SqliteLifecycleStore(database);
     this.scans = new SqliteScanStore(database);
-    this.vulnDb = new SqliteVulnDbStore(database.db);
+    this.vulnDb = new SqliteVulnDbStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

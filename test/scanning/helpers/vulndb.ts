@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { SqliteDatabase } from '../../../src/metadata/sqlite/database.js';
-import { vulnDbMigrations } from '../../../src/scanning/vulndb/migrations.js';
-import { SqliteVulnDbStore } from '../../../src/scanning/vulndb/sqlite-store.js';
+import { vulnDbMigrations } from '../../../src/metadata/sqlite/vulndb-migrations.js';
+import { SqliteVulnDbStore } from '../../../src/metadata/sqlite/vulndb-store.js';
 
 export const silentLog = pino({ level: 'silent' });
 
@@ -29,5 +29,5 @@ export function expectedDebianFindings(): Record<string, ExpectedFinding[]> {
 export function openVulnDb(): { store: SqliteVulnDbStore; database: SqliteDatabase; close: () => void } {
   const database = new SqliteDatabase(':memory:');
   database.migrate(vulnDbMigrations);
-  return { store: new SqliteVulnDbStore(database.db), database, close: () => database.close() };
+  return { store: new SqliteVulnDbStore(database), database, close: () => database.close() };
 }

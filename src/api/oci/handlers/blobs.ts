@@ -1,4 +1,4 @@
-import { sendBlob } from '../../blob-response.js';
+import { sendBlob } from '../../http/blob-response.js';
 import { INTERNAL_ERROR } from '../errors.js';
 import type { OciHandler } from './context.js';
 

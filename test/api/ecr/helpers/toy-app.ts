@@ -11,7 +11,8 @@ import { SigV4Error } from '../../../../src/iam/sigv4/index.js';
 import { defineOperation } from '../../../../src/api/ecr/operation.js';
 import type { AnyOperationDefinition } from '../../../../src/api/ecr/operation.js';
 import { ecrApiPlugin } from '../../../../src/api/ecr/plugin.js';
-import type { AuthenticationRequest, EcrApiPluginOptions } from '../../../../src/api/ecr/plugin.js';
+import type { EcrApiPluginOptions } from '../../../../src/api/ecr/plugin.js';
+import type { SignedRequest } from '../../../../src/iam/ports.js';
 import type { Repository } from '../../../../src/api/ecr/model/types.js';
 import { sha256Hex } from '../../../support/digest.js';
 
@@ -29,7 +30,7 @@ export interface ToyApp {
   app: FastifyInstance;
   url: string;
   repos: ToyRepo[];
-  authRequests: AuthenticationRequest[];
+  authRequests: SignedRequest[];
   client: ECRClient;
   close(): Promise<void>;
 }
@@ -105,7 +106,7 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
 }
 
 /** Accepts every request as the account root, except on demand for tests of the error paths. */
-export function fakeAuthenticate(seen: AuthenticationRequest[]): EcrApiPluginOptions['authenticate'] {
+export function fakeAuthenticate(seen: SignedRequest[]): EcrApiPluginOptions['authenticate'] {
   return async (request) => {
     seen.push(request);
     const mode = request.headers['x-test-auth']?.[0];
@@ -118,7 +119,7 @@ export function fakeAuthenticate(seen: AuthenticationRequest[]): EcrApiPluginOpt
 
 export async function startToyApp(overrides: Partial<EcrApiPluginOptions> = {}): Promise<ToyApp> {
   const repos: ToyRepo[] = [];
-  const authRequests: AuthenticationRequest[] = [];
+  const authRequests: SignedRequest[] = [];
   const app = Fastify({ logger: false });
   await app.register(ecrApiPlugin, {
     operations: toyOperations(repos),
