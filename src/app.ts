@@ -14,7 +14,8 @@ import { registryTokenEndpoint } from './api/token-endpoint.js';
 import type { RequestFacts } from './iam/principal.js';
 import type { OciAccess } from './iam/ports.js';
 import type { MetadataStore } from './metadata/store.js';
-import { SqliteMetadataStore } from './metadata/sqlite/store.js';
+import type { Logger } from './util/logger.js';
+import { openMetadataStore } from './metadata/open.js';
 import { type Registry, createRegistry } from './registry/index.js';
 import { BlobStore } from './storage/blob-store.js';
 import { EventDispatcher } from './events/dispatcher.js';
@@ -93,7 +94,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   });
   endIdleConnections(server.server);
 
-  const { store, blobs } = openStores(config);
+  const { store, blobs } = await openStores(config, server.log);
   const clock = options.clock ?? (() => new Date());
   const registry = createRegistry({
     store,
@@ -230,8 +231,9 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
 }
 
 /** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */
-export function openStores(config: Readonly<BerthConfig>): { store: MetadataStore; blobs: BlobStore } {
-  const store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
+export async function openStores(config: Readonly<BerthConfig>, log?: Logger): Promise<{ store: MetadataStore; blobs: BlobStore }> {
+  const sqlite = { file: config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db') };
+  const store = await openMetadataStore({ ...config.metadata, sqlite }, log?.child({ component: 'metadata' }));
   const driver = new FilesystemDriver({
     root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
     fsync: config.storage.filesystem.fsync,

@@ -30,7 +30,7 @@ interface GlobalFlags {
 
 /**
  * Runs one `berth admin` action against the configured data directory, directly on the metadata
- * store (SQLite in WAL mode, so this works while `berth serve` runs): prints the result as JSON on
+ * store (SQLite in WAL mode or PostgreSQL, so this works while `berth serve` runs): prints the result as JSON on
  * stdout, or the problem on stderr with exit code 1. A running server sees deleted or deactivated
  * keys within auth.credentialCacheSeconds.
  */
@@ -46,7 +46,7 @@ export function adminAction<A extends unknown[]>(
       const overrides: BerthConfigInput = { log: { level: 'silent' } };
       if (globals.data) overrides.dataDir = globals.data;
       const config = loadConfig({ file: globals.config ?? io.env.BERTH_CONFIG, env: io.env, overrides });
-      store = openStores(config).store;
+      store = (await openStores(config)).store;
       const { keyring } = loadKeyring(config);
       const identities = new IdentityService({ store: store.iam, keyring, now: () => new Date() });
       // The default account exists from the server's first start; make sure it does for a CLI run before it.

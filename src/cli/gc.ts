@@ -31,7 +31,7 @@ export function registerGc(program: Command): void {
 
 /** `berth gc`: progress to stderr, the summary to stdout. Returns the exit code. */
 export async function runGc(flags: GcFlags, io: GcIo): Promise<number> {
-  const offline = openOffline(flags, io);
+  const offline = await openOffline(flags, io);
   const { config, log, store, blobs } = offline;
   try {
     const configuredGraceMs = config.gc.graceSeconds * 1000;

@@ -51,14 +51,14 @@ export interface OfflineContext {
 
 /**
  * Opens the configured stores for a command that runs beside (or instead of) `berth serve`:
- * SQLite in WAL mode and GC's per-digest leases make that safe. Logs go to stderr.
+ * SQLite in WAL mode (or PostgreSQL) and GC's per-digest leases make that safe. Logs go to stderr.
  */
-export function openOffline(flags: StoreFlags, io: CliIo): OfflineContext {
+export async function openOffline(flags: StoreFlags, io: CliIo): Promise<OfflineContext> {
   const overrides: BerthConfigInput = { log: { level: (flags.logLevel ?? 'warn') as 'warn' } };
   if (flags.data) overrides.dataDir = flags.data;
   const config = loadConfig({ file: flags.config ?? io.env.BERTH_CONFIG, env: io.env, overrides });
   const log = pino({ level: config.log.level }, io.stderr);
-  const { store, blobs } = openStores(config);
+  const { store, blobs } = await openStores(config, log);
   let registry: Registry | undefined;
   return {
     config,

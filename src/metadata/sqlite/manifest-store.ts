@@ -15,7 +15,7 @@ import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 import { IMAGE_STATUS, storageOf } from './image-store.js';
 import { ReadCache } from './read-cache.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifest } from './rows.js';
+import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifest } from '../rows.js';
 
 // The pull path's columns, with the image's storage status (read as image-store.ts reads it) so a
 // pull is one query, not two.
