@@ -8,7 +8,7 @@
 export { DomainError, isDomainError } from './errors/domain-error.js';
 export { DOMAIN_ERROR_CODES, ERROR_CODE_LISTS, ERROR_DESCRIPTIONS, type DomainErrorCode } from './errors/codes.js';
 export { invalidParameter, invalidParameterMessage } from './errors/common.js';
-export { accountNotFound, noPermissionMapping, userNotFound } from './errors/iam.js';
+export { accessKeyExists, accountAliasTaken, accountNotFound, noPermissionMapping, userAlreadyExists, userNotFound } from './errors/iam.js';
 export {
   blobMissingFromStorage,
   blobNotFound,
@@ -28,3 +28,4 @@ export {
   tagInvalid,
   tooManyTags,
 } from './errors/registry.js';
+export { lifecyclePreviewInProgress } from './errors/lifecycle.js';

@@ -5,7 +5,11 @@ import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/regi
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 import { describeEcrStoreConformance } from './ecr-store-conformance.js';
+import { describeAuditStoreConformance } from './audit-store-conformance.js';
+import { describeIamStoreConformance } from './iam-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
+import { describeScanStoreConformance } from './scan-store-conformance.js';
+import { describeVulnDbStoreConformance } from './vulndb-store-conformance.js';
 
 const ACCOUNT = '111122223333';
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -24,23 +28,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
- * Sub-stores an implementation does not have yet, whose cases are skipped: temporary, while the
- * PostgreSQL engine is being completed ('registry' skips everything: every case starts with a
- * repository).
- */
-export type PendingStores = readonly ('registry' | 'lifecycle')[];
-
-/**
  * The metadata-store contract, run against every implementation (SQLite and PostgreSQL) so the
  * registry services behave the same on either.
  */
-export function describeMetadataStoreConformance(
-  name: string,
-  open: () => Promise<MetadataStore>,
-  options: { pending?: PendingStores } = {},
-): void {
-  const pending = options.pending ?? [];
-  describe.skipIf(pending.includes('registry'))(`metadata store conformance: ${name}`, () => {
+export function describeMetadataStoreConformance(name: string, open: () => Promise<MetadataStore>): void {
+  describe(`metadata store conformance: ${name}`, () => {
     let store: MetadataStore;
     let repo: RepositoryRecord;
 
@@ -70,8 +62,13 @@ export function describeMetadataStoreConformance(
       };
     }
 
-    describeEcrStoreConformance(() => ({ store, repo }), pending);
-    describeLifecycleStoreConformance(() => ({ store, repo }), pending);
+    const current = () => ({ store, repo });
+    describeEcrStoreConformance(current);
+    describeLifecycleStoreConformance(current);
+    describeIamStoreConformance(current);
+    describeAuditStoreConformance(current);
+    describeScanStoreConformance(current);
+    describeVulnDbStoreConformance(current);
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);

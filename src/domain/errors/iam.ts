@@ -20,6 +20,19 @@ export function userNotFound(userName: string): DomainError {
   return new DomainError('NotFound', `The user with name ${userName} cannot be found.`);
 }
 
+/** IAM's wording (EntityAlreadyExists); names compare case-insensitively. */
+export function userAlreadyExists(userName: string): DomainError {
+  return new DomainError('Conflict', `User with name ${userName} already exists.`);
+}
+
+export function accountAliasTaken(alias: string | undefined): DomainError {
+  return new DomainError('Conflict', `the account alias "${alias}" is taken`);
+}
+
+export function accessKeyExists(accessKeyId: string): DomainError {
+  return new DomainError('Conflict', `access key ${accessKeyId} exists already`);
+}
+
 /** An adapter operation the access layer has no action mapping for: refused rather than allowed. */
 export function noPermissionMapping(operation: string): DomainError {
   return new DomainError('AccessDenied', `no permission mapping for ${operation}`);

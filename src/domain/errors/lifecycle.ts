@@ -1,3 +1,5 @@
+import { DomainError } from './domain-error.js';
+
 /** Lifecycle policies, their previews and the archive storage class (src/lifecycle). */
 export const LIFECYCLE_ERRORS = {
   LifecyclePolicyNotFound: 'The repository has no lifecycle policy.',
@@ -7,3 +9,8 @@ export const LIFECYCLE_ERRORS = {
 } as const;
 
 export type LifecycleErrorCode = keyof typeof LIFECYCLE_ERRORS;
+
+/** ECR's wording: another preview of the repository's policy is still running. */
+export function lifecyclePreviewInProgress(): DomainError {
+  return new DomainError('LifecyclePolicyPreviewInProgress', 'The previous lifecycle policy preview request has not completed. Please try again later.');
+}

@@ -110,24 +110,24 @@ export class PostgresDatabase implements Sql {
    * database through `tx`), with a short random back-off.
    */
   async transaction<T>(fn: (tx: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const maxAttempts = options.maxAttempts ?? 10;
-    const begin = options.isolation && options.isolation !== 'read committed' ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN';
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query(begin);
-        const result = await fn(sqlOf(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
-        if (attempt >= maxAttempts || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
-      } finally {
-        // A connection that could not roll back is closed rather than handed to the next caller.
-        client.release(broken ?? false);
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+    // A connection that could not roll back is closed rather than handed to the next caller.
+    return runTransaction(fn, options, () => this.pool.connect(), (client, broken) => client.release(broken ?? false));
+  }
+
+  /**
+   * Runs `fn` on one connection of its own while that connection holds a session advisory lock
+   * named `name`: callers with the same name, on any node, take turns. Everything `fn` does goes
+   * through the session it is given, so it needs no second connection from the pool.
+   */
+  async exclusive<T>(name: string, fn: (session: Session) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, name]);
+      // A transaction that cannot even roll back has broken the session; its next query fails.
+      return await fn({ ...sqlOf(client), transaction: (txFn, options = {}) => runTransaction(txFn, options, async () => client, () => undefined) });
+    } finally {
+      // Closing the connection ends its session, and the lock with it.
+      client.release(true);
     }
   }
 
@@ -168,6 +168,43 @@ export class PostgresDatabase implements Sql {
   /** Ends every connection of the pool. */
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/** One connection's queries and transactions (PostgresDatabase.exclusive). */
+export interface Session extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+/**
+ * Runs `fn` in one transaction on a connection from `acquire` and commits, or rolls back when it
+ * throws; a serialization failure or deadlock runs `fn` again from the start (so it must only touch
+ * the database through `tx`), with a short random back-off. `release` gets the error of a rollback
+ * that failed (the connection is then not fit for reuse).
+ */
+async function runTransaction<T>(
+  fn: (tx: Sql) => Promise<T>,
+  options: TransactionOptions,
+  acquire: () => Promise<pg.PoolClient>,
+  release: (client: pg.PoolClient, broken: Error | undefined) => void,
+): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 10;
+  const begin = options.isolation && options.isolation !== 'read committed' ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN';
+  for (let attempt = 1; ; attempt++) {
+    const client = await acquire();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await fn(sqlOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+      if (attempt >= maxAttempts || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+    } finally {
+      release(client, broken);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
   }
 }
 

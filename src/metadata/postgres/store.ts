@@ -1,22 +1,21 @@
-import type { AuditStore } from '../audit-store.js';
-import type { IamStore } from '../iam-store.js';
-import type { LifecycleStore } from '../lifecycle-store.js';
 import { type RegistryStore, composeRegistryStore } from '../registry-store.js';
-import type { ScanStore } from '../scan-store.js';
 import type { MetadataStore } from '../store.js';
-import type { VulnDbStore } from '../vulndb-store.js';
 import { allPostgresMigrations } from './all-migrations.js';
+import { PostgresAuditStore } from './audit-store.js';
 import { PostgresDatabase, type PostgresOptions } from './database.js';
 import { PostgresBlobLinkStore } from './blob-link-store.js';
 import { PostgresEventStore } from './event-store.js';
 import { PostgresGcStore } from './gc-store.js';
+import { PostgresIamStore } from './iam-store.js';
 import { PostgresImageStore } from './image-store.js';
 import { PostgresJobStore } from './job-store.js';
+import { PostgresLifecycleStore } from './lifecycle-store.js';
 import { PostgresManifestStore } from './manifest-store.js';
-import { notImplemented } from './not-implemented.js';
 import { PostgresRepositoryStore } from './repository-store.js';
 import { PostgresRepositoryTagStore } from './repository-tag-store.js';
+import { PostgresScanStore } from './scan-store.js';
 import { PostgresUploadStore } from './upload-store.js';
+import { PostgresVulnDbStore } from './vulndb-store.js';
 
 /**
  * The metadata store on PostgreSQL: the same sub-stores as SqliteMetadataStore over one
@@ -29,11 +28,11 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly gc: PostgresGcStore;
   readonly images: PostgresImageStore;
   readonly repositoryTags: PostgresRepositoryTagStore;
-  readonly iam: IamStore;
-  readonly audit: AuditStore;
-  readonly lifecycle: LifecycleStore;
-  readonly scans: ScanStore;
-  readonly vulnDb: VulnDbStore;
+  readonly iam: PostgresIamStore;
+  readonly audit: PostgresAuditStore;
+  readonly lifecycle: PostgresLifecycleStore;
+  readonly scans: PostgresScanStore;
+  readonly vulnDb: PostgresVulnDbStore;
 
   private constructor(readonly database: PostgresDatabase) {
     this.registry = composeRegistryStore({
@@ -47,11 +46,11 @@ export class PostgresMetadataStore implements MetadataStore {
     this.gc = new PostgresGcStore(database);
     this.images = new PostgresImageStore(database);
     this.repositoryTags = new PostgresRepositoryTagStore(database);
-    this.iam = notImplemented('iam');
-    this.audit = notImplemented('audit');
-    this.lifecycle = notImplemented('lifecycle');
-    this.scans = notImplemented('scans');
-    this.vulnDb = notImplemented('vulnDb');
+    this.iam = new PostgresIamStore(database);
+    this.audit = new PostgresAuditStore(database);
+    this.lifecycle = new PostgresLifecycleStore(database);
+    this.scans = new PostgresScanStore(database);
+    this.vulnDb = new PostgresVulnDbStore(database);
   }
 
   /** Connects and applies pending migrations (safe while other nodes start against the same database). */

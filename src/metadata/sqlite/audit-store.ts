@@ -1,4 +1,5 @@
 import type { Migration } from '../migration.js';
+import { AUDIT_COLUMNS, type AuditRow, auditValues, toAuditEntry } from '../audit-rows.js';
 import type { AuditEntry, AuditStore, StoredAuditEntry } from '../audit-store.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -24,31 +25,6 @@ export const auditMigrations: Migration[] = [
   },
 ];
 
-interface AuditRow {
-  id: number;
-  at: number;
-  account_id: string | null;
-  actor: string;
-  action: string;
-  resource: string | null;
-  outcome: AuditEntry['outcome'];
-  source_ip: string | null;
-  request_id: string | null;
-  event_id: number | null;
-  detail: string | null;
-}
-
-function toEntry(row: AuditRow): StoredAuditEntry {
-  const entry: StoredAuditEntry = { id: row.id, at: new Date(row.at), actor: row.actor, action: row.action, outcome: row.outcome };
-  if (row.account_id !== null) entry.accountId = row.account_id;
-  if (row.resource !== null) entry.resource = row.resource;
-  if (row.source_ip !== null) entry.sourceIp = row.source_ip;
-  if (row.request_id !== null) entry.requestId = row.request_id;
-  if (row.event_id !== null) entry.eventId = row.event_id;
-  if (row.detail !== null) entry.detail = JSON.parse(row.detail);
-  return entry;
-}
-
 export class SqliteAuditStore implements AuditStore {
   constructor(private readonly database: SqliteDatabase) {}
 
@@ -56,24 +32,8 @@ export class SqliteAuditStore implements AuditStore {
     if (entries.length === 0) return;
     this.database.write(() => {
       // An entry derived from an outbox event may be delivered twice; the unique event id keeps one.
-      const insert = this.database.stmt(
-        `INSERT INTO audit_log (at, account_id, actor, action, resource, outcome, source_ip, request_id, event_id, detail)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING`,
-      );
-      for (const e of entries) {
-        insert.run(
-          e.at.getTime(),
-          e.accountId ?? null,
-          e.actor,
-          e.action,
-          e.resource ?? null,
-          e.outcome,
-          e.sourceIp ?? null,
-          e.requestId ?? null,
-          e.eventId ?? null,
-          e.detail ? JSON.stringify(e.detail) : null,
-        );
-      }
+      const insert = this.database.stmt(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING`);
+      for (const e of entries) insert.run(...auditValues(e));
     });
   }
 
@@ -98,6 +58,6 @@ export class SqliteAuditStore implements AuditStore {
         before: options.beforeId ?? null,
         limit: options.limit,
       }) as AuditRow[];
-    return rows.map(toEntry);
+    return rows.map(toAuditEntry);
   }
 }

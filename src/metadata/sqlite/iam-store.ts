@@ -1,67 +1,7 @@
-import { DomainError, accountNotFound, userNotFound } from '../../domain/errors.js';
-import type {
-  AccessKeyRecord,
-  AccessKeyStatus,
-  AccountRecord,
-  IamStore,
-  PolicyTextRecord,
-  UserRecord,
-} from '../iam-store.js';
+import { DomainError, accessKeyExists, accountAliasTaken, accountNotFound, userAlreadyExists, userNotFound } from '../../domain/errors.js';
+import { type AccountRow, type KeyRow, type PolicyRow, type UserRow, toAccount, toKey, toPolicy, toUser } from '../iam-rows.js';
+import type { AccessKeyRecord, AccessKeyStatus, AccountRecord, IamStore, PolicyTextRecord, UserRecord } from '../iam-store.js';
 import type { SqliteDatabase } from './database.js';
-
-interface AccountRow {
-  account_id: string;
-  alias: string | null;
-  created_at: number;
-}
-interface UserRow {
-  account_id: string;
-  user_name: string;
-  user_id: string;
-  path: string;
-  created_at: number;
-}
-interface KeyRow {
-  access_key_id: string;
-  account_id: string;
-  user_name: string | null;
-  status: AccessKeyStatus;
-  sealed_secret: string;
-  created_at: number;
-}
-interface PolicyRow {
-  policy_name: string;
-  document: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const toAccount = (r: AccountRow): AccountRecord => ({
-  accountId: r.account_id,
-  ...(r.alias !== null ? { alias: r.alias } : {}),
-  createdAt: new Date(r.created_at),
-});
-const toUser = (r: UserRow): UserRecord => ({
-  accountId: r.account_id,
-  userName: r.user_name,
-  userId: r.user_id,
-  path: r.path,
-  createdAt: new Date(r.created_at),
-});
-const toKey = (r: KeyRow): AccessKeyRecord => ({
-  accessKeyId: r.access_key_id,
-  accountId: r.account_id,
-  ...(r.user_name !== null ? { userName: r.user_name } : {}),
-  status: r.status,
-  sealedSecret: r.sealed_secret,
-  createdAt: new Date(r.created_at),
-});
-const toPolicy = (r: PolicyRow): PolicyTextRecord => ({
-  name: r.policy_name,
-  document: r.document,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-});
 
 const isUniqueViolation = (err: unknown): boolean =>
   (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -78,7 +18,7 @@ export class SqliteIamStore implements IamStore {
         .run(account.accountId, account.alias ?? null, account.createdAt.getTime());
       return result.changes > 0;
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('Conflict', `the account alias "${account.alias}" is taken`);
+      if (isUniqueViolation(err)) throw accountAliasTaken(account.alias);
       throw err;
     }
   }
@@ -100,7 +40,7 @@ export class SqliteIamStore implements IamStore {
         .stmt('INSERT INTO iam_users (account_id, user_name, user_id, path, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(user.accountId, user.userName, user.userId, user.path, user.createdAt.getTime());
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('Conflict', `User with name ${user.userName} already exists.`);
+      if (isUniqueViolation(err)) throw userAlreadyExists(user.userName);
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw accountNotFound(user.accountId);
       throw err;
     }
@@ -137,7 +77,7 @@ export class SqliteIamStore implements IamStore {
     try {
       this.insertKey(key);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('Conflict', `access key ${key.accessKeyId} exists already`);
+      if (isUniqueViolation(err)) throw accessKeyExists(key.accessKeyId);
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         throw key.userName ? userNotFound(key.userName) : accountNotFound(key.accountId);
       }
@@ -151,6 +91,7 @@ export class SqliteIamStore implements IamStore {
         .stmt('SELECT 1 FROM iam_access_keys WHERE account_id = ? AND user_name IS NULL LIMIT 1')
         .get(key.accountId);
       if (existing) return false;
+      if (!this.database.stmt('SELECT 1 FROM iam_accounts WHERE account_id = ?').get(key.accountId)) throw accountNotFound(key.accountId);
       this.insertKey({ ...key, userName: undefined });
       return true;
     });

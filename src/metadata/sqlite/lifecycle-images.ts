@@ -1,4 +1,5 @@
 import type { ImageStatus, ImageStorageState } from '../image-store.js';
+import { type LifecycleImageRow, changedStorage, toLifecycleImage } from '../lifecycle-rows.js';
 import type { ImageStatusChange, ImageStatusChangeResult, LifecycleImageRecord } from '../lifecycle-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
@@ -26,10 +27,7 @@ const LOAD_IMAGES = `
   FROM manifests m ${storageOf('m')}
   WHERE m.repository_id = ?`;
 
-interface ImageRow extends StateRow {
-  digest: string;
-  pushed_at: number;
-  last_pulled_at: number | null;
+interface ImageRow extends LifecycleImageRow {
   tags: string | null;
   parents: string | null;
 }
@@ -38,17 +36,7 @@ interface ImageRow extends StateRow {
 export function loadImages(database: SqliteDatabase, repositoryId: number): LifecycleImageRecord[] {
   const images: LifecycleImageRecord[] = [];
   for (const row of database.stmt(LOAD_IMAGES).iterate(repositoryId) as IterableIterator<ImageRow>) {
-    const image: LifecycleImageRecord = {
-      digest: row.digest,
-      tags: row.tags === null ? NO_STRINGS : row.tags.split(' '),
-      pushedAt: new Date(row.pushed_at),
-      status: row.status,
-    };
-    if (row.last_pulled_at !== null) image.lastPulledAt = new Date(row.last_pulled_at);
-    if (row.last_archived_at !== null) image.lastArchivedAt = new Date(row.last_archived_at);
-    if (row.last_activated_at !== null) image.lastActivatedAt = new Date(row.last_activated_at);
-    if (row.parents !== null) image.referencedBy = row.parents.split(' ');
-    images.push(image);
+    images.push(toLifecycleImage(row, row.tags === null ? NO_STRINGS : row.tags.split(' '), row.parents === null ? undefined : row.parents.split(' ')));
   }
   return images;
 }
@@ -94,10 +82,7 @@ export function changeImageStatus(
     const current = toState(row);
     if (!change.from.includes(current.status)) return { previous: current.status, state: current, changed: false };
 
-    const at = change.at.getTime();
-    const archivedAt = change.to === 'ARCHIVED' ? at : row.last_archived_at;
-    // Becoming ACTIVE again is a restore (from ACTIVATING, or straight from ARCHIVED on a re-push).
-    const activatedAt = change.to === 'ACTIVE' ? at : row.last_activated_at;
+    const next = changedStorage(row, change);
     database
       .stmt(
         `INSERT INTO image_storage (manifest_id, status, last_archived_at, last_activated_at, status_changed_at)
@@ -105,8 +90,8 @@ export function changeImageStatus(
          ON CONFLICT(manifest_id) DO UPDATE SET status = excluded.status, last_archived_at = excluded.last_archived_at,
            last_activated_at = excluded.last_activated_at, status_changed_at = excluded.status_changed_at`,
       )
-      .run(row.id, change.to, archivedAt, activatedAt, at);
-    const state = toState({ status: change.to, last_archived_at: archivedAt, last_activated_at: activatedAt });
+      .run(row.id, next.status, next.last_archived_at, next.last_activated_at, change.at.getTime());
+    const state = toState(next);
     insertEvents(database, change.events(state));
     return { previous: current.status, state, changed: true };
   });

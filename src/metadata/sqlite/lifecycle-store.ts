@@ -1,5 +1,15 @@
-import { DomainError } from '../../domain/errors.js';
+import { lifecyclePreviewInProgress } from '../../domain/errors.js';
 import type { ImageStatus, ImageStorageState, TagStatus } from '../image-store.js';
+import {
+  type LifecyclePolicyRow,
+  PREVIEW_RESULT_COLUMNS,
+  type PreviewResultRow,
+  type PreviewRow,
+  previewTotals,
+  toLifecyclePolicy,
+  toPreview,
+  toPreviewResult,
+} from '../lifecycle-rows.js';
 import type {
   ImageStatusChange,
   ImageStatusChangeResult,
@@ -7,62 +17,11 @@ import type {
   LifecyclePolicyRecord,
   LifecyclePreviewRecord,
   LifecyclePreviewResultRecord,
-  LifecyclePreviewStatus,
   LifecycleStore,
 } from '../lifecycle-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
 import type { SqliteDatabase } from './database.js';
 import * as images from './lifecycle-images.js';
-
-interface PolicyRow {
-  repository_id: number;
-  policy_text: string;
-  updated_at: number;
-  last_evaluated_at: number | null;
-}
-
-function toPolicy(row: PolicyRow): LifecyclePolicyRecord {
-  const policy: LifecyclePolicyRecord = { repositoryId: row.repository_id, text: row.policy_text, updatedAt: new Date(row.updated_at) };
-  if (row.last_evaluated_at !== null) policy.lastEvaluatedAt = new Date(row.last_evaluated_at);
-  return policy;
-}
-
-interface PreviewRow {
-  id: number;
-  repository_id: number;
-  policy_text: string;
-  status: LifecyclePreviewStatus;
-  started_at: number;
-  completed_at: number | null;
-  expiring_count: number | null;
-  transitioning_count: number | null;
-  failure: string | null;
-}
-
-function toPreview(row: PreviewRow): LifecyclePreviewRecord {
-  const preview: LifecyclePreviewRecord = {
-    id: row.id,
-    repositoryId: row.repository_id,
-    text: row.policy_text,
-    status: row.status,
-    startedAt: new Date(row.started_at),
-  };
-  if (row.completed_at !== null) preview.completedAt = new Date(row.completed_at);
-  if (row.expiring_count !== null) preview.expiringCount = row.expiring_count;
-  if (row.transitioning_count !== null) preview.transitioningCount = row.transitioning_count;
-  if (row.failure !== null) preview.failure = row.failure;
-  return preview;
-}
-
-interface ResultRow {
-  position: number;
-  image_digest: string;
-  image_tags: string;
-  image_pushed_at: number;
-  storage_class: 'STANDARD' | 'ARCHIVE';
-  applied_rule_priority: number;
-  action: 'EXPIRE' | 'TRANSITION';
-}
 
 export class SqliteLifecycleStore implements LifecycleStore {
   constructor(private readonly database: SqliteDatabase) {}
@@ -70,8 +29,8 @@ export class SqliteLifecycleStore implements LifecycleStore {
   // ---- policies ----
 
   async getPolicy(repositoryId: number): Promise<LifecyclePolicyRecord | undefined> {
-    const row = this.database.stmt('SELECT * FROM lifecycle_policies WHERE repository_id = ?').get(repositoryId) as PolicyRow | undefined;
-    return row && toPolicy(row);
+    const row = this.database.stmt('SELECT * FROM lifecycle_policies WHERE repository_id = ?').get(repositoryId) as LifecyclePolicyRow | undefined;
+    return row && toLifecyclePolicy(row);
   }
 
   async putPolicy(repositoryId: number, text: string, now: Date): Promise<LifecyclePolicyRecord> {
@@ -81,13 +40,13 @@ export class SqliteLifecycleStore implements LifecycleStore {
          ON CONFLICT(repository_id) DO UPDATE SET policy_text = excluded.policy_text, updated_at = excluded.updated_at
          RETURNING *`,
       )
-      .get(repositoryId, text, now.getTime()) as PolicyRow;
-    return toPolicy(row);
+      .get(repositoryId, text, now.getTime()) as LifecyclePolicyRow;
+    return toLifecyclePolicy(row);
   }
 
   async deletePolicy(repositoryId: number): Promise<LifecyclePolicyRecord | undefined> {
-    const row = this.database.stmt('DELETE FROM lifecycle_policies WHERE repository_id = ? RETURNING *').get(repositoryId) as PolicyRow | undefined;
-    return row && toPolicy(row);
+    const row = this.database.stmt('DELETE FROM lifecycle_policies WHERE repository_id = ? RETURNING *').get(repositoryId) as LifecyclePolicyRow | undefined;
+    return row && toLifecyclePolicy(row);
   }
 
   async recordEvaluation(repositoryId: number, at: Date): Promise<void> {
@@ -97,8 +56,8 @@ export class SqliteLifecycleStore implements LifecycleStore {
   async listPolicies(options: { after?: number; limit: number }): Promise<LifecyclePolicyRecord[]> {
     const rows = this.database
       .stmt('SELECT * FROM lifecycle_policies WHERE repository_id > ? ORDER BY repository_id LIMIT ?')
-      .all(options.after ?? 0, options.limit) as PolicyRow[];
-    return rows.map(toPolicy);
+      .all(options.after ?? 0, options.limit) as LifecyclePolicyRow[];
+    return rows.map(toLifecyclePolicy);
   }
 
   // ---- previews ----
@@ -109,7 +68,7 @@ export class SqliteLifecycleStore implements LifecycleStore {
         .stmt(`SELECT started_at FROM lifecycle_previews WHERE repository_id = ? AND status = 'IN_PROGRESS'`)
         .get(repositoryId) as { started_at: number } | undefined;
       if (current && current.started_at >= staleBefore.getTime()) {
-        throw new DomainError('LifecyclePolicyPreviewInProgress', 'The previous lifecycle policy preview request has not completed. Please try again later.');
+        throw lifecyclePreviewInProgress();
       }
       // The cascade drops the previous preview's results with it.
       this.database.stmt('DELETE FROM lifecycle_previews WHERE repository_id = ?').run(repositoryId);
@@ -122,14 +81,13 @@ export class SqliteLifecycleStore implements LifecycleStore {
 
   async completePreview(previewId: number, results: readonly LifecyclePreviewResultRecord[], now: Date): Promise<boolean> {
     return this.database.write(() => {
-      let expiring = 0;
-      for (const r of results) if (r.action === 'EXPIRE') expiring++;
+      const { expiring, transitioning } = previewTotals(results);
       const updated = this.database
         .stmt(
           `UPDATE lifecycle_previews SET status = 'COMPLETE', completed_at = ?, expiring_count = ?, transitioning_count = ?
            WHERE id = ? AND status = 'IN_PROGRESS'`,
         )
-        .run(now.getTime(), expiring, results.length - expiring, previewId);
+        .run(now.getTime(), expiring, transitioning, previewId);
       if (updated.changes === 0) return false;
       const insert = this.database.stmt(
         `INSERT INTO lifecycle_preview_results (preview_id, position, image_digest, image_tags, tagged, image_pushed_at,
@@ -175,7 +133,7 @@ export class SqliteLifecycleStore implements LifecycleStore {
     const named = options.digests !== undefined || options.tags !== undefined;
     const rows = this.database
       .stmt(
-        `SELECT position, image_digest, image_tags, image_pushed_at, storage_class, applied_rule_priority, action
+        `SELECT ${PREVIEW_RESULT_COLUMNS}
          FROM lifecycle_preview_results r
          WHERE preview_id = @preview AND position > @after
            AND (@tagStatus = 'ANY' OR (@tagStatus = 'TAGGED') = (tagged = 1))
@@ -191,16 +149,8 @@ export class SqliteLifecycleStore implements LifecycleStore {
         digests: JSON.stringify(options.digests ?? []),
         tags: JSON.stringify(options.tags ?? []),
         limit: rowsFor(options.limit),
-      }) as ResultRow[];
-    const results = rows.map((row) => ({
-      position: row.position,
-      imageDigest: row.image_digest,
-      imageTags: JSON.parse(row.image_tags) as string[],
-      imagePushedAt: new Date(row.image_pushed_at),
-      storageClass: row.storage_class,
-      appliedRulePriority: row.applied_rule_priority,
-      action: row.action,
-    }));
+      }) as PreviewResultRow[];
+    const results = rows.map(toPreviewResult);
     return pageOf(results, options.limit, (result) => result.position);
   }
 

@@ -1,3 +1,17 @@
+import {
+  type CandidateRow,
+  type ConfigRow,
+  FINDING_COLUMNS,
+  type FindingRow,
+  SCANNABLE,
+  type ScanRow,
+  replacedFindings,
+  toCandidate,
+  toConfig,
+  toFinding,
+  toScan,
+  trackedFindings,
+} from '../scan-rows.js';
 import type {
   ImageScanRecord,
   NewFinding,
@@ -13,85 +27,6 @@ import type {
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 import { insertJob } from './job-store.js';
-
-interface ConfigRow {
-  account_id: string;
-  scan_type: string;
-  rules: string;
-  updated_at: number;
-}
-
-interface ScanRow {
-  manifest_id: number;
-  repository_id: number;
-  digest: string;
-  scan_type: string;
-  status: string;
-  description: string | null;
-  generation: number;
-  requested_at: number;
-  completed_at: number | null;
-  vulndb_version: number | null;
-  vuln_source_updated_at: number | null;
-  severity_counts: string | null;
-  enhanced_severity_counts: string | null;
-  image_facts: string | null;
-}
-
-interface FindingRow {
-  finding_key: string;
-  group_key: string;
-  position: number;
-  status: string;
-  severity: string;
-  finding: string;
-  first_observed_at: number;
-  last_observed_at: number;
-  updated_at: number;
-}
-
-const toConfig = (row: ConfigRow): RegistryScanningConfigRecord => ({
-  accountId: row.account_id,
-  scanType: row.scan_type as RegistryScanningConfigRecord['scanType'],
-  rules: JSON.parse(row.rules),
-  updatedAt: new Date(row.updated_at),
-});
-
-function toScan(row: ScanRow): ImageScanRecord {
-  const scan: ImageScanRecord = {
-    manifestId: row.manifest_id,
-    repositoryId: row.repository_id,
-    digest: row.digest,
-    scanType: row.scan_type as ImageScanRecord['scanType'],
-    status: row.status as ImageScanRecord['status'],
-    generation: row.generation,
-    requestedAt: new Date(row.requested_at),
-  };
-  if (row.description !== null) scan.description = row.description;
-  if (row.completed_at !== null) scan.completedAt = new Date(row.completed_at);
-  if (row.vulndb_version !== null) scan.vulnDbVersion = row.vulndb_version;
-  if (row.vuln_source_updated_at !== null) scan.vulnSourceUpdatedAt = new Date(row.vuln_source_updated_at);
-  if (row.severity_counts !== null) scan.severityCounts = JSON.parse(row.severity_counts);
-  if (row.enhanced_severity_counts !== null) scan.enhancedSeverityCounts = JSON.parse(row.enhanced_severity_counts);
-  if (row.image_facts !== null) scan.image = JSON.parse(row.image_facts);
-  return scan;
-}
-
-const toFinding = (row: FindingRow): StoredFinding => ({
-  key: row.finding_key,
-  groupKey: row.group_key,
-  position: row.position,
-  status: row.status as StoredFinding['status'],
-  severity: row.severity,
-  finding: JSON.parse(row.finding),
-  firstObservedAt: new Date(row.first_observed_at),
-  lastObservedAt: new Date(row.last_observed_at),
-  updatedAt: new Date(row.updated_at),
-});
-
-/** Image manifests whose config is an image config: what ECR calls an image (indexes and artifacts are not scanned). */
-const SCANNABLE = `m.media_type IN ('application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json')
-  AND m.artifact_type IN ('application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json')`;
 
 export class SqliteScanStore implements ScanStore {
   constructor(private readonly database: SqliteDatabase) {}
@@ -159,7 +94,7 @@ export class SqliteScanStore implements ScanStore {
     return this.database.write(() => {
       if (!this.isCurrent(result.manifestId, result.generation)) return false;
       const at = result.completedAt.getTime();
-      const changed = result.mode === 'replace' ? this.replaceFindings(result.manifestId, result.findings, at) : this.trackFindings(result.manifestId, result.findings, at);
+      const changed = this.updateFindings(result.manifestId, result.findings, at, result.mode);
       this.database
         .stmt(
           `UPDATE image_scans SET status = ?, description = ?, completed_at = ?, vulndb_version = ?, vuln_source_updated_at = ?,
@@ -245,26 +180,8 @@ export class SqliteScanStore implements ScanStore {
            AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE') AND COALESCE(s.vulndb_version, -1) < ?))
          ORDER BY m.id LIMIT ?`,
       )
-      .all(repositoryId, options.afterManifestId ?? 0, options.belowVersion, options.limit) as {
-      manifest_id: number;
-      digest: string;
-      status: string | null;
-      generation: number | null;
-      vulndb_version: number | null;
-      scan_type: string | null;
-    }[];
-    return rows.map((r) => ({
-      manifestId: r.manifest_id,
-      digest: r.digest,
-      ...(r.status !== null && {
-        scan: {
-          status: r.status as ImageScanRecord['status'],
-          generation: r.generation!,
-          scanType: r.scan_type as ImageScanRecord['scanType'],
-          ...(r.vulndb_version !== null && { vulnDbVersion: r.vulndb_version }),
-        },
-      }),
-    }));
+      .all(repositoryId, options.afterManifestId ?? 0, options.belowVersion, options.limit) as CandidateRow[];
+    return rows.map(toCandidate);
   }
 
   async getRematchedVersion(): Promise<number> {
@@ -280,50 +197,15 @@ export class SqliteScanStore implements ScanStore {
     return row?.generation === generation;
   }
 
-  /** Basic scans: the findings are exactly the new ones, all observed now. Returns whether anything changed. */
-  private replaceFindings(manifestId: number, findings: readonly NewFinding[], at: number): boolean {
-    const before = this.database.stmt('SELECT finding_key, finding FROM image_scan_findings WHERE manifest_id = ?').all(manifestId) as { finding_key: string; finding: string }[];
+  /** Replaces the image's findings with what the evaluation makes of them; returns whether anything changed. */
+  private updateFindings(manifestId: number, findings: readonly NewFinding[], at: number, mode: 'replace' | 'track'): boolean {
+    const before = this.database.stmt(`SELECT ${FINDING_COLUMNS} FROM image_scan_findings WHERE manifest_id = ?`).all(manifestId) as FindingRow[];
+    const update = mode === 'replace' ? replacedFindings(before, findings, at) : trackedFindings(before, findings, at);
     this.database.stmt('DELETE FROM image_scan_findings WHERE manifest_id = ?').run(manifestId);
-    const insert = this.insertStatement();
-    findings.forEach((f, position) => insert.run(manifestId, f.key, f.groupKey, position, 'ACTIVE', f.severity, JSON.stringify(f.finding), at, at, at));
-    const previous = new Map(before.map((r) => [r.finding_key, r.finding]));
-    return before.length !== findings.length || findings.some((f) => previous.get(f.key) !== JSON.stringify(f.finding));
-  }
-
-  /**
-   * Enhanced scans (Inspector's model): a finding seen again keeps its first-observed time and
-   * changes its updated time only when its content or status changed; a finding no longer seen is
-   * CLOSED and kept, listed after the active ones.
-   */
-  private trackFindings(manifestId: number, findings: readonly NewFinding[], at: number): boolean {
-    const before = new Map(
-      (this.database.stmt('SELECT * FROM image_scan_findings WHERE manifest_id = ?').all(manifestId) as FindingRow[]).map((r) => [r.finding_key, r]),
-    );
-    this.database.stmt('DELETE FROM image_scan_findings WHERE manifest_id = ?').run(manifestId);
-    const insert = this.insertStatement();
-    let changed = false;
-    let position = 0;
-    for (const f of findings) {
-      const json = JSON.stringify(f.finding);
-      const old = before.get(f.key);
-      before.delete(f.key);
-      const same = old !== undefined && old.status === 'ACTIVE' && old.finding === json && old.severity === f.severity;
-      if (!same) changed = true;
-      insert.run(manifestId, f.key, f.groupKey, position++, 'ACTIVE', f.severity, json, old?.first_observed_at ?? at, at, same ? old.updated_at : at);
+    const insert = this.database.stmt(`INSERT INTO image_scan_findings (manifest_id, ${FINDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const r of update.rows) {
+      insert.run(manifestId, r.finding_key, r.group_key, r.position, r.status, r.severity, r.finding, r.first_observed_at, r.last_observed_at, r.updated_at);
     }
-    const closed = [...before.values()].sort((a, b) => a.position - b.position);
-    for (const old of closed) {
-      const closing = old.status === 'ACTIVE';
-      if (closing) changed = true;
-      insert.run(manifestId, old.finding_key, old.group_key, position++, 'CLOSED', old.severity, old.finding, old.first_observed_at, old.last_observed_at, closing ? at : old.updated_at);
-    }
-    return changed;
-  }
-
-  private insertStatement() {
-    return this.database.stmt(
-      `INSERT INTO image_scan_findings (manifest_id, finding_key, group_key, position, status, severity, finding, first_observed_at, last_observed_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    return update.changed;
   }
 }

@@ -4,5 +4,5 @@ import { describeMetadataStoreConformance } from '../store-conformance.js';
 
 // The same contract as SQLite's (test/metadata/sqlite-store.test.ts), each case on a database of its own.
 withPostgres(({ url }) => {
-  describeMetadataStoreConformance('postgres', () => openPostgresStore(url), { pending: ['lifecycle'] });
+  describeMetadataStoreConformance('postgres', () => openPostgresStore(url));
 });
