@@ -205,6 +205,18 @@ export function describeScanStoreConformance(current: () => { store: MetadataSto
       ]);
     });
 
+    it('keeps finding keys as the scanner builds them: parts joined by NUL, any text', async () => {
+      const image = await manifest();
+      await store.scans.requestScan(request(image, { scanType: 'ENHANCED' }));
+      const keys = ['dpkg\u0000libc6\u00002.36-9\u0000amd64\u0000var/lib/dpkg/status\u0000CVE-1', 'npm\u0000caf\u00e9\u00001.0\u0000\u0000app/\u00e9\u0000CVE-1'];
+      await store.scans.completeScan(result(image.id, 1, keys.map((key) => ({ ...finding('CVE-1/x'), key })), 1, 'track'));
+      await store.scans.completeScan(result(image.id, 1, [{ ...finding('CVE-1/x'), key: keys[1]! }], 2, 'track'));
+      expect((await store.scans.listFindings(image.id)).map((f) => [f.key, f.status])).toEqual([
+        [keys[1], 'ACTIVE'],
+        [keys[0], 'CLOSED'],
+      ]);
+    });
+
     it('clears findings on failure; scans and findings go with their image; SBOMs are pruned once no scan names them', async () => {
       const image = await manifest();
       await store.scans.requestScan(request(image));

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { allPostgresMigrations } from '../../src/metadata/postgres/all-migrations.js';
 import { PostgresDatabase, type PostgresOptions } from '../../src/metadata/postgres/database.js';
 import { PostgresMetadataStore } from '../../src/metadata/postgres/store.js';
+import type { BerthConfigInput } from '../../src/config/schema.js';
 
 /** Where each table's rows as migrated are kept (the rows migrations insert), to restore them on reset. */
 const SEEDS = 'berth_test_seeds';
@@ -50,6 +51,11 @@ export async function emptyDatabase(serverUrl: string): Promise<string> {
 /** A PostgresMetadataStore on this file's database, emptied (see freshDatabase). */
 export async function openPostgresStore(serverUrl: string, options: Partial<PostgresOptions> = {}): Promise<PostgresMetadataStore> {
   return PostgresMetadataStore.open({ url: await freshDatabase(serverUrl), poolSize: 4, ...options });
+}
+
+/** Configuration that keeps a Berth's metadata in this file's database (see freshDatabase; emptied first). */
+export async function postgresMetadataConfig(serverUrl: string): Promise<BerthConfigInput> {
+  return { metadata: { driver: 'postgres', postgres: { url: await freshDatabase(serverUrl), poolSize: 5 } } };
 }
 
 async function cloneForFile(serverUrl: string): Promise<FileDatabase> {

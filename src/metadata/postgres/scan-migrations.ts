@@ -2,7 +2,9 @@ import type { PostgresMigration } from '../migration.js';
 
 /**
  * The scanning module's schema (see sqlite/scan-migrations.ts for what each table holds). JSON is
- * kept as the text written (findings are compared as text to tell what changed).
+ * kept as the text written (findings are compared as text to tell what changed). A finding's key
+ * joins its parts with NUL characters (src/scanning/service/findings.ts), which TEXT cannot hold:
+ * it is stored as its UTF-8 bytes.
  */
 export const scanPostgresMigrations: PostgresMigration[] = [
   {
@@ -33,7 +35,7 @@ export const scanPostgresMigrations: PostgresMigration[] = [
       CREATE INDEX image_scans_by_digest ON image_scans(digest);
       CREATE TABLE image_scan_findings (
         manifest_id BIGINT NOT NULL REFERENCES image_scans(manifest_id) ON DELETE CASCADE,
-        finding_key TEXT COLLATE "C" NOT NULL,
+        finding_key BYTEA NOT NULL,
         group_key TEXT NOT NULL,
         position INTEGER NOT NULL,
         status TEXT NOT NULL,

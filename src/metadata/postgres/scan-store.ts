@@ -29,11 +29,22 @@ import { insertEvents } from './event-store.js';
 import { type Column, insertMany } from './insert-many.js';
 import { insertJob } from './job-store.js';
 
-const FINDING_TYPES: Record<string, string> = { position: 'int', first_observed_at: 'bigint', last_observed_at: 'bigint', updated_at: 'bigint' };
+// A finding's key is stored as its UTF-8 bytes (scan-migrations.ts); the other columns as FindingRow has them.
+const FINDING_TYPES: Record<string, string> = { finding_key: 'bytea', position: 'int', first_observed_at: 'bigint', last_observed_at: 'bigint', updated_at: 'bigint' };
 const findingColumns = (manifestId: number): Column<FindingRow>[] => [
   { name: 'manifest_id', type: 'bigint', value: () => manifestId },
-  ...FINDING_COLUMNS.split(', ').map((name) => ({ name, type: FINDING_TYPES[name] ?? 'text', value: (row: FindingRow) => row[name as keyof FindingRow] })),
+  ...FINDING_COLUMNS.split(', ').map((name) => ({
+    name,
+    type: FINDING_TYPES[name] ?? 'text',
+    value: (row: FindingRow) => (name === 'finding_key' ? Buffer.from(row.finding_key) : row[name as keyof FindingRow]),
+  })),
 ];
+
+/** An image's findings as stored, in listing order, their keys back as text. */
+async function selectFindings(sql: Sql, manifestId: number): Promise<FindingRow[]> {
+  const rows = await sql.rows<FindingRow & { finding_key: Buffer }>(`SELECT ${FINDING_COLUMNS} FROM image_scan_findings WHERE manifest_id = $1 ORDER BY position`, [manifestId]);
+  return rows.map((row) => ({ ...row, finding_key: row.finding_key.toString() }));
+}
 
 /**
  * Registry scanning configurations, image scans with their findings, and SBOMs on PostgreSQL.
@@ -148,8 +159,7 @@ export class PostgresScanStore implements ScanStore {
   }
 
   async listFindings(manifestId: number): Promise<StoredFinding[]> {
-    const rows = await this.database.rows<FindingRow>(`SELECT ${FINDING_COLUMNS} FROM image_scan_findings WHERE manifest_id = $1 ORDER BY position`, [manifestId]);
-    return rows.map(toFinding);
+    return (await selectFindings(this.database, manifestId)).map(toFinding);
   }
 
   async getSbom(digest: string): Promise<{ scannerVersion: number; sbom: string } | undefined> {
@@ -207,7 +217,7 @@ async function lockCurrent(tx: Sql, manifestId: number, generation: number): Pro
 
 /** Replaces the image's findings with what the evaluation makes of them; returns whether anything changed. */
 async function updateFindings(tx: Sql, manifestId: number, findings: readonly NewFinding[], at: number, mode: 'replace' | 'track'): Promise<boolean> {
-  const before = await tx.rows<FindingRow>(`SELECT ${FINDING_COLUMNS} FROM image_scan_findings WHERE manifest_id = $1`, [manifestId]);
+  const before = await selectFindings(tx, manifestId);
   const update = mode === 'replace' ? replacedFindings(before, findings, at) : trackedFindings(before, findings, at);
   await tx.run('DELETE FROM image_scan_findings WHERE manifest_id = $1', [manifestId]);
   await insertMany(tx, 'image_scan_findings', findingColumns(manifestId), update.rows);

@@ -41,28 +41,33 @@ export class PostgresVulnDbStore implements VulnDbStore {
   constructor(private readonly database: PostgresDatabase) {}
 
   async advisoriesFor(keys: readonly PackageKey[]): Promise<Map<string, OsvRecord[]>> {
-    if (keys.length === 0) return new Map();
-    // Each key is an ecosystem range [low, high): one ecosystem (the next string after it is
-    // itself followed by U+0001), or every ecosystem starting with the prefix.
-    const rows = await this.database.rows<AdvisoryRow & { key: number }>(
-      `SELECT k.key::int AS key, a.source, a.id, a.record
-       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(name, low, high, key)
-       JOIN vulndb_affected f ON f.name = k.name AND f.ecosystem >= k.low AND f.ecosystem < k.high
-       JOIN vulndb_advisories a ON a.source = f.source AND a.id = f.advisory_id
-       ORDER BY k.key, f.ecosystem, f.source, f.advisory_id`,
-      [
-        keys.map((k) => normalizePackageName(k.ecosystem, k.name)),
-        keys.map((k) => k.ecosystem),
-        keys.map((k) => (k.ecosystemPrefix ? prefixEnd(k.ecosystem) : `${k.ecosystem}\u0001`)),
-      ],
-    );
+    // Names come from images; one with a NUL (which TEXT cannot hold, so no advisory names it) finds nothing.
+    const queried = keys.map((key, index) => ({ key, index })).filter(({ key }) => !`${key.name}${key.ecosystem}`.includes('\u0000'));
+    const rows =
+      queried.length === 0
+        ? []
+        : await this.database.rows<AdvisoryRow & { key: number }>(
+            // Each key is an ecosystem range [low, high): one ecosystem (the string after it is
+            // itself followed by U+0001), or every ecosystem starting with the prefix.
+            `SELECT k.key, a.source, a.id, a.record
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(name, low, high, key)
+             JOIN vulndb_affected f ON f.name = k.name AND f.ecosystem >= k.low AND f.ecosystem < k.high
+             JOIN vulndb_advisories a ON a.source = f.source AND a.id = f.advisory_id
+             ORDER BY k.key, f.ecosystem, f.source, f.advisory_id`,
+            [
+              queried.map(({ key }) => normalizePackageName(key.ecosystem, key.name)),
+              queried.map(({ key }) => key.ecosystem),
+              queried.map(({ key }) => (key.ecosystemPrefix ? prefixEnd(key.ecosystem) : `${key.ecosystem}\u0001`)),
+              queried.map(({ index }) => index),
+            ],
+          );
     const byKey = new Map<number, AdvisoryRow[]>();
     for (const row of rows) {
       let list = byKey.get(row.key);
       if (!list) byKey.set(row.key, (list = []));
       list.push(row);
     }
-    return advisoryLists(keys, (_, index) => byKey.get(index + 1) ?? []);
+    return advisoryLists(keys, (_, index) => byKey.get(index) ?? []);
   }
 
   async importSource(source: SourceDescriptor, records: AsyncIterable<OsvRecord>, options: ImportOptions): Promise<ImportOutcome> {
