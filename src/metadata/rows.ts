@@ -8,7 +8,8 @@ import type { UploadRecord } from './upload-store.js';
 /**
  * Row shapes and their mapping to records, kept apart from the queries that produce them and
  * shared by both engines: times are integer milliseconds on both; a flag is 0/1 on SQLite and a
- * boolean on PostgreSQL; JSON is text on both.
+ * boolean on PostgreSQL; JSON is text on both. The modules' tables have theirs beside this file
+ * (iam-rows.ts, audit-rows.ts, lifecycle-rows.ts, scan-rows.ts, vulndb-records.ts).
  */
 type Flag = number | boolean;
 

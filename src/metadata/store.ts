@@ -12,8 +12,9 @@ import type { VulnDbStore } from './vulndb-store.js';
 
 /**
  * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
- * their own without touching the others. SQLite (`sqlite/`) implements every sub-store; the
- * conformance suite (test/metadata/store-conformance.ts) states what any implementation must do.
+ * their own without touching the others. SQLite (`sqlite/`) and PostgreSQL (`postgres/`)
+ * implement every sub-store; the conformance suite (test/metadata/store-conformance.ts) states what
+ * any implementation must do.
  */
 export interface MetadataStore {
   /** Repositories, blob links, uploads, manifests and tags (a facade over one sub-store each). */
