@@ -1,4 +1,4 @@
-import type { ImageScanRecord, NewFinding, RegistryScanningConfigRecord, RescanCandidate, StoredFinding } from './scan-store.js';
+import type { ImageScanRecord, NewFinding, RegistryScanningConfigRecord, RescanCandidate, ScanResult, StoredFinding } from './scan-store.js';
 
 /**
  * The scanning tables' rows and their records, shared by both engines (see rows.ts), and how an
@@ -86,8 +86,49 @@ export const toFinding = (row: FindingRow): StoredFinding => ({
 });
 
 /** Image manifests whose config is an image config: what ECR calls an image (indexes and artifacts are not scanned). */
-export const SCANNABLE = `m.media_type IN ('application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json')
+const SCANNABLE = `m.media_type IN ('application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json')
   AND m.artifact_type IN ('application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json')`;
+
+/**
+ * listRescanCandidates' query, given its four placeholders (repository id, manifest id to start
+ * after, version bound, limit). Failed and unsupported images are left alone: a database update
+ * does not make their layers readable.
+ */
+export const rescanCandidatesQuery = ([repository, after, below, limit]: readonly [string, string, string, string]): string =>
+  `SELECT m.id AS manifest_id, m.digest, s.status, s.generation, s.vulndb_version, s.scan_type
+   FROM manifests m LEFT JOIN image_scans s ON s.manifest_id = m.id
+   WHERE m.repository_id = ${repository} AND m.id > ${after} AND ${SCANNABLE}
+     AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE') AND COALESCE(s.vulndb_version, -1) < ${below}))
+   ORDER BY m.id LIMIT ${limit}`;
+
+/** The image_scans columns a completed scan sets, in COMPLETED_SCAN_VALUES order (facts given replace the stored ones). */
+const COMPLETED_SCAN_COLUMNS = [
+  'status',
+  'description',
+  'completed_at',
+  'vulndb_version',
+  'vuln_source_updated_at',
+  'severity_counts',
+  'enhanced_severity_counts',
+  'image_facts',
+  'scan_type',
+] as const;
+
+export const completedScanValues = (result: ScanResult): unknown[] => [
+  result.status,
+  result.description,
+  result.completedAt.getTime(),
+  result.vulnDbVersion,
+  result.vulnSourceUpdatedAt?.getTime() ?? null,
+  JSON.stringify(result.severityCounts),
+  JSON.stringify(result.enhancedSeverityCounts),
+  result.image ? JSON.stringify(result.image) : null,
+  result.scanType,
+];
+
+/** `column = <placeholder>, …` for COMPLETED_SCAN_COLUMNS, keeping the stored image facts when none are given. */
+export const completedScanAssignments = (placeholder: (index: number) => string): string =>
+  COMPLETED_SCAN_COLUMNS.map((column, i) => (column === 'image_facts' ? `image_facts = COALESCE(${placeholder(i)}, image_facts)` : `${column} = ${placeholder(i)}`)).join(', ');
 
 /** A re-scan candidate as listRescanCandidates selects it (the scan's columns are NULL without a scan). */
 export interface CandidateRow {

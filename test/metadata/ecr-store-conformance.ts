@@ -9,10 +9,8 @@ import type { ImageStatus, ImageStatusFilter, TagStatus } from '../../src/metada
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
+import { at, digest, t0 } from './conformance-helpers.js';
 
-const t0 = new Date('2026-01-01T00:00:00Z');
-const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 /** Every image, whatever its tags and storage status. */
 const ALL = { tagStatus: 'ANY', imageStatus: 'ANY' } as const;
 

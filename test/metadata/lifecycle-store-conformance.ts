@@ -3,25 +3,11 @@
  * describeMetadataStoreConformance against every implementation.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/domain/errors.js';
 import type { LifecyclePreviewResultRecord } from '../../src/metadata/lifecycle-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
-
-const t0 = new Date('2026-01-01T00:00:00Z');
-const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+import { at, codeOf, digest, t0 } from './conformance-helpers.js';
 
 function result(n: number, tags: string[], action: 'EXPIRE' | 'TRANSITION' = 'EXPIRE'): LifecyclePreviewResultRecord {
   return { imageDigest: digest(n), imageTags: tags, imagePushedAt: at(n), storageClass: 'STANDARD', appliedRulePriority: 1, action };

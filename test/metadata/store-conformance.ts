@@ -10,22 +10,10 @@ import { describeIamStoreConformance } from './iam-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
 import { describeScanStoreConformance } from './scan-store-conformance.js';
 import { describeVulnDbStoreConformance } from './vulndb-store-conformance.js';
+import { at, codeOf, digest, t0 } from './conformance-helpers.js';
 
 const ACCOUNT = '111122223333';
-const t0 = new Date('2026-01-01T00:00:00Z');
-const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const event = (type: string): OutboxEvent => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 /**
  * The metadata-store contract, run against every implementation (SQLite and PostgreSQL) so the

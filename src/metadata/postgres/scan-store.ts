@@ -3,7 +3,9 @@ import {
   type ConfigRow,
   FINDING_COLUMNS,
   type FindingRow,
-  SCANNABLE,
+  completedScanAssignments,
+  completedScanValues,
+  rescanCandidatesQuery,
   type ScanRow,
   replacedFindings,
   toCandidate,
@@ -119,25 +121,8 @@ export class PostgresScanStore implements ScanStore {
   async completeScan(result: ScanResult): Promise<boolean> {
     return this.database.transaction(async (tx) => {
       if (!(await lockCurrent(tx, result.manifestId, result.generation))) return false;
-      const at = result.completedAt.getTime();
-      const changed = await updateFindings(tx, result.manifestId, result.findings, at, result.mode);
-      await tx.run(
-        `UPDATE image_scans SET status = $1, description = $2, completed_at = $3, vulndb_version = $4, vuln_source_updated_at = $5,
-           severity_counts = $6, enhanced_severity_counts = $7, image_facts = COALESCE($8, image_facts), scan_type = $9
-         WHERE manifest_id = $10`,
-        [
-          result.status,
-          result.description,
-          at,
-          result.vulnDbVersion,
-          result.vulnSourceUpdatedAt?.getTime() ?? null,
-          JSON.stringify(result.severityCounts),
-          JSON.stringify(result.enhancedSeverityCounts),
-          result.image ? JSON.stringify(result.image) : null,
-          result.scanType,
-          result.manifestId,
-        ],
-      );
+      const changed = await updateFindings(tx, result.manifestId, result.findings, result.completedAt.getTime(), result.mode);
+      await tx.run(`UPDATE image_scans SET ${completedScanAssignments((i) => `$${i + 2}`)} WHERE manifest_id = $1`, [result.manifestId, ...completedScanValues(result)]);
       await insertEvents(tx, result.events(changed));
       return true;
     });
@@ -187,15 +172,12 @@ export class PostgresScanStore implements ScanStore {
     repositoryId: number,
     options: { belowVersion: number; afterManifestId?: number; limit: number },
   ): Promise<RescanCandidate[]> {
-    // Failed and unsupported images are left alone: a database update does not make their layers readable.
-    const rows = await this.database.rows<CandidateRow>(
-      `SELECT m.id AS manifest_id, m.digest, s.status, s.generation, s.vulndb_version, s.scan_type
-       FROM manifests m LEFT JOIN image_scans s ON s.manifest_id = m.id
-       WHERE m.repository_id = $1 AND m.id > $2 AND ${SCANNABLE}
-         AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE') AND COALESCE(s.vulndb_version, -1) < $3))
-       ORDER BY m.id LIMIT $4`,
-      [repositoryId, options.afterManifestId ?? 0, options.belowVersion, options.limit],
-    );
+    const rows = await this.database.rows<CandidateRow>(rescanCandidatesQuery(['$1', '$2', '$3', '$4']), [
+      repositoryId,
+      options.afterManifestId ?? 0,
+      options.belowVersion,
+      options.limit,
+    ]);
     return rows.map(toCandidate);
   }
 

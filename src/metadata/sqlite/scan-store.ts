@@ -3,7 +3,9 @@ import {
   type ConfigRow,
   FINDING_COLUMNS,
   type FindingRow,
-  SCANNABLE,
+  completedScanAssignments,
+  completedScanValues,
+  rescanCandidatesQuery,
   type ScanRow,
   replacedFindings,
   toCandidate,
@@ -93,26 +95,10 @@ export class SqliteScanStore implements ScanStore {
   async completeScan(result: ScanResult): Promise<boolean> {
     return this.database.write(() => {
       if (!this.isCurrent(result.manifestId, result.generation)) return false;
-      const at = result.completedAt.getTime();
-      const changed = this.updateFindings(result.manifestId, result.findings, at, result.mode);
+      const changed = this.updateFindings(result.manifestId, result.findings, result.completedAt.getTime(), result.mode);
       this.database
-        .stmt(
-          `UPDATE image_scans SET status = ?, description = ?, completed_at = ?, vulndb_version = ?, vuln_source_updated_at = ?,
-             severity_counts = ?, enhanced_severity_counts = ?, image_facts = COALESCE(?, image_facts), scan_type = ?
-           WHERE manifest_id = ?`,
-        )
-        .run(
-          result.status,
-          result.description,
-          at,
-          result.vulnDbVersion,
-          result.vulnSourceUpdatedAt?.getTime() ?? null,
-          JSON.stringify(result.severityCounts),
-          JSON.stringify(result.enhancedSeverityCounts),
-          result.image ? JSON.stringify(result.image) : null,
-          result.scanType,
-          result.manifestId,
-        );
+        .stmt(`UPDATE image_scans SET ${completedScanAssignments(() => '?')} WHERE manifest_id = ?`)
+        .run(...completedScanValues(result), result.manifestId);
       insertEvents(this.database, result.events(changed));
       return true;
     });
@@ -171,15 +157,8 @@ export class SqliteScanStore implements ScanStore {
     repositoryId: number,
     options: { belowVersion: number; afterManifestId?: number; limit: number },
   ): Promise<RescanCandidate[]> {
-    // Failed and unsupported images are left alone: a database update does not make their layers readable.
     const rows = this.database
-      .stmt(
-        `SELECT m.id AS manifest_id, m.digest, s.status, s.generation, s.vulndb_version, s.scan_type
-         FROM manifests m LEFT JOIN image_scans s ON s.manifest_id = m.id
-         WHERE m.repository_id = ? AND m.id > ? AND ${SCANNABLE}
-           AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE') AND COALESCE(s.vulndb_version, -1) < ?))
-         ORDER BY m.id LIMIT ?`,
-      )
+      .stmt(rescanCandidatesQuery(['?', '?', '?', '?']))
       .all(repositoryId, options.afterManifestId ?? 0, options.belowVersion, options.limit) as CandidateRow[];
     return rows.map(toCandidate);
   }
