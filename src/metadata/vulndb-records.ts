@@ -12,6 +12,8 @@ export interface AdvisoryWrite {
   record: OsvRecord;
   json: string;
   digest: string;
+  /** Whether the source held the id already (so its old index rows must go). */
+  known: boolean;
 }
 
 /** An advisory as lookups read it. */
@@ -33,8 +35,9 @@ export function affectedPackages(record: OsvRecord): { name: string; ecosystem: 
 /**
  * Reads an import's records against what the source holds (`existing`: id -> digest, updated as
  * records are read), counting them, and hands the new and changed ones to `write` in batches of
- * `batchSize`. A source may repeat an id (one advisory per file in two folders): the last one
- * wins, counted once. Returns the counts (nothing removed yet) and the ids the import contained.
+ * `batchSize`, in order; the next batch is read while the previous one is written (one write at a
+ * time). A source may repeat an id (one advisory per file in two folders): the last one wins,
+ * counted once. Returns the counts (nothing removed yet) and the ids the import contained.
  */
 export async function readImport(
   existing: Map<string, string>,
@@ -45,6 +48,13 @@ export async function readImport(
   const seen = new Set<string>();
   const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
   let batch: AdvisoryWrite[] = [];
+  let writing: Promise<void> | undefined;
+  const flush = async (full: AdvisoryWrite[]): Promise<void> => {
+    await writing;
+    writing = write(full);
+    // Caught here and rethrown by the next flush or at the end, so a failed write is never unhandled.
+    writing.catch(() => undefined);
+  };
   for await (const record of records) {
     const json = JSON.stringify(record);
     const digest = createHash('sha256').update(json).digest('hex');
@@ -60,13 +70,14 @@ export async function readImport(
       else counts.updated++;
     }
     existing.set(record.id, digest);
-    batch.push({ record, json, digest });
+    batch.push({ record, json, digest, known: previous !== undefined });
     if (batch.length >= batchSize) {
-      await write(batch);
+      await flush(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await write(batch);
+  if (batch.length > 0) await flush(batch);
+  await writing;
   return { counts, seen };
 }
 

@@ -122,7 +122,12 @@ export class PostgresDatabase implements Sql {
   async exclusive<T>(name: string, fn: (session: Session) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
+      // The wait lasts as long as the holder's work, past any statement timeout; fn's own
+      // statements have the pool's timeout again.
+      const { statement_timeout: timeout } = (await client.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!;
+      await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, name]);
+      await client.query(`SELECT set_config('statement_timeout', $1, false)`, [timeout]);
       // A transaction that cannot even roll back has broken the session; its next query fails.
       return await fn({ ...sqlOf(client), transaction: (txFn, options = {}) => runTransaction(txFn, options, async () => client, () => undefined) });
     } finally {

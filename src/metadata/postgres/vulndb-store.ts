@@ -48,10 +48,16 @@ export class PostgresVulnDbStore implements VulnDbStore {
         ? []
         : await this.database.rows<AdvisoryRow & { key: number }>(
             // Each key is an ecosystem range [low, high): one ecosystem (the string after it is
-            // itself followed by U+0001), or every ecosystem starting with the prefix.
+            // itself followed by U+0001), or every ecosystem starting with the prefix. One index
+            // range scan per key, as on SQLite: OFFSET 0 keeps the planner from turning the lateral
+            // lookups into a join that scans the whole index table (it did, at 600k rows before
+            // the table was analyzed: ~260 ms for 300 keys, against ~27 ms like this).
             `SELECT k.key, a.source, a.id, a.record
              FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(name, low, high, key)
-             JOIN vulndb_affected f ON f.name = k.name AND f.ecosystem >= k.low AND f.ecosystem < k.high
+             CROSS JOIN LATERAL (
+               SELECT f.ecosystem, f.source, f.advisory_id FROM vulndb_affected f
+               WHERE f.name = k.name AND f.ecosystem >= k.low AND f.ecosystem < k.high OFFSET 0
+             ) AS f
              JOIN vulndb_advisories a ON a.source = f.source AND a.id = f.advisory_id
              ORDER BY k.key, f.ecosystem, f.source, f.advisory_id`,
             [
@@ -122,7 +128,7 @@ export class PostgresVulnDbStore implements VulnDbStore {
   }
 }
 
-/** Writes one batch of new and changed advisories with their index rows, in three statements. */
+/** Writes one batch of new and changed advisories with their index rows, in (at most) three statements. */
 async function writeBatch(tx: Sql, source: string, batch: readonly AdvisoryWrite[]): Promise<void> {
   // A repeated id within a batch: the last one wins (one statement cannot upsert a row twice).
   const advisories = [...new Map(batch.map((a) => [a.record.id, a])).values()];
@@ -137,6 +143,7 @@ async function writeBatch(tx: Sql, source: string, batch: readonly AdvisoryWrite
     advisories,
     'ON CONFLICT (source, id) DO UPDATE SET modified = excluded.modified, digest = excluded.digest, record = excluded.record',
   );
-  await tx.run('DELETE FROM vulndb_affected WHERE source = $1 AND advisory_id = ANY($2::text[])', [source, advisories.map((a) => a.record.id)]);
+  const replaced = advisories.filter((a) => a.known).map((a) => a.record.id);
+  if (replaced.length > 0) await tx.run('DELETE FROM vulndb_affected WHERE source = $1 AND advisory_id = ANY($2::text[])', [source, replaced]);
   await insertMany(tx, 'vulndb_affected', AFFECTED_COLUMNS(source), [...affected.values()]);
 }

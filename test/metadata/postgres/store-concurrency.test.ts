@@ -252,6 +252,24 @@ withPostgres(({ url: server }) => {
         expect(await first.vulnDb.status()).toMatchObject({ version: 1, records: 1500 });
       });
 
+      it('a node waits for another node importing the same feed as long as that takes, past the statement timeout', async () => {
+        const url = await freshDatabase(server);
+        nodes = await Promise.all([0, 1].map(() => PostgresMetadataStore.open({ url, poolSize: 2, statementTimeoutMs: 300 })));
+        const [slow, waiting] = nodes as [PostgresMetadataStore, PostgresMetadataStore];
+        const source = { name: 'npm', format: 'osv-dir', location: '/x' };
+        const slowly = async function* (): AsyncGenerator<OsvRecord> {
+          yield* records('GHSA').slice(0, 10);
+          await new Promise((resolve) => setTimeout(resolve, 1200));
+        };
+        const first = slow.vulnDb.importSource(source, slowly(), { removeMissing: true });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const second = await waiting.vulnDb.importSource(source, feed(records('GHSA').slice(0, 10)), { removeMissing: true });
+        expect(await first).toMatchObject({ added: 10, version: 1 });
+        expect(second).toMatchObject({ unchanged: 10, changed: false, version: 1 });
+        // The session's statements have their timeout back.
+        await expect(waiting.database.exclusive('other', (session) => session.run('SELECT pg_sleep(1)'))).rejects.toThrow(/statement timeout/);
+      });
+
       it('different feeds imported by every node at once: each bumps the version once', async () => {
         const [first] = await openNodes();
         const outcomes = await everyNode((node, i) =>
