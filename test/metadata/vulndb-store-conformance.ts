@@ -131,6 +131,17 @@ export function describeVulnDbStoreConformance(current: () => { store: MetadataS
       ]);
     });
 
+    it('keeps feed validators per URL (berth vulndb update), the last put replacing the one before', async () => {
+      expect(await store.vulnDb.getFeedValidators('https://example.invalid/a.zip')).toBeUndefined();
+      await store.vulnDb.putFeedValidators('https://example.invalid/a.zip', { etag: '"1"', importedAt: at(1).toISOString() });
+      await store.vulnDb.putFeedValidators('https://example.invalid/b.json', { lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT', importedAt: at(2).toISOString() });
+      await store.vulnDb.putFeedValidators('https://example.invalid/a.zip', { lastModified: 'Tue, 02 Dec 2025 10:00:00 GMT', importedAt: at(3).toISOString() });
+      expect(await store.vulnDb.getFeedValidators('https://example.invalid/a.zip')).toEqual({ lastModified: 'Tue, 02 Dec 2025 10:00:00 GMT', importedAt: at(3).toISOString() });
+      expect(await store.vulnDb.getFeedValidators('https://example.invalid/b.json')).toEqual({ lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT', importedAt: at(2).toISOString() });
+      await store.vulnDb.putFeedValidators('https://example.invalid/b.json', { etag: 'W/"x"', lastModified: 'Wed, 03 Dec 2025 10:00:00 GMT', importedAt: at(4).toISOString() });
+      expect(await store.vulnDb.getFeedValidators('https://example.invalid/b.json')).toEqual({ etag: 'W/"x"', lastModified: 'Wed, 03 Dec 2025 10:00:00 GMT', importedAt: at(4).toISOString() });
+    });
+
     it('reports an empty database', async () => {
       expect(await store.vulnDb.status()).toEqual({ version: 0, records: 0, sources: [] });
       expect(await store.vulnDb.version()).toBe(0);

@@ -1,6 +1,6 @@
 import { normalizePackageName, type OsvRecord } from '../../domain/osv.js';
 import { type AdvisoryRow, type AdvisoryWrite, type SourceRow, advisoryLists, affectedPackages, missingIds, prefixEnd, readImport, vulnDbStatusOf } from '../vulndb-records.js';
-import type { ImportOptions, ImportOutcome, PackageKey, SourceDescriptor, VulnDbStatus, VulnDbStore } from '../vulndb-store.js';
+import type { FeedValidators, ImportOptions, ImportOutcome, PackageKey, SourceDescriptor, VulnDbStatus, VulnDbStore } from '../vulndb-store.js';
 import type { PostgresDatabase, Sql } from './database.js';
 import { type Column, insertMany } from './insert-many.js';
 
@@ -125,6 +125,22 @@ export class PostgresVulnDbStore implements VulnDbStore {
 
   async version(): Promise<number> {
     return (await this.database.row<{ version: number }>('SELECT version FROM vulndb_state WHERE id = 1'))?.version ?? 0;
+  }
+
+  async getFeedValidators(url: string): Promise<FeedValidators | undefined> {
+    const row = await this.database.row<{ etag: string | null; last_modified: string | null; imported_at: number }>(
+      'SELECT etag, last_modified, imported_at FROM vulndb_feeds WHERE url = $1',
+      [url],
+    );
+    return row && { ...(row.etag !== null && { etag: row.etag }), ...(row.last_modified !== null && { lastModified: row.last_modified }), importedAt: iso(row.imported_at)! };
+  }
+
+  async putFeedValidators(url: string, validators: FeedValidators): Promise<void> {
+    await this.database.run(
+      `INSERT INTO vulndb_feeds (url, etag, last_modified, imported_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, imported_at = excluded.imported_at`,
+      [url, validators.etag ?? null, validators.lastModified ?? null, Date.parse(validators.importedAt)],
+    );
   }
 }
 
