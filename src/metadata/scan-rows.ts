@@ -92,13 +92,14 @@ const SCANNABLE = `m.media_type IN ('application/vnd.oci.image.manifest.v1+json'
 /**
  * listRescanCandidates' query, given its four placeholders (repository id, manifest id to start
  * after, version bound, limit). Failed and unsupported images are left alone: a database update
- * does not make their layers readable.
+ * does not make their layers readable. Images scanned while the database was empty
+ * (FINDINGS_UNAVAILABLE) are matched once it has advisories.
  */
 export const rescanCandidatesQuery = ([repository, after, below, limit]: readonly [string, string, string, string]): string =>
   `SELECT m.id AS manifest_id, m.digest, s.status, s.generation, s.vulndb_version, s.scan_type
    FROM manifests m LEFT JOIN image_scans s ON s.manifest_id = m.id
    WHERE m.repository_id = ${repository} AND m.id > ${after} AND ${SCANNABLE}
-     AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE') AND COALESCE(s.vulndb_version, -1) < ${below}))
+     AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE', 'FINDINGS_UNAVAILABLE') AND COALESCE(s.vulndb_version, -1) < ${below}))
    ORDER BY m.id LIMIT ${limit}`;
 
 /** The image_scans columns a completed scan sets, in COMPLETED_SCAN_VALUES order (facts given replace the stored ones). */

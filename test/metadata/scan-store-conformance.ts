@@ -264,18 +264,22 @@ export function describeScanStoreConformance(current: () => { store: MetadataSto
       await manifest({ mediaType: OCI_INDEX, artifactType: OCI_INDEX });
       await manifest({ artifactType: 'application/vnd.cncf.helm.config.v1+json' });
       const later = await manifest();
+      const unavailable = await manifest();
       const other = await store.registry.createRepository({ accountId: repo.accountId, name: 'other', now: t0 }, []);
       await manifest({ repositoryId: other.id });
-      for (const image of [old, current, failed]) await store.scans.requestScan(request(image, { scanType: 'ENHANCED' }));
+      for (const image of [old, current, failed, unavailable]) await store.scans.requestScan(request(image, { scanType: 'ENHANCED' }));
       await store.scans.completeScan({ ...result(old.id, 1, [], 1, 'track'), vulnDbVersion: 3 });
       await store.scans.completeScan({ ...result(current.id, 1, [], 1, 'track'), vulnDbVersion: 4 });
       await store.scans.failScan(failure(failed.id, 1));
+      // Scanned while the database was empty: matched once it has advisories.
+      await store.scans.failScan({ ...failure(unavailable.id, 1), status: 'FINDINGS_UNAVAILABLE' });
 
       const candidates = await store.scans.listRescanCandidates(repo.id, { belowVersion: 4, limit: 10 });
       expect(candidates).toEqual([
         { manifestId: fresh.id, digest: fresh.digest },
         { manifestId: old.id, digest: old.digest, scan: { status: 'COMPLETE', generation: 1, scanType: 'ENHANCED', vulnDbVersion: 3 } },
         { manifestId: later.id, digest: later.digest },
+        { manifestId: unavailable.id, digest: unavailable.digest, scan: { status: 'FINDINGS_UNAVAILABLE', generation: 1, scanType: 'ENHANCED' } },
       ]);
       expect((await store.scans.listRescanCandidates(repo.id, { belowVersion: 4, afterManifestId: fresh.id, limit: 1 })).map((c) => c.manifestId)).toEqual([old.id]);
       expect((await store.scans.listRescanCandidates(repo.id, { belowVersion: 5, limit: 10 })).map((c) => c.manifestId)).toEqual([
@@ -283,6 +287,7 @@ export function describeScanStoreConformance(current: () => { store: MetadataSto
         old.id,
         current.id,
         later.id,
+        unavailable.id,
       ]);
     });
 
