@@ -89,7 +89,7 @@ export class UploadService {
       const actual = `${algorithm}:${hash.digest('hex')}`;
       if (actual !== digest) {
         await this.discard(id);
-        throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest);
+        throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest, { actual, size });
       }
       // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
       // never delete the file between this move (or "already there") and this link.
