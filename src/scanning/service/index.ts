@@ -93,7 +93,11 @@ export function createScanning(deps: {
       await store.events.releaseCursor(SCANNING_SUBSCRIBER, NODE_ID);
     },
     schedule: async () => {
-      if ((await store.vulnDb.version()) > (await store.scans.getRematchedVersion())) await triggerRescan(false);
+      const database = await store.vulnDb.status();
+      if (database.records === 0) {
+        log.warn({ remedy: 'berth vulndb update' }, 'vulnerability database is empty: image scans report FINDINGS_UNAVAILABLE until advisories are loaded');
+      }
+      if (database.version > (await store.scans.getRematchedVersion())) await triggerRescan(false);
     },
   };
 }

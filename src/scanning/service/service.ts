@@ -8,6 +8,7 @@ import { checkRegistryScanning, DEFAULT_REGISTRY_SCANNING, effectiveScanning, ha
 import type { ScanDeps } from './deps.js';
 import { scanJob } from './job-types.js';
 import { unscannableMediaType, unsupportedImageType } from './scannable.js';
+import { usedNoQuota } from './statuses.js';
 
 /** An image as the scanning API names it: by digest, by tag, or both (which must agree). */
 export interface ImageRef {
@@ -90,8 +91,7 @@ export class ScanningService {
       job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }),
     };
     let requested = await this.deps.store.scans.requestScan(request);
-    // An enhanced scan made before the switch to basic is no longer available, so it uses no quota.
-    if (!requested.started && requested.existing.scanType !== 'BASIC' && requested.existing.status !== 'IN_PROGRESS') {
+    if (!requested.started && usedNoQuota(requested.existing)) {
       requested = await this.deps.store.scans.requestScan({ ...request, quotaSince: undefined });
     }
     if (!requested.started) throw new DomainError('LimitExceeded', 'The scan quota per image has been exceeded. Wait and try again.');
