@@ -138,6 +138,11 @@ export class ManifestService {
     return manifest;
   }
 
+  /** Records a pull of a manifest fetched with `recordPull` false (served after all, e.g. converted). */
+  recordPull(manifest: ManifestRecord): void {
+    this.pulls.record(manifest.repositoryId, manifest.digest, this.ctx.now());
+  }
+
   /**
    * Deletes by digest (the manifest and its tags) or by tag (only the tag). `options.detail` joins
    * the image.deleted event (e.g. the lifecycle rule that expired the image) and `options.events`
