@@ -47,7 +47,8 @@ export function convertManifest(content: Buffer, mediaType: string, accepted: re
   const rule = TARGETS[target]!;
   const doc = JSON.parse(content.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[]; artifactType?: unknown; annotations?: unknown; subject?: unknown };
   if (doc.artifactType !== undefined) return { unavailable: `an artifact (artifactType ${String(doc.artifactType)}) cannot be converted to ${target}` };
-  if (!rule.config.includes(String(doc.config?.mediaType))) return { unavailable: `a manifest with config media type ${String(doc.config?.mediaType)} cannot be converted to ${target}` };
+  const config = doc.config;
+  if (!config || !rule.config.includes(String(config.mediaType))) return { unavailable: `a manifest with config media type ${String(config?.mediaType)} cannot be converted to ${target}` };
   const layers: Descriptor[] = [];
   for (const layer of doc.layers ?? []) {
     // A layer already typed in the target's vocabulary (mixed manifests exist) stays as it is.
@@ -56,7 +57,7 @@ export function convertManifest(content: Buffer, mediaType: string, accepted: re
     if (!mapped) return { unavailable: `a layer of media type ${String(layer.mediaType)} cannot be converted to ${target}` };
     layers.push(descriptor(layer, mapped, rule.dropOciFields));
   }
-  const converted: Record<string, unknown> = { schemaVersion: 2, mediaType: target, config: descriptor(doc.config, rule.config[1], rule.dropOciFields), layers };
+  const converted: Record<string, unknown> = { schemaVersion: 2, mediaType: target, config: descriptor(config, rule.config[1], rule.dropOciFields), layers };
   if (!rule.dropOciFields) {
     if (doc.subject !== undefined) converted.subject = doc.subject;
     if (doc.annotations !== undefined) converted.annotations = doc.annotations;
