@@ -8,7 +8,7 @@ import type { Registry } from '../../registry/index.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { ScanningConfig } from './config-schema.js';
 import type { ScanDeps } from './deps.js';
-import { RESCAN_JOB, SCAN_JOB, type ScanJobPayload } from './job-types.js';
+import { RESCAN_JOB, SCAN_JOB, VULNDB_UPDATE_JOB, type ScanJobPayload } from './job-types.js';
 import { ScanningService } from './service.js';
 import { scanErrorDescription } from './statuses.js';
 import { SCANNING_SUBSCRIBER, SUBSCRIBED_EVENTS, scanningSubscriber } from './subscriptions.js';
@@ -72,6 +72,16 @@ export function createScanning(deps: {
     },
     { leaseMs: 120_000, maxAttempts: 5, retryDelayMs: 30_000 },
   );
+  // Feed updates, when configured: one durable job at a time, each a whole `berth vulndb update`.
+  jobs.register(
+    VULNDB_UPDATE_JOB,
+    async (_job, ctx) => {
+      const { updateFeeds } = await import('./vulndb-update.js');
+      const outcomes = await updateFeeds(store, deps.options.feeds.sources, ctx.log, { signal: ctx.signal, actor: 'berth:vulndb-update' });
+      return { feeds: outcomes.map(({ name, status, error }) => ({ name, status, ...(error && { error }) })) };
+    },
+    { leaseMs: 300_000, maxAttempts: 2, retryDelayMs: 600_000 },
+  );
   // A scan whose job failed for good (storage unreadable, say) must not stay IN_PROGRESS.
   jobs.onSettled(async (job, outcome) => {
     if (job.type !== SCAN_JOB || outcome !== 'failed') return;
@@ -98,6 +108,9 @@ export function createScanning(deps: {
         log.warn({ remedy: 'berth vulndb update' }, 'vulnerability database is empty: image scans report FINDINGS_UNAVAILABLE until advisories are loaded');
       }
       if (database.version > (await store.scans.getRematchedVersion())) await triggerRescan(false);
+      const every = deps.options.feeds.updateIntervalSeconds * 1000;
+      // The first update soon after start when the database is empty, else one interval on.
+      if (every > 0) await scheduler.every('vulndb-update', VULNDB_UPDATE_JOB, every, {}, database.records === 0 ? Math.min(every, 60_000) : every);
     },
   };
 }
@@ -105,5 +118,5 @@ export function createScanning(deps: {
 export { ScanningService, type ImageRef } from './service.js';
 export { effectiveScanning, type EffectiveScanning, type RegistryScanningConfiguration } from './configuration.js';
 export { ScanningEvent, SCANNING_ACTOR, vulnDbUpdatedEvent } from './events.js';
-export { RESCAN_JOB, SCAN_JOB } from './job-types.js';
+export { RESCAN_JOB, SCAN_JOB, VULNDB_UPDATE_JOB } from './job-types.js';
 export { scanningConfigSchema, type ScanningConfig } from './config-schema.js';

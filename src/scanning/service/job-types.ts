@@ -10,6 +10,8 @@ import type { ScanReason } from './events.js';
 export const RESCAN_JOB = 'scan.rescan';
 
 export const SCAN_JOB = 'scan.image';
+/** Downloads and imports the configured vulnerability feeds (`scanning.feeds.updateIntervalSeconds`). */
+export const VULNDB_UPDATE_JOB = 'vulndb.update';
 
 /**
  * Which inventory logic produced a stored SBOM. Bump it when the scanner starts finding packages
