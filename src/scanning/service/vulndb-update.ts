@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { EventStore } from '../../metadata/event-store.js';
 import type { VulnDbStore } from '../../metadata/vulndb-store.js';
 import type { Logger } from '../../util/logger.js';
@@ -120,7 +121,7 @@ async function updateFeed(
       done(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), counter, createWriteStream(file), {
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream), counter, createWriteStream(file), {
     ...(options.signal && { signal: options.signal }),
   });
   progress({ feed: feed.name, phase: 'downloaded', received, ms: Date.now() - started });
