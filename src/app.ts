@@ -28,6 +28,7 @@ import { installGarbageCollection } from './gc/job.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AccessLogController } from './api/access-log.js';
 import { endIdleConnections } from './api/idle-connections.js';
+import { headerTimeoutOptions } from './api/header-timeout.js';
 import { auditEventSink } from './audit/event-sink.js';
 import { installRequestAudit } from './api/audit-hook.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
@@ -71,6 +72,7 @@ export interface BuildOptions {
 
 /** Builds the whole application without listening, so tests can drive it in-process. */
 export async function buildApp(config: Readonly<BerthConfig>, options: BuildOptions = {}): Promise<BerthApp> {
+  const headerTimeouts = headerTimeoutOptions(config.http.headersTimeoutSeconds);
   const server = Fastify({
     logger: {
       level: config.log.level,
@@ -81,7 +83,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    ...(config.tls && { https: readTlsFiles(config.tls) }),
+    ...(config.tls ? { https: { ...readTlsFiles(config.tls), ...headerTimeouts } } : { http: headerTimeouts }),
     // One access-log line per response instead of fastify's two.
     logController: new AccessLogController(),
     forceCloseConnections: 'idle',
@@ -193,6 +195,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     publicUrl: config.publicUrl,
     scheme,
     deriveSecret: (purpose) => secret.derive(purpose),
+    bodies: config.http.ecrBody,
     authenticate: options.ecrAuthenticate ?? iam.ecr.authenticate,
     authorize: iam.ecr.authorize,
     operations: accessOperations({

@@ -69,8 +69,8 @@ export interface OciAccess {
   challenge(request: OciRequestInfo): string | undefined;
 }
 
-/** What ECR authentication sees of a request: enough to verify a SigV4 signature. */
-export interface SignedRequest {
+/** What ECR authentication sees of a request before its body is read: enough to check a SigV4 signature's claims. */
+export interface SignedRequestHead {
   method: string;
   /** Path exactly as sent (still percent-encoded), without the query. */
   rawPath: string;
@@ -78,9 +78,23 @@ export interface SignedRequest {
   rawQuery: string;
   /** Lower-case names; every header as the list of values received (SigV4 joins repeats with ","). */
   headers: Readonly<Record<string, readonly string[] | undefined>>;
-  /** Lower-case hex SHA-256 of the body bytes. */
-  payloadSha256: string;
   sourceIp: string;
+}
+
+/**
+ * ECR authentication after the headers: they name a valid, active key, with the right date, scope
+ * and signed headers, so the body is worth reading. Whatever failed those checks was refused
+ * before a byte of the body was read.
+ */
+export interface PendingAuthentication {
+  /**
+   * Whether the signature is verified already (the client signed the body hash it declared, as
+   * the AWS SDKs do), so only the body's match with that hash is left; when false (the AWS CLI
+   * declares none), the body still has to prove the signature.
+   */
+  readonly signatureVerified: boolean;
+  /** Finishes with the body's SHA-256 (lower-case hex): the caller, or the SigV4 failure thrown. */
+  complete(payloadSha256: string): Principal;
 }
 
 /** What ECR authorization sees: an authenticated, validated call, before its handler runs. */

@@ -10,7 +10,7 @@ import {
 import { SIGNATURE_MISMATCH_MESSAGE, incomplete, invalidSignature, unrecognizedClient } from './errors.js';
 import { formatAmzDate, parseCredential, type AuthClaims, type CredentialScope } from './parse.js';
 import { deriveSigningKey, signatureHex } from './signing-key.js';
-import { MAX_PRESIGN_EXPIRES_SECONDS, UNSIGNED_PAYLOAD, type SecretRecord, type SigV4Request, type VerifyOptions } from './types.js';
+import { MAX_PRESIGN_EXPIRES_SECONDS, UNSIGNED_PAYLOAD, type SecretRecord, type SigV4RequestHead, type VerifyOptions } from './types.js';
 
 /* The checks shared by the header and presigned forms, applied in the order AWS applies them. */
 
@@ -106,7 +106,7 @@ export async function lookup<P>(
 }
 
 export function checkSignature(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   params: QueryParam[],
   excludeParam: string | undefined,
   signedHeaders: string[],

@@ -12,17 +12,18 @@ import { checkAlgorithm, parseAmzDate, type AuthClaims } from './parse.js';
 import {
   DEFAULT_MAX_SKEW_MS,
   UNSIGNED_PAYLOAD,
-  type SigV4Request,
+  type PendingSigV4,
+  type SigV4RequestHead,
   type VerifiedSigV4,
   type VerifyOptions,
 } from './types.js';
 
 /** The query-string form (X-Amz-Algorithm, X-Amz-Credential, ...) used for presigned URLs. */
 export async function verifyPresigned<P>(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   params: QueryParam[],
   opts: VerifyOptions<P>,
-): Promise<VerifiedSigV4<P>> {
+): Promise<PendingSigV4<P>> {
   const get = (name: string): string | undefined => decoded(params, name);
   let missing = '';
   for (const name of ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date']) {
@@ -54,10 +55,10 @@ export async function verifyPresigned<P>(
   // unless the client declared one.
   const declared =
     canonicalHeaderValue(req.headers['x-amz-content-sha256']) ?? get('X-Amz-Content-Sha256');
-  const candidates = declared !== undefined ? [declared] : [req.payloadSha256, UNSIGNED_PAYLOAD];
-  checkSignature(req, params, 'X-Amz-Signature', signedHeaders, candidates, claims, scope, dateRaw, secret.secretAccessKey);
-  if (declared !== undefined) checkDeclaredHash(declared, req.payloadSha256, true);
-  return {
+  const check = (candidates: string[]): void =>
+    checkSignature(req, params, 'X-Amz-Signature', signedHeaders, candidates, claims, scope, dateRaw, secret.secretAccessKey);
+  if (declared !== undefined) check([declared]);
+  const verified: VerifiedSigV4<P> = {
     principal: secret.principal,
     accessKeyId: scope.accessKeyId,
     region: scope.region,
@@ -66,6 +67,14 @@ export async function verifyPresigned<P>(
     presigned: true,
     expiresAt,
     ...(sessionToken !== undefined ? { sessionToken } : {}),
+  };
+  return {
+    signatureVerified: declared !== undefined,
+    finish(payloadSha256) {
+      if (declared === undefined) check([payloadSha256.toLowerCase(), UNSIGNED_PAYLOAD]);
+      else checkDeclaredHash(declared, payloadSha256, true);
+      return verified;
+    },
   };
 }
 

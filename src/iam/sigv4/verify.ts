@@ -3,7 +3,15 @@ import { checkDeclaredHash, checkScope, checkSignature, checkSignedHeaders, chec
 import { incomplete, missingToken } from './errors.js';
 import { checkAlgorithm, parseAuthorizationHeader, requestDate } from './parse.js';
 import { verifyPresigned } from './presigned.js';
-import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type VerifyOptions } from './types.js';
+import {
+  DEFAULT_MAX_SKEW_MS,
+  UNSIGNED_PAYLOAD,
+  type PendingSigV4,
+  type SigV4Request,
+  type SigV4RequestHead,
+  type VerifiedSigV4,
+  type VerifyOptions,
+} from './types.js';
 
 /*
  * Server-side SigV4 verification. Written here because the maintained Node signers
@@ -15,7 +23,16 @@ import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type Verify
 const QUERY_AUTH_NAMES = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];
 
 export async function verifySigV4<P>(request: SigV4Request, opts: VerifyOptions<P>): Promise<VerifiedSigV4<P>> {
-  const req = { ...request, payloadSha256: request.payloadSha256.toLowerCase() };
+  return (await beginSigV4(request, opts)).finish(request.payloadSha256);
+}
+
+/**
+ * The checks the headers allow before the body is read, in AWS's order: the form of the
+ * Authorization header (or query), the date and skew, the signed headers, the scope, the key (it
+ * exists and is active), and, when the client declared the body's hash, the signature itself. A
+ * request that fails them is refused without reading a byte of its body.
+ */
+export async function beginSigV4<P>(req: SigV4RequestHead, opts: VerifyOptions<P>): Promise<PendingSigV4<P>> {
   const params = parseQuery(req.query);
   const authHeader = single(req.headers['authorization']);
   const queryAuth = params.some((p) => QUERY_AUTH_NAMES.includes(p.name));
@@ -40,11 +57,11 @@ function single(value: HeaderMap[string]): string | undefined {
 }
 
 async function verifyHeaderForm<P>(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   authHeader: string,
   params: QueryParam[],
   opts: VerifyOptions<P>,
-): Promise<VerifiedSigV4<P>> {
+): Promise<PendingSigV4<P>> {
   const amzDate = canonicalHeaderValue(req.headers['x-amz-date']);
   const httpDate = canonicalHeaderValue(req.headers['date']);
   const claims = parseAuthorizationHeader(authHeader, amzDate !== undefined || httpDate !== undefined);
@@ -57,11 +74,7 @@ async function verifyHeaderForm<P>(
   const sessionToken = canonicalHeaderValue(req.headers['x-amz-security-token']);
   const secret = await lookup(scope, sessionToken, opts);
 
-  const declaredHash = canonicalHeaderValue(req.headers['x-amz-content-sha256']);
-  const payloadHash = declaredHash ?? req.payloadSha256;
-  checkSignature(req, params, undefined, signedHeaders, [payloadHash], claims, scope, dateRaw, secret.secretAccessKey);
-  if (declaredHash !== undefined) checkDeclaredHash(declaredHash, req.payloadSha256, false);
-  return {
+  const verified: VerifiedSigV4<P> = {
     principal: secret.principal,
     accessKeyId: scope.accessKeyId,
     region: scope.region,
@@ -69,6 +82,22 @@ async function verifyHeaderForm<P>(
     signedAt: date,
     presigned: false,
     ...(sessionToken !== undefined ? { sessionToken } : {}),
+  };
+  const check = (payloadHash: string): void =>
+    checkSignature(req, params, undefined, signedHeaders, [payloadHash], claims, scope, dateRaw, secret.secretAccessKey);
+  const declared = canonicalHeaderValue(req.headers['x-amz-content-sha256']);
+  if (declared !== undefined) {
+    check(declared);
+    // Only presigned URLs may leave the body unsigned; no body makes this one right.
+    if (declared === UNSIGNED_PAYLOAD) checkDeclaredHash(declared, '', false);
+  }
+  return {
+    signatureVerified: declared !== undefined,
+    finish(payloadSha256) {
+      if (declared === undefined) check(payloadSha256.toLowerCase());
+      else checkDeclaredHash(declared, payloadSha256, false);
+      return verified;
+    },
   };
 }
 
