@@ -121,9 +121,12 @@ export class IamOciAccess implements OciAccess {
     const route = ROUTES[operation];
     if (route.kind === 'blob-delete') return ['ecr:BatchDeleteImage'];
     const query = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
+    // A mount (mountFrom) is authorized as one; anything else that starts an upload with a digest
+    // stores a blob in this request, mount parameter or not (the handler's fallback when a mount
+    // cannot be made asks again without mountFrom).
     const needed = authorizationForV2(route.method, route.kind, {
       mount: target.mountFrom !== undefined,
-      monolithic: operation === 'upload.start' && query.has('digest') && !query.has('mount'),
+      monolithic: operation === 'upload.start' && query.has('digest'),
       withData: operation === 'upload.complete' && carriesBody(request),
     });
     // Every operation the router produces has a mapping; refuse rather than allow if one is missing.

@@ -43,7 +43,11 @@ export interface OciRequestInfo {
 /** What a /v2 operation acts on. */
 export interface OciTarget {
   repository?: RepositoryKey;
-  /** The source of a cross-repository mount: the caller must be able to pull from it. */
+  /**
+   * The source of a cross-repository mount: the request is authorized as a mount, and the caller
+   * must be able to pull from the source. A mount that cannot be made falls back to an upload,
+   * which the adapter authorizes again, as that upload (the same target without mountFrom).
+   */
   mountFrom?: RepositoryKey;
   /** Whether the push may create the repository (create-on-push). */
   creates?: boolean;
