@@ -51,6 +51,8 @@ export interface OciTarget {
   mountFrom?: RepositoryKey;
   /** Whether the push may create the repository (create-on-push). */
   creates?: boolean;
+  /** The upload a mount that could not be made falls back to: authorized again, not counted again by rate limits. */
+  fallback?: boolean;
 }
 
 /**

@@ -43,7 +43,7 @@ export const startUpload: OciHandler = async (call) => {
       if (blob) return blobCreated(call, blob.digest);
       // Not mountable (or not readable by the caller): what follows is an upload, which the mount's
       // authorization did not cover; the caller needs what the upload needs.
-      await access.authorize(principal, 'upload.start', { repository: key, creates: true }, info);
+      await access.authorize(principal, 'upload.start', { repository: key, creates: true, fallback: true }, info);
     }
   }
   if (digest !== null) {
