@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/actor.js';
 import type { Readable } from 'node:stream';
-import { blobMissingFromStorage, blobNotFound } from '../domain/errors.js';
+import { blobInUse, blobMissingFromStorage, blobNotFound } from '../domain/errors.js';
 import { isValidDigest, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { BlobRecord, RepositoryRecord } from '../metadata/registry-store.js';
@@ -59,7 +59,9 @@ export class BlobService {
   async delete(key: RepositoryKey, digest: string): Promise<void> {
     parseDigest(digest);
     const repository = await this.repositories.get(key);
-    if (!(await this.ctx.store.registry.unlinkBlob(repository.id, digest))) throw blobNotFound(repository, digest);
+    const result = await this.ctx.store.registry.unlinkBlob(repository.id, digest);
+    if (result.outcome === 'missing') throw blobNotFound(repository, digest);
+    if (result.outcome === 'referenced') throw blobInUse(key, digest, result);
   }
 
   /**

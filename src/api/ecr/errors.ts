@@ -56,6 +56,8 @@ export const DOMAIN_ERRORS: Readonly<Record<DomainErrorCode, EcrErrorName>> = {
   RepositoryAlreadyExists: 'RepositoryAlreadyExistsException',
   RepositoryNotEmpty: 'RepositoryNotEmptyException',
   BlobNotFound: 'LayersNotFoundException',
+  // ECR has no blob deletion; no operation raises it.
+  BlobInUse: 'InvalidParameterException',
   BlobUploadNotFound: 'UploadNotFoundException',
   BlobUploadInvalid: 'InvalidLayerPartException',
   RangeNotSatisfiable: 'InvalidLayerPartException',
