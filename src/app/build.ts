@@ -8,31 +8,19 @@ import { registryHostTemplateFor } from '../config/addressing.js';
 import type { BerthConfig } from '../config/schema.js';
 import { loadServerSecret } from '../config/server-secret.js';
 import { readTlsFiles } from '../config/tls-files.js';
-import type { EventDispatcher } from '../events/dispatcher.js';
 import type { GarbageCollector } from '../gc/collector.js';
 import type { Iam } from '../iam/index.js';
-import type { JobRunner } from '../jobs/runner.js';
-import type { Scheduler } from '../jobs/scheduler.js';
 import type { Lifecycle } from '../lifecycle/index.js';
-import type { MetadataStore } from '../metadata/store.js';
-import type { Registry } from '../registry/index.js';
 import type { Scanning } from '../scanning/service/index.js';
-import type { BlobStore } from '../storage/blob-store.js';
 import type { Clock } from '../util/clock.js';
-import { openCore } from './core.js';
+import { type BerthCore, openCore } from './core.js';
 import type { BerthModule } from './module.js';
 import type { AccessOverrides } from './modules/access.js';
 import { createModules } from './modules/index.js';
 
-export interface BerthApp {
+/** The app: the core it opened (stores, registry, background machinery), its modules' services, and the listener. */
+export interface BerthApp extends Pick<BerthCore, 'config' | 'store' | 'blobs' | 'registry' | 'jobs' | 'scheduler' | 'events'> {
   server: FastifyInstance;
-  config: Readonly<BerthConfig>;
-  store: MetadataStore;
-  blobs: BlobStore;
-  registry: Registry;
-  jobs: JobRunner;
-  scheduler: Scheduler;
-  events: EventDispatcher;
   /** Identity and access: accounts, users, keys, policies, the authorizer both APIs use. */
   iam: Iam;
   /** Online garbage collection (also run on a schedule as the `gc` job). */
@@ -112,15 +100,16 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
       await core.close();
     })());
 
+  const { store, blobs, registry, jobs, scheduler, events } = core;
   return {
     server,
     config,
-    store: core.store,
-    blobs: core.blobs,
-    registry: core.registry,
-    jobs: core.jobs,
-    scheduler: core.scheduler,
-    events: core.events,
+    store,
+    blobs,
+    registry,
+    jobs,
+    scheduler,
+    events,
     iam: access.iam,
     gc: modules.gc.service,
     audit: modules.audit.service,

@@ -36,6 +36,11 @@ export interface BerthModule<S = unknown> {
 
 export type Route = (server: FastifyInstance) => Promise<void> | void;
 
+/** What most services are built from: the core's stores, registry, job queue and clock, and a logger for the component. */
+export function serviceDeps(core: BerthCore, component: string) {
+  return { store: core.store, registry: core.registry, jobs: core.jobs, now: core.clock, log: core.log.child({ component }) };
+}
+
 /** What a module factory builds on. */
 export interface ModuleContext {
   core: BerthCore;

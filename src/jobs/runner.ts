@@ -4,7 +4,6 @@ import type { Logger } from '../util/logger.js';
 import {
   type AnyJobDefinition,
   type EnqueueOptions,
-  type JobDefinition,
   type JobPayload,
   type JobQueue,
   type JobType,
@@ -49,10 +48,11 @@ export class JobRunner implements JobQueue {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
   }
 
-  register<P extends JobPayload>(definition: JobDefinition<P>): void {
+  /** Runs jobs of this type on this node (see `defineJob`). */
+  register(definition: AnyJobDefinition): void {
     if (this.types.has(definition.type)) throw new Error(`job type ${definition.type} is registered twice`);
     this.types.set(definition.type, {
-      definition: definition as unknown as AnyJobDefinition,
+      definition,
       running: 0,
       concurrency: definition.concurrency ?? 1,
       leaseMs: definition.leaseMs ?? 60_000,

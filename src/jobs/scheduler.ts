@@ -44,10 +44,9 @@ export class Scheduler {
   }
 
   /** Declares a schedule and queues its next occurrence (unless one is queued already). */
-  async every<P extends JobPayload>(schedule: Schedule<P>): Promise<void> {
-    const declared = schedule as unknown as Schedule;
-    this.schedules.set(schedule.name, declared);
-    await this.enqueue(declared, schedule.firstDelayMs ?? schedule.intervalMs);
+  async every(schedule: Schedule): Promise<void> {
+    this.schedules.set(schedule.name, schedule);
+    await this.enqueue(schedule, schedule.firstDelayMs ?? schedule.intervalMs);
   }
 
   private async enqueue(schedule: Schedule, delayMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { scanningOperations } from '../../api/ecr/operations/index.js';
 import { type Scanning, createScanning } from '../../scanning/service/index.js';
-import type { BerthModule, ModuleContext } from '../module.js';
+import { type BerthModule, type ModuleContext, serviceDeps } from '../module.js';
 
 /**
  * Vulnerability scanning: scan and rescan jobs, the subscriber that scans on push and re-evaluates
@@ -8,15 +8,7 @@ import type { BerthModule, ModuleContext } from '../module.js';
  * no running server saw. (DescribeImages' scan summaries are wired into the registry module.)
  */
 export function scanningModule({ core, config }: ModuleContext): BerthModule<Scanning> {
-  const scanning = createScanning({
-    store: core.store,
-    blobs: core.blobs,
-    registry: core.registry,
-    jobs: core.jobs,
-    now: core.clock,
-    log: core.log.child({ component: 'scanning' }),
-    options: config.scanning,
-  });
+  const scanning = createScanning({ ...serviceDeps(core, 'scanning'), blobs: core.blobs, options: config.scanning });
   return {
     name: 'scanning',
     service: scanning,
