@@ -14,7 +14,7 @@ import type { BerthCore } from './core.js';
  * module is adding its factory to src/app/modules/index.ts.
  */
 export interface BerthModule<S = unknown> {
-  /** Names the module in logs. */
+  /** Identifies the module (registry, gc, lifecycle, …). */
   readonly name: string;
   /** What the module offers other modules, the adapters and tests (`app.lifecycle`, `app.scanning`, …). */
   readonly service: S;
