@@ -10,6 +10,7 @@ export { DOMAIN_ERROR_CODES, ERROR_CODE_LISTS, ERROR_DESCRIPTIONS, type DomainEr
 export { invalidParameter, invalidParameterMessage } from './errors/common.js';
 export { accountNotFound, noPermissionMapping, userNotFound } from './errors/iam.js';
 export {
+  blobDamaged,
   blobMissingFromStorage,
   blobNotFound,
   blobTooLarge,

@@ -1,9 +1,11 @@
 import type { Actor } from '../audit/actor.js';
 import type { Readable } from 'node:stream';
-import { blobMissingFromStorage, blobNotFound } from '../domain/errors.js';
+import { type DomainError, blobDamaged, blobMissingFromStorage, blobNotFound } from '../domain/errors.js';
 import { isValidDigest, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
+import { quarantineBlob } from '../gc/quarantine.js';
 import type { BlobRecord, RepositoryRecord } from '../metadata/registry-store.js';
+import { ShortReadError } from '../storage/driver.js';
 import type { RegistryContext } from './context.js';
 import type { RepositoryService } from './repositories.js';
 
@@ -34,20 +36,58 @@ export class BlobService {
     return blob;
   }
 
-  /** Opens the blob, optionally a byte range of it (already validated against its size). */
+  /**
+   * The blob as HEAD reports it: linked to the repository (stat) and stored whole. A file of another
+   * size than recorded is damaged: set aside and answered as not found, so the client pushes it
+   * again rather than building on bytes a pull cannot get.
+   */
+  async head(key: RepositoryKey, digest: string): Promise<BlobRecord> {
+    const blob = await this.stat(key, digest);
+    const file = await this.ctx.blobs.stat(digest);
+    if (!file) throw this.missing(digest);
+    if (file.size !== blob.size) throw await this.damaged(blob, file.size, 'stat');
+    return blob;
+  }
+
+  /**
+   * Opens the blob, optionally a byte range of it (already validated against its size). Storage is
+   * asked for exactly the bytes the response announces: a file found too short is answered as
+   * damaged before any byte goes out, and one that comes up short while streaming fails the stream
+   * (ShortReadError), which cuts the response off; either way the blob is set aside.
+   */
   async open(key: RepositoryKey, digest: string, range?: ByteRange): Promise<{ blob: BlobRecord; stream: Readable }> {
     const blob = await this.stat(key, digest);
+    const wanted = range ? { offset: range.start, length: range.end - range.start + 1 } : { offset: 0, length: blob.size };
+    let stream: Readable;
     try {
-      const stream = await this.ctx.blobs.open(
-        digest,
-        range ? { offset: range.start, length: range.end - range.start + 1 } : undefined,
-      );
-      return { blob, stream };
+      stream = await this.ctx.blobs.open(digest, wanted);
     } catch (err) {
-      // Metadata says present but storage lost it: report it honestly rather than serve nothing.
-      this.ctx.log.error({ err, digest }, 'blob linked in metadata is missing from storage');
-      throw blobMissingFromStorage(digest);
+      if (err instanceof ShortReadError) throw await this.damaged(blob, err.actual, 'read');
+      this.ctx.log.error({ err, digest }, 'opening a blob failed');
+      throw this.missing(digest);
     }
+    stream.once('error', (err) => {
+      if (err instanceof ShortReadError) void this.damaged(blob, err.actual, 'read');
+    });
+    return { blob, stream };
+  }
+
+  /** Metadata says present but storage lost it: report it honestly rather than serve nothing. */
+  private missing(digest: string): DomainError {
+    this.ctx.log.error({ digest }, 'blob linked in metadata is missing from storage');
+    return blobMissingFromStorage(digest);
+  }
+
+  /** Logs a blob whose file is not its recorded size, sets it aside, and returns the error to answer. */
+  private async damaged(blob: BlobRecord, actualSize: number, detectedBy: 'read' | 'stat'): Promise<DomainError> {
+    const { digest, size: expectedSize } = blob;
+    this.ctx.log.error({ digest, expectedSize, actualSize, detectedBy }, 'blob file is not its recorded size');
+    await quarantineBlob(
+      { ...this.ctx, now: () => this.ctx.now() },
+      { digest, expectedSize, actualSize, detectedBy },
+      (file) => file.size !== expectedSize,
+    ).catch((err: unknown) => this.ctx.log.error({ err, digest }, 'setting a damaged blob aside failed'));
+    return blobDamaged(digest, expectedSize, actualSize);
   }
 
   /** A URL the client may fetch the blob from directly, when the storage backend supports it. */

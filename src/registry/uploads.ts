@@ -94,7 +94,7 @@ export class UploadService {
       // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
       // never delete the file between this move (or "already there") and this link.
       await this.ctx.guard.whileLinking(digest, async () => {
-        await this.ctx.blobs.commitUpload(id, digest);
+        await this.ctx.blobs.commitUpload(id, digest, size);
         await this.ctx.store.registry.linkBlob(upload.repositoryId, { digest, size }, this.ctx.now());
       });
       await this.ctx.store.registry.deleteUpload(id);

@@ -103,6 +103,15 @@ export function blobMissingFromStorage(digest: string): DomainError {
   return new DomainError('BlobNotFound', `blob ${digest} is missing from storage`, { digest });
 }
 
+/** Storage holds the blob's file with another size than recorded: damaged, so not served. */
+export function blobDamaged(digest: string, expectedSize: number, actualSize: number): DomainError {
+  return new DomainError(
+    'BlobNotFound',
+    `blob ${digest} is damaged in storage (its file holds ${actualSize} of ${expectedSize} bytes); push it again`,
+    { digest },
+  );
+}
+
 /** `why` completes "upload <id> …". */
 export function blobUploadNotFound(id: string, why = 'is unknown'): DomainError {
   const shown = id.slice(0, 64);
