@@ -5,7 +5,7 @@ import { isValidDigest, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import { quarantineBlob } from '../gc/quarantine.js';
 import type { BlobRecord, RepositoryRecord } from '../metadata/registry-store.js';
-import { ShortReadError } from '../storage/driver.js';
+import { PathNotFoundError, ShortReadError } from '../storage/driver.js';
 import type { RegistryContext } from './context.js';
 import type { RepositoryService } from './repositories.js';
 
@@ -44,7 +44,7 @@ export class BlobService {
   async head(key: RepositoryKey, digest: string): Promise<BlobRecord> {
     const blob = await this.stat(key, digest);
     const file = await this.ctx.blobs.stat(digest);
-    if (!file) throw this.missing(digest);
+    if (!file) throw await this.missing(digest);
     if (file.size !== blob.size) throw await this.damaged(blob, file.size, 'stat');
     return blob;
   }
@@ -63,8 +63,8 @@ export class BlobService {
       stream = await this.ctx.blobs.open(digest, wanted);
     } catch (err) {
       if (err instanceof ShortReadError) throw await this.damaged(blob, err.actual, 'read');
-      this.ctx.log.error({ err, digest }, 'opening a blob failed');
-      throw this.missing(digest);
+      if (!(err instanceof PathNotFoundError)) this.ctx.log.error({ err, digest }, 'opening a blob failed');
+      throw await this.missing(digest);
     }
     stream.once('error', (err) => {
       if (err instanceof ShortReadError) void this.damaged(blob, err.actual, 'read');
@@ -72,10 +72,11 @@ export class BlobService {
     return { blob, stream };
   }
 
-  /** Metadata says present but storage lost it: report it honestly rather than serve nothing. */
-  private missing(digest: string): DomainError {
-    this.ctx.log.error({ digest }, 'blob linked in metadata is missing from storage');
-    return blobMissingFromStorage(digest);
+  /** Metadata says present but storage lost it (or it was set aside as damaged): say so rather than serve nothing. */
+  private async missing(digest: string): Promise<DomainError> {
+    const quarantined = (await this.ctx.blobs.isQuarantined(digest).catch(() => false)) === true;
+    this.ctx.log.error({ digest, quarantined }, 'blob linked in metadata is missing from storage');
+    return blobMissingFromStorage(digest, quarantined);
   }
 
   /** Logs a blob whose file is not its recorded size, sets it aside, and returns the error to answer. */

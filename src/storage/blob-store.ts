@@ -79,6 +79,10 @@ export class BlobStore {
     return destination;
   }
 
+  async isQuarantined(digest: string): Promise<boolean> {
+    return (await this.driver.stat(BlobStore.quarantinePath(digest))) !== undefined;
+  }
+
   async redirectURL(digest: string, expiresInSeconds: number): Promise<string | undefined> {
     return this.driver.redirectURL?.(BlobStore.blobPath(digest), { expiresInSeconds });
   }
