@@ -44,7 +44,7 @@ export interface QuarantineDeps {
 export async function quarantineBlob(
   deps: QuarantineDeps,
   damage: BlobDamage,
-  stillDamaged: (file: FileInfo) => boolean,
+  stillDamaged: (file: FileInfo) => boolean | Promise<boolean>,
 ): Promise<string | undefined> {
   const { store, blobs, log, now } = deps;
   const ttl = deps.leaseTtlMs ?? 60_000;
@@ -58,7 +58,7 @@ export async function quarantineBlob(
   const stop = keepLeases(store.gc, () => taken, owner, ttl, now);
   try {
     const file = await blobs.stat(damage.digest);
-    if (!file || !stillDamaged(file)) return undefined;
+    if (!file || !(await stillDamaged(file))) return undefined;
     const path = await blobs.quarantine(damage.digest);
     log.error({ ...damage, actualSize: file.size, quarantinedAs: path }, 'damaged blob set aside');
     await store.events.append([

@@ -109,13 +109,9 @@ export function blobMissingFromStorage(digest: string, quarantined = false): Dom
   return new DomainError('BlobNotFound', message, { digest });
 }
 
-/** Storage holds the blob's file with another size than recorded: damaged, so not served. */
-export function blobDamaged(digest: string, expectedSize: number, actualSize: number): DomainError {
-  return new DomainError(
-    'BlobNotFound',
-    `blob ${digest} is damaged in storage (its file holds ${actualSize} of ${expectedSize} bytes); push it again`,
-    { digest },
-  );
+/** Storage holds the blob's file with another size or content than recorded (`why`): damaged, so not served. */
+export function blobDamaged(digest: string, why: string): DomainError {
+  return new DomainError('BlobNotFound', `blob ${digest} is damaged in storage (${why}); push it again`, { digest });
 }
 
 /** `why` completes "upload <id> …". */

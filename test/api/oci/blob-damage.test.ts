@@ -5,11 +5,12 @@
  * logs it and sets the file aside so that a push of the same content repairs it.
  */
 import { randomBytes } from 'node:crypto';
-import { stat, truncate } from 'node:fs/promises';
+import { stat, truncate, writeFile } from 'node:fs/promises';
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_QUARANTINED_EVENT } from '../../../src/gc/quarantine.js';
+import { VERIFY_ON_READ_BYTES } from '../../../src/registry/blobs.js';
 import { sha256 } from '../../support/digest.js';
 import { type TestServer, startServer } from '../../support/server.js';
 import { HttpClient } from './harness/http.js';
@@ -144,5 +145,26 @@ describe('a blob file truncated on disk', () => {
       expect.objectContaining({ expectedSize: size, detectedBy: 'read' }),
     ]);
     await expect.poll(() => stat(file).then(() => 'present', () => 'set aside'), { timeout: PROMPTLY_MS }).toBe('set aside');
+  });
+});
+
+describe('a small blob whose content was corrupted on disk', () => {
+  it('is hashed before it is served: GET answers BLOB_UNKNOWN, logs it and sets the file aside', async () => {
+    const name = 'damage/small';
+    const { client, content, digest, file } = await pushed(name, VERIFY_ON_READ_BYTES);
+    const corrupted = Buffer.from(content);
+    corrupted[100] = corrupted[100]! ^ 0xff;
+    await writeFile(file, corrupted);
+
+    const get = await request('GET', blobUrl(name, digest));
+    expect(get.status).toBe(404);
+    const error = (JSON.parse(get.body.toString()) as { errors: { code: string; message: string }[] }).errors[0]!;
+    expect(error).toMatchObject({ code: 'BLOB_UNKNOWN', message: `blob ${digest} is damaged in storage (its content hashes to ${sha256(corrupted)}); push it again` });
+    expect(server.logs.records()).toContainEqual(
+      expect.objectContaining({ msg: 'blob content does not match its digest', digest, actualDigest: sha256(corrupted), level: 50 }),
+    );
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await client.pushBlob(content)).status).toBe(201);
+    expect((await request('GET', blobUrl(name, digest))).body.equals(content)).toBe(true);
   });
 });
