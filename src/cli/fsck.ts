@@ -28,19 +28,24 @@ export async function runFsck(flags: FsckFlags, io: CliIo): Promise<number> {
   const { store, blobs, log, close } = openOffline(flags, io);
   try {
     let lastProgress = 0;
+    let lastLine = '';
+    const progress = (line: string) => {
+      if (line !== lastLine) io.stderr.write(`${line}\n`);
+      lastLine = line;
+    };
     const report = await verifyBlobs(
       { store, blobs, log },
       {
         quarantine: flags.quarantine === true,
         signal: io.signal,
-        onProgress: (progress) => {
+        onProgress: (sofar) => {
           if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
           lastProgress = Date.now();
-          io.stderr.write(`${formatVerifyProgress(progress)}\n`);
+          progress(formatVerifyProgress(sofar));
         },
       },
     );
-    io.stderr.write(`${formatVerifyProgress(report)}\n`);
+    progress(formatVerifyProgress(report));
     io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report, flags.quarantine === true)}\n`);
     return report.problems.length === 0 ? 0 : 1;
   } finally {
