@@ -51,6 +51,12 @@ export class BlobStore {
     return `uploads/${id}/data`;
   }
 
+  /** Where a damaged blob is set aside (outside blobs/, so it is neither served nor collected). */
+  static quarantinePath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return `quarantine/${algorithm}/${hex}`;
+  }
+
   async stat(digest: string): Promise<FileInfo | undefined> {
     return this.driver.stat(BlobStore.blobPath(digest));
   }
@@ -61,6 +67,20 @@ export class BlobStore {
 
   async delete(digest: string): Promise<void> {
     await this.driver.delete(BlobStore.blobPath(digest));
+  }
+
+  /**
+   * Moves a damaged blob's file aside to quarantinePath (replacing an earlier one there), so the
+   * digest reads as missing and a push of the same content can put good bytes back in its place.
+   */
+  async quarantine(digest: string): Promise<string> {
+    const destination = BlobStore.quarantinePath(digest);
+    await this.driver.move(BlobStore.blobPath(digest), destination);
+    return destination;
+  }
+
+  async isQuarantined(digest: string): Promise<boolean> {
+    return (await this.driver.stat(BlobStore.quarantinePath(digest))) !== undefined;
   }
 
   async redirectURL(digest: string, expiresInSeconds: number): Promise<string | undefined> {
@@ -150,10 +170,13 @@ export class BlobStore {
     return this.driver.reader(BlobStore.uploadPath(id));
   }
 
-  /** Moves a verified upload into place under its digest; an existing blob with that digest wins. */
-  async commitUpload(id: string, digest: string): Promise<void> {
+  /**
+   * Moves a verified upload of `size` bytes into place under its digest. An existing blob with that
+   * digest and size wins; one of another size is damaged (truncated) and is replaced.
+   */
+  async commitUpload(id: string, digest: string, size: number): Promise<void> {
     const destination = BlobStore.blobPath(digest);
-    if (await this.driver.stat(destination)) {
+    if ((await this.driver.stat(destination))?.size === size) {
       await this.deleteUpload(id);
       return;
     }

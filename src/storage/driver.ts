@@ -14,6 +14,9 @@ export interface StorageDriver {
   /**
    * A stream of the object's bytes from `offset`, `length` bytes long (to the end when omitted).
    * It may be a HandingOverReadable (src/storage/handed-over.ts), whose chunks the consumer may free.
+   * With `length`, an object holding fewer than `offset + length` bytes is a ShortReadError, never
+   * a stream that ends early: rejected here when the driver can tell at once, else the stream fails
+   * with it where the bytes run out (a consumer that sent a Content-Length must not wait for more).
    */
   reader(path: string, range?: { offset: number; length?: number }): Promise<Readable>;
   /** A writer that creates the object, or appends to it when `append` is set. */
@@ -69,6 +72,20 @@ export class PathNotFoundError extends Error {
   constructor(readonly path: string) {
     super(`path not found: ${path}`);
     this.name = 'PathNotFoundError';
+  }
+}
+
+/** The object holds fewer bytes than a reader was asked for: it is truncated (or shrank while read). */
+export class ShortReadError extends Error {
+  constructor(
+    readonly path: string,
+    /** The bytes the object should hold at least (offset + length asked for). */
+    readonly expected: number,
+    /** The bytes it holds (when reported at open), or where reading ran out. */
+    readonly actual: number,
+  ) {
+    super(`short read: ${path} holds ${actual} bytes, ${expected} expected`);
+    this.name = 'ShortReadError';
   }
 }
 

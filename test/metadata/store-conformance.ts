@@ -498,6 +498,23 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.gc.knownUploads(['u1', 'u2'])).toEqual(new Set(['u1']));
         expect(await store.gc.knownUploads([])).toEqual(new Set());
       });
+
+      it('lists blob rows with their sizes a page at a time, and the manifests that reference a blob', async () => {
+        await garbageSetup();
+        expect(await store.gc.blobsAfter('', 2)).toEqual([
+          { digest: digest(1), size: 10 },
+          { digest: digest(2), size: 20 },
+        ]);
+        expect(await store.gc.blobsAfter(digest(2), 2)).toEqual([{ digest: digest(3), size: 30 }]);
+        expect(await store.gc.blobsAfter(digest(3), 2)).toEqual([]);
+        await store.registry.putManifest(manifest({ digest: digest(101), content: Buffer.from('{"other":1}') }));
+        expect(await store.gc.manifestsReferencing(digest(1), 10)).toEqual([
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(100) },
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(101) },
+        ]);
+        expect(await store.gc.manifestsReferencing(digest(1), 1)).toHaveLength(1);
+        expect(await store.gc.manifestsReferencing(digest(3), 10)).toEqual([]);
+      });
     });
   });
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PathNotFoundError, type StorageDriver } from '../../src/storage/driver.js';
+import { PathNotFoundError, ShortReadError, type StorageDriver } from '../../src/storage/driver.js';
 
 export interface DriverHarness {
   driver: StorageDriver;
@@ -71,6 +71,18 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       expect((await readAll(await driver.reader('range', { offset: 4, length: 3 }))).toString()).toBe('456');
       expect((await readAll(await driver.reader('range', { offset: 16 }))).length).toBe(0);
       expect((await readAll(await driver.reader('range', { offset: 0, length: 0 }))).length).toBe(0);
+    });
+
+    it('fails a reader asked for more bytes than the object holds with ShortReadError, never a short stream', async () => {
+      await driver.putContent('short', Buffer.from('0123456789'));
+      // At open, or where the bytes run out: either way the caller cannot take it for the whole range.
+      const outcome = await driver.reader('short', { offset: 4, length: 10 }).then(readAll).then(
+        (bytes) => `ended after ${bytes.length} bytes`,
+        (err: unknown) => err,
+      );
+      expect(outcome).toBeInstanceOf(ShortReadError);
+      expect(outcome).toMatchObject({ path: 'short', expected: 14 });
+      expect((await readAll(await driver.reader('short', { offset: 4, length: 6 }))).toString()).toBe('456789');
     });
 
     it('writes with a stream, reports the size, and appends in a later writer', async () => {

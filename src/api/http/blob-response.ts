@@ -20,7 +20,8 @@ export interface BlobResponse {
 }
 
 export async function sendBlob({ request, reply, registry, key, digest, readFailure }: BlobResponse): Promise<void> {
-  const blob = await registry.blobs.stat(key, digest);
+  // HEAD also checks storage holds the file whole (a GET finds out when it opens it).
+  const blob = request.method === 'HEAD' ? await registry.blobs.head(key, digest) : await registry.blobs.stat(key, digest);
   const range = parseRange(request.headers.range, blob.size);
   reply.header('Docker-Content-Digest', digest).header('Accept-Ranges', 'bytes').header('Content-Type', 'application/octet-stream');
   if (range === 'unsatisfiable') {
