@@ -1,3 +1,4 @@
+import { GcEvent, outboxEvent } from '../domain/events/index.js';
 import type { Logger } from '../util/logger.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -5,7 +6,7 @@ import type { FileInfo } from '../storage/driver.js';
 import { keepLeases, leaseOwner } from './leases.js';
 
 /** The outbox event a quarantined blob writes (the audit log records it as `berth:blob.quarantined`). */
-export const BLOB_QUARANTINED_EVENT = 'blob.quarantined';
+export const BLOB_QUARANTINED_EVENT = GcEvent.BlobQuarantined;
 
 /** A blob whose stored bytes are not what its digest and recorded size say. */
 export interface BlobDamage {
@@ -62,11 +63,10 @@ export async function quarantineBlob(
     const path = await blobs.quarantine(damage.digest);
     log.error({ ...damage, actualSize: file.size, quarantinedAs: path }, 'damaged blob set aside');
     await store.events.append([
-      {
-        type: BLOB_QUARANTINED_EVENT,
+      outboxEvent(BLOB_QUARANTINED_EVENT, {
         occurredAt: now(),
         payload: { ...damage, actualSize: file.size, quarantinedAs: path, actor: damage.detectedBy === 'fsck' ? 'berth:fsck' : 'berth:system' },
-      },
+      }),
     ]);
     return path;
   } finally {
