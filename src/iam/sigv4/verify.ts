@@ -1,7 +1,7 @@
 import { canonicalHeaderValue, parseQuery, type HeaderMap, type QueryParam } from './canonical.js';
-import { checkDeclaredHash, checkScope, checkSignature, checkSignedHeaders, checkSkew, lookup } from './checks.js';
+import { checkSignedForm, checkSkew } from './checks.js';
 import { incomplete, missingToken } from './errors.js';
-import { checkAlgorithm, parseAuthorizationHeader, requestDate } from './parse.js';
+import { parseAuthorizationHeader, requestDate } from './parse.js';
 import { verifyPresigned } from './presigned.js';
 import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type VerifyOptions } from './types.js';
 
@@ -51,24 +51,18 @@ async function verifyHeaderForm<P>(
   const { raw: dateRaw, date } = requestDate(amzDate, httpDate);
   const now = opts.now ?? new Date();
   checkSkew(dateRaw, date, now, opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
-  const signedHeaders = checkSignedHeaders(claims, opts);
-  checkAlgorithm(claims.algorithm);
-  const scope = checkScope(claims.credential, dateRaw, opts);
-  const sessionToken = canonicalHeaderValue(req.headers['x-amz-security-token']);
-  const secret = await lookup(scope, sessionToken, opts);
-
-  const declaredHash = canonicalHeaderValue(req.headers['x-amz-content-sha256']);
-  const payloadHash = declaredHash ?? req.payloadSha256;
-  checkSignature(req, params, undefined, signedHeaders, [payloadHash], claims, scope, dateRaw, secret.secretAccessKey);
-  if (declaredHash !== undefined) checkDeclaredHash(declaredHash, req.payloadSha256, false);
-  return {
-    principal: secret.principal,
-    accessKeyId: scope.accessKeyId,
-    region: scope.region,
-    service: scope.service,
-    signedAt: date,
-    presigned: false,
-    ...(sessionToken !== undefined ? { sessionToken } : {}),
-  };
+  return checkSignedForm(
+    req,
+    {
+      params,
+      signatureParam: undefined,
+      claims,
+      dateRaw,
+      date,
+      sessionToken: canonicalHeaderValue(req.headers['x-amz-security-token']),
+      declaredHash: canonicalHeaderValue(req.headers['x-amz-content-sha256']),
+      presigned: false,
+    },
+    opts,
+  );
 }
-
