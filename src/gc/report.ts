@@ -1,6 +1,6 @@
 import type { GcPhase, GcSummary } from './types.js';
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
