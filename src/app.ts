@@ -13,12 +13,12 @@ import type { RequestFacts } from './iam/principal.js';
 import type { MetadataStore } from './metadata/store.js';
 import { SqliteMetadataStore } from './metadata/sqlite/store.js';
 import { type Registry, createRegistry } from './registry/index.js';
-import { BlobStore } from './storage/blob-store.js';
+import type { BlobStore } from './storage/blob-store.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { JobRunner } from './jobs/runner.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { installUploadPurge } from './registry/upload-purge.js';
-import { FilesystemDriver } from './storage/filesystem/driver.js';
+import { openBlobStore } from './storage/open-blob-store.js';
 import { BlobGuard } from './gc/blob-guard.js';
 import { GarbageCollector } from './gc/collector.js';
 import { installGarbageCollection } from './gc/job.js';
@@ -91,6 +91,12 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   endIdleConnections(server.server);
 
   const { store, blobs } = openStores(config);
+  try {
+    await blobs.driver.check?.();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const clock = options.clock ?? (() => new Date());
   const registry = createRegistry({
     store,
@@ -211,9 +217,5 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
 /** The configured metadata and blob stores (also opened by `berth gc` beside a running server). */
 export function openStores(config: Readonly<BerthConfig>): { store: MetadataStore; blobs: BlobStore } {
   const store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
-  const driver = new FilesystemDriver({
-    root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
-    fsync: config.storage.filesystem.fsync,
-  });
-  return { store, blobs: new BlobStore(driver) };
+  return { store, blobs: openBlobStore(config.storage, config.dataDir) };
 }

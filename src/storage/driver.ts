@@ -29,6 +29,8 @@ export interface StorageDriver {
   delete(path: string): Promise<void>;
   /** A URL the client may fetch the object from directly, when the backend supports it. */
   redirectURL?(path: string, options: { expiresInSeconds: number }): Promise<string | undefined>;
+  /** Checks at start that the backend is reachable and usable, throwing an error that says what is wrong. */
+  check?(): Promise<void>;
 }
 
 export interface FileInfo {

@@ -12,7 +12,11 @@ import { describeDriverConformance } from './driver-conformance.js';
 for (const fsync of [true, false]) {
   describeDriverConformance(`filesystem (fsync ${fsync ? 'on' : 'off'})`, async () => {
     const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
-    return { driver: new FilesystemDriver({ root, fsync }), cleanup: () => rm(root, { recursive: true, force: true }) };
+    return {
+      driver: new FilesystemDriver({ root, fsync }),
+      another: () => new FilesystemDriver({ root, fsync }),
+      cleanup: () => rm(root, { recursive: true, force: true }),
+    };
   });
 }
 
