@@ -35,6 +35,7 @@ const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
  */
 export class S3Driver implements StorageDriver {
   readonly name = 's3';
+  readonly shared = true;
   readonly layout: Layout;
 
   constructor(private readonly options: S3DriverOptions) {

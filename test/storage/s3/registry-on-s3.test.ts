@@ -115,6 +115,33 @@ withS3((s3) => {
       expect(await blobs().listUploadIds()).toEqual([]);
     });
 
+    it('completes a streamed push (one PATCH, PUT on another node) without reading the upload back', async () => {
+      const data = randomBytes(9 * MiB);
+      const reads: string[] = [];
+      const restore = nodes.map(({ app }) => {
+        const driver = app.blobs.driver;
+        const reader = driver.reader.bind(driver);
+        driver.reader = (path, range) => {
+          if (/^uploads\/[^/]+\/data$/.test(path)) reads.push(path);
+          return reader(path, range);
+        };
+        return () => (driver.reader = reader);
+      });
+      try {
+        const started = await fetch(`${node(0).url}/v2/${name}/blobs/uploads/`, { method: 'POST' });
+        const location = started.headers.get('location')!;
+        const patched = await fetch(new URL(location, node(1).url), { method: 'PATCH', body: data });
+        expect(patched.status).toBe(202);
+        const url = new URL(location, node(2).url);
+        url.searchParams.set('digest', sha256(data));
+        expect((await fetch(url, { method: 'PUT' })).status).toBe(201);
+        // Node 2 took the digest node 1 recorded after the PATCH.
+        expect(reads).toEqual([]);
+      } finally {
+        for (const undo of restore) undo();
+      }
+    });
+
     it('pushes a manifest on one node and pulls it by tag from another', async () => {
       const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
       const configDigest = sha256(config);
