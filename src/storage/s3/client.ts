@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from './config-schema.js';
 
@@ -21,10 +19,10 @@ export function createS3Client(config: S3Config): S3Client {
       config.secretAccessKey && { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // A request whose connection moves no bytes for 5 minutes fails (and is retried) instead of
+    // A connection that moves no bytes for 5 minutes fails its request (and is retried) instead of
     // hanging for good: a server that stopped answering, or a full cluster that stopped writing.
     // Longer than Berth's own client idle timeout, so a slow client's download is cut there first.
-    requestHandler: { httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent), connectionTimeout: 10_000, requestTimeout: 300_000 },
+    requestHandler: { httpAgent: agent, httpsAgent: agent, connectionTimeout: 10_000, socketTimeout: 300_000 },
   });
 }
 
