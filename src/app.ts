@@ -4,12 +4,15 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type EcrAuthenticate, mountEcrApi } from './api/ecr/mount.js';
 import { accessOperations, lifecycleOperations, scanSummaries, scanningOperations } from './api/ecr/operations/index.js';
 import { ociPlugin } from './api/oci/plugin.js';
-import { type OciAccess, openAccess } from './api/oci/access.js';
+import { openAccess } from './api/oci/access.js';
 import type { BerthConfig } from './config/schema.js';
+import { registryHostTemplateFor } from './config/addressing.js';
+import { loadServerSecret } from './config/server-secret.js';
 import { readTlsFiles } from './config/tls-files.js';
 import { type Iam, createIam } from './iam/index.js';
-import { registryTokenEndpoint } from './iam/token-endpoint.js';
+import { registryTokenEndpoint } from './api/token-endpoint.js';
 import type { RequestFacts } from './iam/principal.js';
+import type { OciAccess } from './iam/ports.js';
 import type { MetadataStore } from './metadata/store.js';
 import { SqliteMetadataStore } from './metadata/sqlite/store.js';
 import { type Registry, createRegistry } from './registry/index.js';
@@ -26,7 +29,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { AccessLogController } from './api/access-log.js';
 import { endIdleConnections } from './api/idle-connections.js';
 import { auditEventSink } from './audit/event-sink.js';
-import { installRequestAudit } from './audit/request-hook.js';
+import { installRequestAudit } from './api/audit-hook.js';
 import { type Lifecycle, createLifecycle } from './lifecycle/index.js';
 import { type Scanning, createScanning } from './scanning/service/index.js';
 
@@ -157,6 +160,9 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   installRequestAudit(server, audit);
   events.subscribe('audit', auditEventSink(store.audit), { batchSize: 500, startAt: 'beginning' });
 
+  // How clients reach the registry: publicUrl's scheme (a TLS-terminating proxy), else whether Berth serves TLS.
+  // (Download links without publicUrl and GetAuthorizationToken's proxyEndpoint use it.)
+  const scheme = (config.publicUrl ? new URL(config.publicUrl).protocol === 'https:' : config.tls !== undefined) ? 'https' : 'http';
   const facts = (request: FastifyRequest): RequestFacts => ({
     requestId: String(request.id),
     sourceIp: request.ip,
@@ -169,22 +175,37 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     await store.registry.getRepository(config.accountId, '');
     reply.header('Cache-Control', 'no-store').send({ status: 'ok' });
   });
-  const iam = await createIam({ config, store, log: server.log });
+  const iam = await createIam({
+    options: {
+      auth: config.auth,
+      accountId: config.accountId,
+      region: config.region,
+      dataDir: config.dataDir,
+      createRepositoryOnPush: config.registry.createRepositoryOnPush,
+    },
+    store,
+    log: server.log,
+  });
   // auth.mode none is the explicit development switch: /v2 open to anyone, ECR calls as the default root.
   const access = options.access ?? (iam.mode === 'none' ? openAccess(config.accountId) : iam.oci);
   await server.register(ociPlugin, { registry, access, facts });
   // The bearer challenge's token endpoint (auth.challenge: bearer); harmless when unused.
   if (iam.mode === 'iam') await server.register(registryTokenEndpoint, { tokens: iam.tokens, facts });
+  const secret = loadServerSecret(config);
   await mountEcrApi(server, {
-    config,
     registry,
+    region: config.region,
+    registryHostTemplate: (bound) => registryHostTemplateFor(config, bound),
+    publicUrl: config.publicUrl,
+    scheme,
+    deriveSecret: (purpose) => secret.derive(purpose),
     authenticate: options.ecrAuthenticate ?? iam.ecr.authenticate,
     authorize: iam.ecr.authorize,
     operations: accessOperations({
       tokens: iam.tokens,
       policies: iam.policies,
       settings: iam.settings,
-      scheme: (config.publicUrl ? new URL(config.publicUrl).protocol === 'https:' : config.tls !== undefined) ? 'https' : 'http',
+      scheme,
     }).concat(lifecycleOperations(lifecycle), scanningOperations(scanning.service)),
     scanSummaries: scanSummaries(scanning.service),
   });

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../iam/principal.js';
 
 /**
@@ -13,15 +12,4 @@ export const SYSTEM_ACTOR: Actor = 'berth:system';
 
 export function actorOf(principal: Principal): Actor {
   return principal.kind === 'anonymous' ? 'anonymous' : principal.arn;
-}
-
-// The principal a request authenticated as, for the request audit hook.
-const requestPrincipals = new WeakMap<object, Principal>();
-
-export function setRequestPrincipal(request: FastifyRequest, principal: Principal): void {
-  requestPrincipals.set(request.raw, principal);
-}
-
-export function requestPrincipal(request: FastifyRequest): Principal | undefined {
-  return requestPrincipals.get(request.raw);
 }

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { AuditEntry, AuditStore } from '../metadata/audit-store.js';
 
 const FLUSH_INTERVAL_MS = 1000;

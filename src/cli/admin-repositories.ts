@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DomainError } from '../domain/errors.js';
+import { repositoryNotFound } from '../domain/errors.js';
 import { PUBLIC_PULL_ACTIONS } from '../iam/account-settings.js';
 import { type AdminIo, adminAction } from './admin-context.js';
 
@@ -19,9 +19,7 @@ export function registerRepositoryCommands(admin: Command, io: AdminIo): void {
       adminAction(io, async (ctx, name: string, flags: { off?: boolean; account?: string }) => {
         const accountId = ctx.account(flags.account);
         const repository = await ctx.store.registry.getRepository(accountId, name);
-        if (!repository) {
-          throw new DomainError('RepositoryNotFound', `The repository with name '${name}' does not exist in the registry with id '${accountId}'`);
-        }
+        if (!repository) throw repositoryNotFound({ accountId, name });
         const updated = await ctx.store.registry.updateRepository(repository.id, { public: flags.off !== true });
         return { accountId, repositoryName: updated.name, public: updated.public };
       }),

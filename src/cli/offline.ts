@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { openStores } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import type { BerthConfig, BerthConfigInput } from '../config/schema.js';
@@ -7,6 +7,7 @@ import { BlobGuard } from '../gc/blob-guard.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { type Registry, createRegistry } from '../registry/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { Logger } from '../util/logger.js';
 
 /** Flags every command that works on the configured stores directly (beside a running server) takes. */
 export interface StoreFlags {

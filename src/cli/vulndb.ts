@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isDomainError } from '../domain/errors.js';
 import { importAndAnnounce } from '../scanning/service/vulndb-import.js';
 import type { ImportSummary } from '../scanning/vulndb/import.js';
-import type { VulnDbStatus } from '../scanning/vulndb/store.js';
+import type { VulnDbStatus } from '../metadata/vulndb-store.js';
 import { type CliIo, type StoreFlags, openOffline, withStoreOptions } from './offline.js';
 
 export interface VulnDbFlags extends StoreFlags {

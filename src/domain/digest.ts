@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { DomainError } from './errors.js';
+import { digestInvalid } from './errors.js';
 
 /** The algorithms Berth can verify (OCI image-spec registered algorithms). */
 export type DigestAlgorithm = 'sha256' | 'sha512';
@@ -28,20 +28,16 @@ export function looksLikeDigest(value: string): boolean {
  */
 export function parseDigest(value: string): ParsedDigest {
   if (!DIGEST_GRAMMAR.test(value)) {
-    throw new DomainError('DigestInvalid', `invalid digest "${truncate(value)}"`, { digest: truncate(value) });
+    throw digestInvalid(`invalid digest "${truncate(value)}"`, truncate(value));
   }
   const sep = value.indexOf(':');
   const algorithm = value.slice(0, sep);
   const hex = value.slice(sep + 1);
   if (algorithm !== 'sha256' && algorithm !== 'sha512') {
-    throw new DomainError('DigestInvalid', `unsupported digest algorithm "${truncate(algorithm)}"`, {
-      digest: truncate(value),
-    });
+    throw digestInvalid(`unsupported digest algorithm "${truncate(algorithm)}"`, truncate(value));
   }
   if (hex.length !== ENCODED_LENGTH[algorithm] || !/^[a-f0-9]+$/.test(hex)) {
-    throw new DomainError('DigestInvalid', `invalid ${algorithm} digest "${truncate(value)}"`, {
-      digest: truncate(value),
-    });
+    throw digestInvalid(`invalid ${algorithm} digest "${truncate(value)}"`, truncate(value));
   }
   return { algorithm, hex, value };
 }

@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { nameInvalid, tagInvalid } from './errors.js';
 
 // OCI distribution-spec grammar for repository names: path components separated by "/", each
 // `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`.
@@ -14,9 +14,7 @@ export function isValidRepositoryName(name: string): boolean {
 }
 
 export function assertRepositoryName(name: string): void {
-  if (!isValidRepositoryName(name)) {
-    throw new DomainError('NameInvalid', `invalid repository name "${name.slice(0, 300)}"`, { name: name.slice(0, 300) });
-  }
+  if (!isValidRepositoryName(name)) throw nameInvalid(name);
 }
 
 export function isValidTag(tag: string): boolean {
@@ -24,9 +22,7 @@ export function isValidTag(tag: string): boolean {
 }
 
 export function assertTag(tag: string): void {
-  if (!isValidTag(tag)) {
-    throw new DomainError('TagInvalid', `invalid tag "${tag.slice(0, 200)}"`, { tag: tag.slice(0, 200) });
-  }
+  if (!isValidTag(tag)) throw tagInvalid(tag);
 }
 
 /** A repository within an account: the key every registry service call takes. */

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { EventStore, StoredEvent } from '../metadata/event-store.js';
 import { NODE_ID } from '../jobs/node-id.js';
 
@@ -17,9 +17,10 @@ interface Subscription {
 const LEASE_MS = 30_000;
 
 /**
- * Delivers outbox events to subscribers (scan-on-push, replication, audit, webhooks) at least
- * once, in order. Each subscriber's cursor is leased, so across many nodes exactly one delivers a
- * given subscriber's events at a time; a failed batch is retried until it succeeds.
+ * Delivers outbox events to the subscribers registered with `subscribe` (the audit log and
+ * scanning) at least once, in order. Each subscriber's cursor is leased, so across many nodes
+ * exactly one delivers a given subscriber's events at a time; a failed batch is retried until it
+ * succeeds.
  */
 export class EventDispatcher {
   private readonly subscriptions: Subscription[] = [];

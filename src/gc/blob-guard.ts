@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import { DomainError } from '../domain/errors.js';
 import { type GcStore, writerLeaseKey } from '../metadata/gc-store.js';
 import { keepLeases, leaseOwner } from './leases.js';

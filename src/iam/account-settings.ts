@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { invalidParameter } from '../domain/errors.js';
 import type { IamStore } from '../metadata/iam-store.js';
 
 /**
@@ -45,12 +45,7 @@ export class AccountSettings {
 
   async put(accountId: string, name: string, value: string): Promise<{ name: string; value: string }> {
     const spec = specFor(name);
-    if (!spec.values.includes(value)) {
-      throw new DomainError(
-        'InvalidParameter',
-        `Invalid parameter at 'value' failed to satisfy constraint: 'Member must satisfy enum value set: [${spec.values.join(', ')}]'`,
-      );
-    }
+    if (!spec.values.includes(value)) throw invalidParameter('value', `Member must satisfy enum value set: [${spec.values.join(', ')}]`);
     await this.deps.store.putAccountSetting(accountId, spec.name, value, this.deps.now());
     return { name: spec.name, value };
   }
@@ -58,11 +53,6 @@ export class AccountSettings {
 
 function specFor(name: string): AccountSettingSpec {
   const spec = SPECS.find((s) => s.name === name);
-  if (!spec) {
-    throw new DomainError(
-      'InvalidParameter',
-      `Invalid parameter at 'name' failed to satisfy constraint: 'Member must satisfy enum value set: [${SPECS.map((s) => s.name).join(', ')}]'`,
-    );
-  }
+  if (!spec) throw invalidParameter('name', `Member must satisfy enum value set: [${SPECS.map((s) => s.name).join(', ')}]`);
   return spec;
 }

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import { DomainError } from '../domain/errors.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { Principal, RequestFacts } from './principal.js';
@@ -57,7 +57,7 @@ export class Authorizer {
     private readonly deps: {
       store: Pick<MetadataStore, 'iam' | 'registry' | 'repositoryTags'>;
       region: string;
-      log: FastifyBaseLogger;
+      log: Logger;
     },
   ) {}
 

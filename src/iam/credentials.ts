@@ -1,19 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { IamStore } from '../metadata/iam-store.js';
 import { open, type Keyring } from './crypto/index.js';
-import type { Principal } from './principal.js';
+import type { AuthenticatedPrincipal } from './principal.js';
 import { rootPrincipal, userPrincipal } from './principals.js';
 
 export interface ResolvedCredential {
   secretAccessKey: string;
-  principal: Exclude<Principal, { kind: 'anonymous' }>;
+  principal: AuthenticatedPrincipal;
 }
 
 export interface CredentialResolverOptions {
   store: IamStore;
   keyring: Keyring;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** How long a resolved key may be reused; 0 reads the store on every request. */
   cacheMs: number;
   /** Root credentials given by configuration (BERTH_ROOT_*): valid without being stored. */

@@ -1,30 +1,12 @@
-import type { FastifyBaseLogger } from 'fastify';
-import { DomainError } from '../domain/errors.js';
+import type { Logger } from '../util/logger.js';
+import { invalidParameter, noPermissionMapping } from '../domain/errors.js';
 import type { AccessResource, Authorizer } from './authorizer.js';
 import type { CredentialResolver } from './credentials.js';
-import type { Principal, RequestFacts } from './principal.js';
+import type { Principal } from './principal.js';
+import type { EcrCall, SignedRequest } from './ports.js';
 import { rootPrincipal } from './principals.js';
 import { ECR_OPERATIONS, authorizationForOperation, parseRepositoryArn, type EcrOperation } from './policy/index.js';
 import { isSigV4Error, verifySigV4 } from './sigv4/index.js';
-
-/** The parts of an ECR API request that authentication reads (the ECR adapter's AuthenticationRequest). */
-export interface SignedRequest {
-  method: string;
-  rawPath: string;
-  rawQuery: string;
-  headers: Readonly<Record<string, readonly string[] | undefined>>;
-  payloadSha256: string;
-  sourceIp: string;
-}
-
-/** A validated ECR call (the ECR adapter's EcrAuthorizationRequest). */
-export interface EcrCall {
-  operation: string;
-  principal: Exclude<Principal, { kind: 'anonymous' }>;
-  input: Readonly<Record<string, unknown>>;
-  accountId: string;
-  requestFacts: RequestFacts;
-}
 
 const OPERATIONS: ReadonlySet<string> = new Set(ECR_OPERATIONS);
 const OPEN_ACCESS_KEY_ID = 'BERTHOPENACCESS0';
@@ -39,7 +21,7 @@ export class EcrAccess {
       credentials: CredentialResolver;
       authorizer: Authorizer;
       region: string;
-      log: FastifyBaseLogger;
+      log: Logger;
       /** auth.mode none: every call is the default account's root, signed or not (development only). */
       open?: { accountId: string };
     },
@@ -70,7 +52,7 @@ export class EcrAccess {
 
   readonly authorize = async (call: EcrCall): Promise<void> => {
     if (this.deps.open) return;
-    if (!OPERATIONS.has(call.operation)) throw new DomainError('AccessDenied', `no permission mapping for ${call.operation}`);
+    if (!OPERATIONS.has(call.operation)) throw noPermissionMapping(call.operation);
     const needed = authorizationForOperation(call.operation as EcrOperation);
     const requestTags = tagsOf(call.input);
     for (const resource of this.resourcesOf(call, needed.resource)) {
@@ -96,7 +78,7 @@ export class EcrAccess {
     if (typeof input.resourceArn === 'string') {
       const arn = parseRepositoryArn(input.resourceArn);
       if (!arn || arn.region !== this.deps.region) {
-        throw new DomainError('InvalidParameter', `Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'`);
+        throw invalidParameter('resourceArn', 'Invalid ARN');
       }
       return [{ kind: 'repository', accountId: arn.accountId, name: arn.repositoryName }];
     }

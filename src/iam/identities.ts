@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, userNotFound } from '../domain/errors.js';
 import type { AccessKeyRecord, AccessKeyStatus, AccountRecord, IamStore, PolicyTextRecord, UserRecord } from '../metadata/iam-store.js';
 import { generateAccessKeyId, generateSecretAccessKey, needsReseal, reseal, seal, type Keyring } from './crypto/index.js';
 import { IAM_PATH, POLICY_NAME, USER_NAME, generateAccountId, generateUserId } from './ids.js';
@@ -86,7 +86,7 @@ export class IdentityService {
 
   async getUser(accountId: string, userName: string): Promise<UserRecord> {
     const user = await this.deps.store.getUser(accountId, userName);
-    if (!user) throw new DomainError('NotFound', `The user with name ${userName} cannot be found.`);
+    if (!user) throw userNotFound(userName);
     return user;
   }
 
@@ -181,7 +181,7 @@ export class IdentityService {
   async getUserPolicy(accountId: string, userName: string, policyName: string): Promise<PolicyTextRecord> {
     const user = await this.getUser(accountId, userName);
     const policy = await this.deps.store.getUserPolicy(accountId, user.userName, policyName);
-    if (!policy) throw new DomainError('NotFound', `The user policy with name ${policyName} cannot be found.`);
+    if (!policy) throw userPolicyNotFound(policyName);
     return policy;
   }
 
@@ -192,10 +192,12 @@ export class IdentityService {
 
   async deleteUserPolicy(accountId: string, userName: string, policyName: string): Promise<void> {
     const user = await this.getUser(accountId, userName);
-    if (!(await this.deps.store.deleteUserPolicy(accountId, user.userName, policyName))) {
-      throw new DomainError('NotFound', `The user policy with name ${policyName} cannot be found.`);
-    }
+    if (!(await this.deps.store.deleteUserPolicy(accountId, user.userName, policyName))) throw userPolicyNotFound(policyName);
   }
+}
+
+function userPolicyNotFound(policyName: string): DomainError {
+  return new DomainError('NotFound', `The user policy with name ${policyName} cannot be found.`);
 }
 
 function keyNotFound(accessKeyId: string): DomainError {

@@ -1,5 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { BerthConfig } from '../config/schema.js';
+import type { Logger } from '../util/logger.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { AccountSettings } from './account-settings.js';
 import { Authorizer } from './authorizer.js';
@@ -7,12 +6,13 @@ import { CredentialResolver } from './credentials.js';
 import type { Keyring } from './crypto/index.js';
 import { EcrAccess } from './ecr-access.js';
 import { IdentityService } from './identities.js';
-import { loadKeyring } from './keyring-source.js';
+import type { AuthConfig } from './config-schema.js';
+import { type KeyringSource, loadKeyring } from './keyring-source.js';
 import { IamOciAccess } from './oci-access.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RegistryTokenAuthenticator } from './registry-auth.js';
 import { ResourcePolicies } from './resource-policies.js';
-import { bootstrapRootCredentials, type RootCredentialsStatus } from './root-credentials.js';
+import { bootstrapRootCredentials, type RootCredentialsConfig, type RootCredentialsStatus } from './root-credentials.js';
 
 export interface Iam {
   mode: 'iam' | 'none';
@@ -31,13 +31,25 @@ export interface Iam {
   root: RootCredentialsStatus;
 }
 
+/** What IAM is built from: the configuration's values, passed by the composition root. */
+export interface IamOptions extends KeyringSource, RootCredentialsConfig {
+  auth: AuthConfig;
+  /** The default account: its root credentials, anonymous /v2 callers, every call in auth.mode none. */
+  accountId: string;
+  region: string;
+  /** Where the keyring and generated root credentials are kept unless configured otherwise. */
+  dataDir: string;
+  /** registry.createRepositoryOnPush: a push may create its repository (given ecr:CreateRepository). */
+  createRepositoryOnPush: boolean;
+}
+
 /**
  * Builds identity and access for one process: loads the keyring, makes sure the default account
  * and its root credentials exist, and wires the authenticators and the one Authorizer both APIs
  * use.
  */
-export async function createIam(deps: { config: Readonly<BerthConfig>; store: MetadataStore; log: FastifyBaseLogger }): Promise<Iam> {
-  const { config, store } = deps;
+export async function createIam(deps: { options: Readonly<IamOptions>; store: MetadataStore; log: Logger }): Promise<Iam> {
+  const { options: config, store } = deps;
   const log = deps.log.child({ component: 'iam' });
   const now = () => new Date();
   const { keyring, createdFile } = loadKeyring(config);
@@ -72,7 +84,7 @@ export async function createIam(deps: { config: Readonly<BerthConfig>; store: Me
       authorizer,
       tokens,
       defaultAccountId: config.accountId,
-      createRepositoryOnPush: config.registry.createRepositoryOnPush,
+      createRepositoryOnPush: config.createRepositoryOnPush,
       limits: {
         anonymous: new RateLimiter(config.auth.rateLimit.anonymous),
         authenticated: new RateLimiter(config.auth.rateLimit.authenticated),

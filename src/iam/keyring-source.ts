@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BerthConfig } from '../config/schema.js';
+import type { AuthConfig } from './config-schema.js';
 import { createKeyringFile, loadKeyringFile, parseKeyring, type Keyring } from './crypto/index.js';
 
 /**
@@ -9,7 +9,13 @@ import { createKeyringFile, loadKeyringFile, parseKeyring, type Keyring } from '
  * the first time. `berth serve` and `berth admin` read the same source, so keys the CLI seals the
  * server can open.
  */
-export function loadKeyring(config: Readonly<BerthConfig>): { keyring: Keyring; createdFile?: string } {
+/** Where the keyring comes from (the configuration's auth.keyring, auth.keyringFile and dataDir). */
+export interface KeyringSource {
+  auth: Pick<AuthConfig, 'keyring' | 'keyringFile'>;
+  dataDir: string;
+}
+
+export function loadKeyring(config: Readonly<KeyringSource>): { keyring: Keyring; createdFile?: string } {
   if (config.auth.keyring !== undefined) return { keyring: parseKeyring(config.auth.keyring) };
   const file = keyringFile(config);
   if (existsSync(file)) return { keyring: loadKeyringFile(file) };
@@ -23,6 +29,6 @@ export function loadKeyring(config: Readonly<BerthConfig>): { keyring: Keyring; 
   }
 }
 
-export function keyringFile(config: Readonly<BerthConfig>): string {
+export function keyringFile(config: Readonly<KeyringSource>): string {
   return config.auth.keyringFile ?? join(config.dataDir, 'keyring');
 }

@@ -1,7 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { OciAccess, OciRequestInfo, OciTarget } from '../api/oci/access.js';
-import type { OciOperation } from '../api/oci/route.js';
-import { DomainError } from '../domain/errors.js';
+import type { Logger } from '../util/logger.js';
+import { DomainError, noPermissionMapping } from '../domain/errors.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { BLOB_MOUNTING } from './account-settings.js';
 import type { Authorizer } from './authorizer.js';
@@ -9,6 +7,7 @@ import type { RegistryTokenAuthenticator } from './registry-auth.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { principalName } from './principals.js';
 import { authorizationForV2, type V2RouteKind } from './policy/index.js';
+import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** Each /v2 operation as the route kind and method ECR's action mapping is written in. */
@@ -34,7 +33,7 @@ const ROUTES: Record<OciOperation, { kind: V2RouteKind | 'blob-delete'; method: 
 
 const SERVICE = 'ecr.amazonaws.com';
 
-/** Where the bearer challenge sends clients for a token (src/iam/token-endpoint.ts). */
+/** Where the bearer challenge sends clients for a token (src/api/token-endpoint.ts). */
 export const TOKEN_PATH = '/token';
 
 /** Reads, which the pull rate limits count. */
@@ -50,7 +49,7 @@ export interface IamOciAccessOptions {
   limits: { anonymous: RateLimiter; authenticated: RateLimiter };
   /** auth.challenge: ECR's Basic challenge, or a Bearer challenge naming the /token endpoint. */
   challenge: 'basic' | 'bearer';
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /**
@@ -128,7 +127,7 @@ export class IamOciAccess implements OciAccess {
       withData: operation === 'upload.complete' && carriesBody(request),
     });
     // Every operation the router produces has a mapping; refuse rather than allow if one is missing.
-    if (!needed) throw new DomainError('AccessDenied', `no permission mapping for ${operation}`);
+    if (!needed) throw noPermissionMapping(operation);
     return [...needed.actions];
   }
 

@@ -18,6 +18,9 @@ export type Principal =
       accessKeyId?: string;
     };
 
+/** A caller that authenticated (SigV4 or a registry token). */
+export type AuthenticatedPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
+
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
 
 /** Facts about the request that authorization conditions may read (aws:SourceIp, ...). */

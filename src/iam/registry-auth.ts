@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { CredentialResolver } from './credentials.js';
 import {
@@ -24,7 +24,7 @@ export class RegistryTokenAuthenticator {
     private readonly deps: {
       keyring: Keyring;
       credentials: CredentialResolver;
-      log: FastifyBaseLogger;
+      log: Logger;
       now?: () => Date;
     },
   ) {}

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalidParameter, repositoryNotFound } from '../domain/errors.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { MetadataStore } from '../metadata/store.js';
@@ -37,9 +37,9 @@ export class ResourcePolicies {
     const policy = parse(text, 'repository');
     const repository = await this.repository(key);
     if (!options.force && this.locksOut(options.principal, key, policy)) {
-      throw new DomainError(
-        'InvalidParameter',
-        "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'The policy would prevent you from setting another repository policy in the future; use the force flag to set it anyway'",
+      throw invalidParameter(
+        'PolicyText',
+        'The policy would prevent you from setting another repository policy in the future; use the force flag to set it anyway',
       );
     }
     await this.deps.store.iam.putRepositoryPolicy(repository.id, text, this.deps.now());
@@ -71,12 +71,7 @@ export class ResourcePolicies {
 
   private async repository(key: RepositoryKey): Promise<RepositoryRecord> {
     const repository = await this.deps.store.registry.getRepository(key.accountId, key.name);
-    if (!repository) {
-      throw new DomainError(
-        'RepositoryNotFound',
-        `The repository with name '${key.name}' does not exist in the registry with id '${key.accountId}'`,
-      );
-    }
+    if (!repository) throw repositoryNotFound(key);
     return repository;
   }
 

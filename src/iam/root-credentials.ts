@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BerthConfig } from '../config/schema.js';
+import type { AuthConfig } from './config-schema.js';
 import type { IamStore } from '../metadata/iam-store.js';
 import { generateAccessKeyId, generateSecretAccessKey, seal, type Keyring } from './crypto/index.js';
 
@@ -14,7 +14,15 @@ export interface RootCredentialsStatus {
   generated?: { accessKeyId: string; secretAccessKey: string };
 }
 
-export function rootCredentialsFile(config: Readonly<BerthConfig>): string {
+/** What root credentials are bootstrapped from (the configuration's accountId, dataDir and auth.rootAccessKeyId). */
+export interface RootCredentialsConfig {
+  /** The default account, whose root they are. */
+  accountId: string;
+  dataDir: string;
+  auth: Pick<AuthConfig, 'rootAccessKeyId'>;
+}
+
+export function rootCredentialsFile(config: Readonly<Pick<RootCredentialsConfig, 'dataDir'>>): string {
   return join(config.dataDir, 'root-credentials');
 }
 
@@ -27,7 +35,7 @@ export function rootCredentialsFile(config: Readonly<BerthConfig>): string {
  * when two nodes start together only the one whose insert wins keeps its file.
  */
 export async function bootstrapRootCredentials(deps: {
-  config: Readonly<BerthConfig>;
+  config: Readonly<RootCredentialsConfig>;
   store: IamStore;
   keyring: Keyring;
   now: () => Date;

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { JobRecord, JobStore } from '../metadata/job-store.js';
 import { NODE_ID } from './node-id.js';
 

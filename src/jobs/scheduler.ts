@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { JobStore } from '../metadata/job-store.js';
 import type { JobRunner } from './runner.js';
 

@@ -1,11 +1,11 @@
 import type { Actor } from '../audit/actor.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, imageNotFound } from '../domain/errors.js';
 import type { RepositoryKey } from '../domain/reference.js';
-import type { ImageStatus } from '../metadata/lifecycle-store.js';
+import type { ImageStatus } from '../metadata/image-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { RepositoryService } from '../registry/repositories.js';
-import { imageNotFound, storageClassUpdateNotSupported } from './errors.js';
+import { storageClassUpdateNotSupported } from './errors.js';
 import { LIFECYCLE_ACTOR, LifecycleEvent, UPDATE_STORAGE_CLASS_ACTION, lifecycleEvent } from './events.js';
 
 export const RESTORE_JOB = 'lifecycle.restore';

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { JobRunner } from '../jobs/runner.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { MetadataStore } from '../metadata/store.js';

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { TagStatus } from '../metadata/image-store.js';
 import type { LifecyclePreviewRecord, LifecyclePreviewResultRecord } from '../metadata/lifecycle-store.js';
@@ -20,7 +20,8 @@ const ABANDONED_AFTER_MS = 15 * 60_000;
 export interface PreviewPage {
   preview: LifecyclePreviewRecord;
   results: (LifecyclePreviewResultRecord & { position: number })[];
-  more: boolean;
+  /** The position to continue after, when more results follow. */
+  next?: number;
 }
 
 /**
@@ -59,9 +60,9 @@ export class LifecyclePreviewService {
     const repository = await this.deps.repositories.get(key);
     const preview = await this.deps.store.lifecycle.getPreview(repository.id);
     if (!preview) throw previewNotFound(key);
-    if (preview.status !== 'COMPLETE') return { preview, results: [], more: false };
+    if (preview.status !== 'COMPLETE') return { preview, results: [] };
     const page = await this.deps.store.lifecycle.listPreviewResults(preview.id, options);
-    return { preview, results: page.items, more: page.more };
+    return { preview, results: page.items, next: page.next };
   }
 
   /** The preview job: evaluate now and store what a run would do. */

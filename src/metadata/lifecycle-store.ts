@@ -1,5 +1,6 @@
 import type { OutboxEvent } from './event-store.js';
-import type { ImageIdRecord, TagStatus } from './image-store.js';
+import type { ImageStatus, ImageStorageState, TagStatus } from './image-store.js';
+import type { Page } from './page.js';
 
 /**
  * What the lifecycle module keeps: each repository's lifecycle policy, the latest preview of a
@@ -9,17 +10,6 @@ import type { ImageIdRecord, TagStatus } from './image-store.js';
  * manifest_blobs row, so its bytes stay on the same storage and garbage collection's mark (which
  * reads manifest_blobs) keeps them; only pulls are refused until the image is restored.
  */
-
-/** ECR's ImageStatus. An image without a storage row is ACTIVE and was never archived. */
-export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING';
-
-export interface ImageStorageState {
-  status: ImageStatus;
-  /** ECR lastArchivedAt: the last move to the archive storage class. */
-  lastArchivedAt?: Date;
-  /** ECR lastActivatedAt: the last completed restore (or re-push) from the archive. */
-  lastActivatedAt?: Date;
-}
 
 export interface LifecyclePolicyRecord {
   repositoryId: number;
@@ -87,12 +77,6 @@ export interface ImageStatusChangeResult {
   changed: boolean;
 }
 
-export interface ImageStatusListing {
-  imageStatus: ImageStatus;
-  tagStatus: TagStatus;
-  limit: number;
-}
-
 export interface LifecycleStore {
   getPolicy(repositoryId: number): Promise<LifecyclePolicyRecord | undefined>;
   /** Creates or replaces the policy; the last evaluation time is kept. */
@@ -121,19 +105,12 @@ export interface LifecycleStore {
   listPreviewResults(
     previewId: number,
     options: { tagStatus?: TagStatus; digests?: readonly string[]; tags?: readonly string[]; after?: number; limit: number },
-  ): Promise<{ items: (LifecyclePreviewResultRecord & { position: number })[]; more: boolean }>;
+  ): Promise<Page<LifecyclePreviewResultRecord & { position: number }, number>>;
 
   /** Every image of the repository with what lifecycle evaluation needs, read in one query. */
   loadImages(repositoryId: number): Promise<LifecycleImageRecord[]>;
   /** Storage states of those `digests` that exist in the repository. */
   imageStates(repositoryId: number, digests: readonly string[]): Promise<Map<string, ImageStorageState>>;
-  /** ListImages restricted to one image status: (digest, tag) pairs after `after`. */
-  listImageIds(
-    repositoryId: number,
-    options: ImageStatusListing & { after?: ImageIdRecord },
-  ): Promise<{ items: ImageIdRecord[]; more: boolean }>;
-  /** DescribeImages restricted to one image status: digests after `after`. */
-  listImageDigests(repositoryId: number, options: ImageStatusListing & { after?: string }): Promise<{ items: string[]; more: boolean }>;
   /** The indexes in the repository that list the image, with their statuses. */
   referencingIndexes(repositoryId: number, digest: string): Promise<{ digest: string; status: ImageStatus }[]>;
   /** Moves an image between statuses atomically; undefined when the image does not exist. */

@@ -8,6 +8,4 @@ export interface Migration {
   id: string;
   /** SQL for SQLite. */
   sqlite: string;
-  /** SQL for PostgreSQL; absent until the module supports PostgreSQL. */
-  postgres?: string;
 }

@@ -8,20 +8,20 @@ import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RepositoryTagStore } from './repository-tag-store.js';
 import type { ScanStore } from './scan-store.js';
-import type { VulnDbStore } from '../scanning/vulndb/store.js';
+import type { VulnDbStore } from './vulndb-store.js';
 
 /**
  * Everything Berth keeps besides blob bytes. Composed of one sub-store per concern so modules add
- * their own without touching the others; SQLite and PostgreSQL implement every sub-store and one
- * conformance suite (test/metadata/store-conformance.ts) runs against both.
+ * their own without touching the others. SQLite (`sqlite/`) implements every sub-store; the
+ * conformance suite (test/metadata/store-conformance.ts) states what any implementation must do.
  */
 export interface MetadataStore {
-  readonly kind: 'sqlite' | 'postgres';
+  /** Repositories, blob links, uploads, manifests and tags (a facade over one sub-store each). */
   readonly registry: RegistryStore;
   readonly events: EventStore;
   readonly jobs: JobStore;
   readonly gc: GcStore;
-  /** ECR's view of images (listings by tag status, delete-by-tag). */
+  /** ECR's view of images (listings by tag and storage status, delete-by-tag). */
   readonly images: ImageStore;
   /** Resource tags on repositories. */
   readonly repositoryTags: RepositoryTagStore;
@@ -31,7 +31,7 @@ export interface MetadataStore {
   readonly lifecycle: LifecycleStore;
   /** Registry scanning configurations, image scans with their findings, SBOMs. */
   readonly scans: ScanStore;
-  /** The vulnerability database scans match against (src/scanning/vulndb). */
+  /** The vulnerability database scans match against (imported by src/scanning/vulndb). */
   readonly vulnDb: VulnDbStore;
   close(): Promise<void>;
 }

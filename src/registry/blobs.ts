@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/actor.js';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../domain/errors.js';
+import { blobMissingFromStorage, blobNotFound } from '../domain/errors.js';
 import { isValidDigest, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { BlobRecord, RepositoryRecord } from '../metadata/registry-store.js';
@@ -30,9 +30,7 @@ export class BlobService {
     const blob = await this.ctx.store.registry.getRepositoryBlob(repository.id, digest);
     // A client that finds a blob here may reference it in a manifest next: vouch for it so garbage
     // collection leaves it for at least half its grace period (false: swept meanwhile).
-    if (!blob || !(await this.ctx.guard.noteRead(repository.id, digest))) {
-      throw new DomainError('BlobNotFound', `blob ${digest} is not known to repository ${repository.name}`, { digest });
-    }
+    if (!blob || !(await this.ctx.guard.noteRead(repository.id, digest))) throw blobNotFound(repository, digest);
     return blob;
   }
 
@@ -48,7 +46,7 @@ export class BlobService {
     } catch (err) {
       // Metadata says present but storage lost it: report it honestly rather than serve nothing.
       this.ctx.log.error({ err, digest }, 'blob linked in metadata is missing from storage');
-      throw new DomainError('BlobNotFound', `blob ${digest} is missing from storage`, { digest });
+      throw blobMissingFromStorage(digest);
     }
   }
 
@@ -61,9 +59,7 @@ export class BlobService {
   async delete(key: RepositoryKey, digest: string): Promise<void> {
     parseDigest(digest);
     const repository = await this.repositories.get(key);
-    if (!(await this.ctx.store.registry.unlinkBlob(repository.id, digest))) {
-      throw new DomainError('BlobNotFound', `blob ${digest} is not known to repository ${repository.name}`, { digest });
-    }
+    if (!(await this.ctx.store.registry.unlinkBlob(repository.id, digest))) throw blobNotFound(repository, digest);
   }
 
   /**

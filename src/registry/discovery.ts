@@ -1,6 +1,7 @@
 import type { RepositoryKey } from '../domain/reference.js';
 import { parseDigest } from '../domain/digest.js';
-import type { Page, ReferrerRecord } from '../metadata/registry-store.js';
+import type { Page } from '../metadata/page.js';
+import type { ReferrerRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { RepositoryService } from './repositories.js';
 

@@ -2,7 +2,7 @@ import type { OutboxEvent } from '../metadata/event-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { Actor } from '../audit/actor.js';
 
-/** Event types the registry writes to the outbox; subscribers (scan-on-push, replication, audit, webhooks) read them. */
+/** Event types the registry writes to the outbox; its subscribers (the audit log, scanning) read them. */
 export const RegistryEvent = {
   RepositoryCreated: 'repository.created',
   RepositoryDeleted: 'repository.deleted',

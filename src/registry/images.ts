@@ -1,6 +1,7 @@
 import { parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
-import type { ImageIdRecord, ImageRecord, TagStatus, UntagResult } from '../metadata/image-store.js';
+import type { ImageFilter, ImageIdRecord, ImageRecord, UntagResult } from '../metadata/image-store.js';
+import type { Page } from '../metadata/page.js';
 import type { BlobRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
@@ -8,9 +9,20 @@ import { RegistryEvent, registryEvent } from './events.js';
 import type { RepositoryService } from './repositories.js';
 
 /**
- * Images as ECR's control plane sees them: listings by tag status with sizes, tags and times, batch
- * lookups, and delete-by-tag where removing an image's last tag removes the image. Every call
- * requires the repository to exist (RepositoryNotFound otherwise).
+ * Which images a listing holds, as ECR's ListImagesFilter and DescribeImagesFilter define it: by
+ * tag status (TAGGED, UNTAGGED, or ANY when unset) and by storage status (ACTIVE, ARCHIVED,
+ * ACTIVATING, or ANY; "if not specified, only images with ACTIVE status are returned").
+ */
+export interface ImageQuery<After> extends Partial<ImageFilter> {
+  /** The key of the previous page's last entry (Page.next). */
+  after?: After;
+  limit: number;
+}
+
+/**
+ * Images as ECR's control plane sees them: listings by tag and storage status with sizes, tags,
+ * times and storage state, batch lookups, and delete-by-tag where removing an image's last tag
+ * removes the image. Every call requires the repository to exist (RepositoryNotFound otherwise).
  */
 export class ImageService {
   constructor(
@@ -18,17 +30,16 @@ export class ImageService {
     private readonly repositories: RepositoryService,
   ) {}
 
-  async listIds(
-    key: RepositoryKey,
-    options: { tagStatus: TagStatus; after?: ImageIdRecord; limit: number },
-  ): Promise<{ items: ImageIdRecord[]; more: boolean }> {
+  /** DescribeImages: one page of images in digest order. */
+  async list(key: RepositoryKey, query: ImageQuery<string>): Promise<Page<ImageRecord>> {
     const repository = await this.repositories.get(key);
-    return this.ctx.store.images.listImageIds(repository.id, options);
+    return this.ctx.store.images.listImages(repository.id, withDefaults(query));
   }
 
-  async list(key: RepositoryKey, options: { tagStatus: TagStatus; after?: string; limit: number }): Promise<{ items: ImageRecord[]; more: boolean }> {
+  /** ListImages: one page of (digest, tag) pairs (a digest alone for an untagged image) in that order. */
+  async listIds(key: RepositoryKey, query: ImageQuery<ImageIdRecord>): Promise<Page<ImageIdRecord, ImageIdRecord>> {
     const repository = await this.repositories.get(key);
-    return this.ctx.store.images.listImages(repository.id, options);
+    return this.ctx.store.images.listImageIds(repository.id, withDefaults(query));
   }
 
   /** The images with these digests that exist, keyed by digest. */
@@ -72,4 +83,8 @@ export class ImageService {
     const repository = await this.repositories.get(key);
     return this.ctx.store.images.isBlobReferenced(repository.id, digest);
   }
+}
+
+function withDefaults<After>(query: ImageQuery<After>): ImageFilter & { after?: After; limit: number } {
+  return { ...query, tagStatus: query.tagStatus ?? 'ANY', imageStatus: query.imageStatus ?? 'ACTIVE' };
 }

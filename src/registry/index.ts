@@ -2,7 +2,6 @@ import { BlobService } from './blobs.js';
 import type { RegistryContext } from './context.js';
 import { DiscoveryService } from './discovery.js';
 import { ImageService } from './images.js';
-import { ImageStorageService } from './image-storage.js';
 import { ManifestService } from './manifests.js';
 import { PullRecorder } from './pull-recorder.js';
 import { RepositoryService } from './repositories.js';
@@ -16,13 +15,11 @@ export interface Registry {
   uploads: UploadService;
   manifests: ManifestService;
   discovery: DiscoveryService;
-  /** ECR's image listings and delete-by-tag. */
+  /** ECR's image listings (by tag and storage status) and delete-by-tag. */
   images: ImageService;
   /** Resource tags on repositories. */
   repositoryTags: RepositoryTagService;
   pulls: PullRecorder;
-  /** Image storage classes (archive): states for listings; archived images are not pullable. */
-  storage: ImageStorageService;
 }
 
 export function createRegistry(ctx: RegistryContext): Registry {
@@ -37,6 +34,5 @@ export function createRegistry(ctx: RegistryContext): Registry {
     images: new ImageService(ctx, repositories),
     repositoryTags: new RepositoryTagService(ctx, repositories),
     pulls,
-    storage: new ImageStorageService(ctx, repositories),
   };
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { digestInvalid, manifestNotAcceptable, manifestNotFound, repositoryNotFound } from '../domain/errors.js';
 import { type DigestAlgorithm, digestOf, looksLikeDigest, parseDigest } from '../domain/digest.js';
 import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.js';
 import { isNonDistributable } from '../domain/media-types.js';
@@ -10,7 +10,7 @@ import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
 import { assertPullable, restoreOnPush } from './image-storage.js';
 import type { PullRecorder } from './pull-recorder.js';
-import { type RepositoryService, notFound } from './repositories.js';
+import type { RepositoryService } from './repositories.js';
 import { isTagImmutable } from './tag-mutability.js';
 
 export interface PutManifestCommand {
@@ -46,11 +46,7 @@ export function parseReference(reference: string): ManifestReference {
  * push names a tag that must be valid.
  */
 function lookupReference(key: RepositoryKey, reference: string): ManifestReference {
-  if (!looksLikeDigest(reference) && !isValidTag(reference)) {
-    throw new DomainError('ManifestNotFound', `manifest ${reference.slice(0, 200)} is not in repository ${key.name}`, {
-      reference: reference.slice(0, 200),
-    });
-  }
+  if (!looksLikeDigest(reference) && !isValidTag(reference)) throw manifestNotFound(key, reference);
   return parseReference(reference);
 }
 
@@ -67,9 +63,7 @@ export class ManifestService {
     const algorithm: DigestAlgorithm = reference.digest ? parseDigest(reference.digest).algorithm : 'sha256';
     const digest = digestOf(command.content, algorithm);
     if (reference.digest && reference.digest !== digest) {
-      throw new DomainError('DigestInvalid', `manifest digest ${digest} does not match reference ${reference.digest}`, {
-        digest: reference.digest,
-      });
+      throw digestInvalid(`manifest digest ${digest} does not match reference ${reference.digest}`, reference.digest);
     }
     const repository = await this.repositories.forPush(key, command.actor);
     const now = this.ctx.now();
@@ -114,11 +108,7 @@ export class ManifestService {
     const repository = await this.repositories.get(key);
     const digest = reference.digest ?? (await this.ctx.store.registry.resolveTag(repository.id, reference.tag));
     const manifest = digest && (await this.ctx.store.registry.getManifest(repository.id, digest));
-    if (!manifest) {
-      throw new DomainError('ManifestNotFound', `manifest ${referenceText} is not in repository ${key.name}`, {
-        reference: referenceText,
-      });
-    }
+    if (!manifest) throw manifestNotFound(key, referenceText);
     return { repository, manifest };
   }
 
@@ -129,19 +119,11 @@ export class ManifestService {
   async get(key: RepositoryKey, reference: string, accept: string[] | undefined, recordPull: boolean): Promise<ManifestRecord> {
     // The hot path of every pull: one query finds the repository and the manifest together.
     const found = await this.ctx.store.registry.findManifest(key.accountId, key.name, lookupReference(key, reference));
-    if (!found) throw notFound(key);
+    if (!found) throw repositoryNotFound(key);
     const manifest = found.manifest;
-    if (!manifest) {
-      throw new DomainError('ManifestNotFound', `manifest ${reference} is not in repository ${key.name}`, { reference });
-    }
+    if (!manifest) throw manifestNotFound(key, reference);
     assertPullable(key.name, manifest, found.imageStatus ?? 'ACTIVE', reference);
-    if (!acceptable(manifest.mediaType, accept)) {
-      throw new DomainError(
-        'ManifestNotFound',
-        `manifest ${reference} has media type ${manifest.mediaType}, which the request's Accept header does not allow`,
-        { reference, mediaType: manifest.mediaType },
-      );
-    }
+    if (!acceptable(manifest.mediaType, accept)) throw manifestNotAcceptable(reference, manifest.mediaType);
     if (recordPull) this.pulls.record(found.repositoryId, manifest.digest, this.ctx.now());
     return manifest;
   }
@@ -163,7 +145,7 @@ export class ManifestService {
       const digest = await this.ctx.store.registry.deleteTag(repository.id, reference.tag, [
         registryEvent(RegistryEvent.TagDeleted, repository, now, options.actor, { tag: reference.tag }),
       ]);
-      if (!digest) throw new DomainError('ManifestNotFound', `tag ${reference.tag} is not in repository ${key.name}`);
+      if (!digest) throw manifestNotFound(key, reference.tag);
       return { digest, tags: [reference.tag] };
     }
     const tags = await this.ctx.store.registry.tagsOf(repository.id, reference.digest);
@@ -171,7 +153,7 @@ export class ManifestService {
       registryEvent(RegistryEvent.ImageDeleted, repository, now, options.actor, { digest: reference.digest, tags, ...options.detail }),
       ...(options.events?.({ digest: reference.digest, tags }) ?? []),
     ]);
-    if (!deleted) throw new DomainError('ManifestNotFound', `manifest ${reference.digest} is not in repository ${key.name}`);
+    if (!deleted) throw manifestNotFound(key, reference.digest);
     return { digest: reference.digest, tags: deleted.tags };
   }
 }

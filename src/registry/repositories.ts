@@ -1,6 +1,7 @@
-import { DomainError } from '../domain/errors.js';
+import { repositoryNotFound } from '../domain/errors.js';
 import { assertRepositoryName, type RepositoryKey } from '../domain/reference.js';
-import type { Page, RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
+import type { Page } from '../metadata/page.js';
+import type { RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
 import type { ResourceTag } from '../metadata/repository-tag-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
@@ -16,7 +17,7 @@ export class RepositoryService {
   /** The repository, or RepositoryNotFound (NAME_UNKNOWN on /v2). */
   async get(key: RepositoryKey): Promise<RepositoryRecord> {
     const repository = await this.find(key);
-    if (!repository) throw notFound(key);
+    if (!repository) throw repositoryNotFound(key);
     return repository;
   }
 
@@ -25,7 +26,7 @@ export class RepositoryService {
     assertRepositoryName(key.name);
     const existing = await this.find(key);
     if (existing) return existing;
-    if (!this.ctx.options.createRepositoryOnPush) throw notFound(key);
+    if (!this.ctx.options.createRepositoryOnPush) throw repositoryNotFound(key);
     const now = this.ctx.now();
     const created = await this.ctx.store.registry.ensureRepository({ ...key, now }, [
       registryEvent(RegistryEvent.RepositoryCreated, key, now, actor, { createdBy: 'push' }),
@@ -67,12 +68,4 @@ export class RepositoryService {
   async list(accountId: string, options: { after?: string; limit: number }): Promise<Page<RepositoryRecord>> {
     return this.ctx.store.registry.listRepositories(accountId, options);
   }
-}
-
-export function notFound(key: RepositoryKey): DomainError {
-  return new DomainError(
-    'RepositoryNotFound',
-    `The repository with name '${key.name}' does not exist in the registry with id '${key.accountId}'`,
-    { name: key.name },
-  );
 }

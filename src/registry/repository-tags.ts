@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, tooManyTags } from '../domain/errors.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { ResourceTag } from '../metadata/repository-tag-store.js';
 import type { RegistryContext } from './context.js';
@@ -46,9 +46,7 @@ export function checkTags(tags: readonly ResourceTag[]): void {
     if (keys.has(tag.key)) invalid(`Tag key '${tag.key}' appears more than once`);
     keys.add(tag.key);
   }
-  if (keys.size > MAX_TAGS_PER_REPOSITORY) {
-    throw new DomainError('TooManyTags', `A repository can have at most ${MAX_TAGS_PER_REPOSITORY} tags`, { maxTags: MAX_TAGS_PER_REPOSITORY });
-  }
+  if (keys.size > MAX_TAGS_PER_REPOSITORY) throw tooManyTags(MAX_TAGS_PER_REPOSITORY);
 }
 
 function checkKey(key: string): void {

@@ -1,9 +1,10 @@
 import { type Hash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../domain/errors.js';
+import { blobTooLarge, blobUploadNotFound, digestInvalid, rangeNotSatisfiable } from '../domain/errors.js';
 import { type DigestAlgorithm, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
+import { type SourceHandling, UploadLimitExceededError } from '../storage/blob-store.js';
 import type { Actor } from '../audit/actor.js';
 import { KeyedMutex } from '../util/keyed-mutex.js';
 import type { RegistryContext } from './context.js';
@@ -56,12 +57,15 @@ export class UploadService {
     return { id, size: await this.stagedSize(id) };
   }
 
-  /** Appends a chunk (PATCH). A chunk that does not start where the upload ends is refused (416). */
-  async append(key: RepositoryKey, id: string, body: Readable, range?: ChunkRange): Promise<UploadState> {
+  /**
+   * Appends a chunk (PATCH). A chunk that does not start where the upload ends is refused (416).
+   * `handling` says what storage may do with the body's chunks (the adapter knows where they come from).
+   */
+  async append(key: RepositoryKey, id: string, body: Readable, range?: ChunkRange, handling?: SourceHandling): Promise<UploadState> {
     await this.find(key, id);
     return this.locks.run(id, async () => {
       const size = await this.stagedSize(id);
-      const newSize = await this.write(id, size, body, range, 'sha256');
+      const newSize = await this.write(id, size, body, range, 'sha256', handling);
       await this.ctx.store.registry.touchUpload(id, this.ctx.now());
       return { id, size: newSize };
     });
@@ -74,18 +78,17 @@ export class UploadService {
     digest: string,
     body?: Readable,
     range?: ChunkRange,
+    handling?: SourceHandling,
   ): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
     const upload = await this.find(key, id);
     return this.locks.run(id, async () => {
       let size = await this.stagedSize(id);
-      if (body) size = await this.write(id, size, body, range, algorithm);
+      if (body) size = await this.write(id, size, body, range, algorithm, handling);
       const actual = await this.digestOf(id, algorithm, size);
       if (actual !== digest) {
         await this.discard(id);
-        throw new DomainError('DigestInvalid', `provided digest ${digest} does not match the uploaded content (${actual})`, {
-          digest,
-        });
+        throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest);
       }
       // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
       // never delete the file between this move (or "already there") and this link.
@@ -99,12 +102,12 @@ export class UploadService {
   }
 
   /** A single-request upload (POST ?digest= with the body). */
-  async monolithic(key: RepositoryKey, digest: string, body: Readable, actor: Actor): Promise<{ digest: string; size: number }> {
+  async monolithic(key: RepositoryKey, digest: string, body: Readable, actor: Actor, handling?: SourceHandling): Promise<{ digest: string; size: number }> {
     parseDigest(digest);
     const repository = await this.repositories.forPush(key, actor);
     const { id } = await this.open(repository);
     try {
-      return await this.complete(key, id, digest, body);
+      return await this.complete(key, id, digest, body, undefined, handling);
     } catch (err) {
       await this.discard(id);
       throw err;
@@ -131,11 +134,10 @@ export class UploadService {
   }
 
   private async find(key: RepositoryKey, id: string): Promise<UploadRecord> {
-    const unknown = () => new DomainError('BlobUploadNotFound', `upload ${id.slice(0, 64)} is unknown`, { uuid: id.slice(0, 64) });
-    if (!UPLOAD_ID.test(id)) throw unknown();
+    if (!UPLOAD_ID.test(id)) throw blobUploadNotFound(id);
     const repository = await this.repositories.get(key);
     const upload = await this.ctx.store.registry.getUpload(id);
-    if (!upload || upload.repositoryId !== repository.id) throw unknown();
+    if (!upload || upload.repositoryId !== repository.id) throw blobUploadNotFound(id);
     return upload;
   }
 
@@ -152,9 +154,7 @@ export class UploadService {
 
   private async stagedSize(id: string): Promise<number> {
     const size = await this.ctx.blobs.uploadSize(id);
-    if (size === undefined) {
-      throw new DomainError('BlobUploadNotFound', `upload ${id} has no staged data`, { uuid: id });
-    }
+    if (size === undefined) throw blobUploadNotFound(id, 'has no staged data');
     return size;
   }
 
@@ -164,32 +164,24 @@ export class UploadService {
     body: Readable,
     range: ChunkRange | undefined,
     algorithm: 'sha256' | 'sha512',
+    handling: SourceHandling | undefined,
   ): Promise<number> {
     if (range && range.start !== size) {
       body.resume();
-      throw new DomainError('RangeNotSatisfiable', `chunk starts at ${range.start} but the upload has ${size} bytes`, {
-        size,
-      });
+      throw rangeNotSatisfiable(`chunk starts at ${range.start} but the upload has ${size} bytes`, size);
     }
     const remaining = this.ctx.options.maxBlobBytes - size;
     const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
     let newSize: number;
     try {
-      newSize = await this.ctx.blobs.append(id, body, hash, remaining);
+      newSize = await this.ctx.blobs.append(id, body, hash, { ...handling, maxBytes: remaining });
     } catch (err) {
-      if (err instanceof Error && err.message.startsWith('upload exceeds')) {
-        throw new DomainError('SizeInvalid', `blob exceeds the limit of ${this.ctx.options.maxBlobBytes} bytes`);
-      }
-      throw err;
+      throw err instanceof UploadLimitExceededError ? blobTooLarge(this.ctx.options.maxBlobBytes) : err;
     }
     if (range && newSize !== range.end + 1) {
       // The bytes are kept (the client may resume from the real offset), but the claim was false.
       await this.keep(id, algorithm, hash, newSize);
-      throw new DomainError(
-        'RangeNotSatisfiable',
-        `Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`,
-        { size: newSize },
-      );
+      throw rangeNotSatisfiable(`Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`, newSize);
     }
     await this.keep(id, algorithm, hash, newSize);
     return newSize;

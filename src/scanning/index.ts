@@ -18,12 +18,10 @@ export { purlFor, parsePurl } from './sbom/purl.js';
 
 export { matchInventory, type MatchOptions } from './match/matcher.js';
 
-export type { VulnDbStore, VulnDbStatus, SourceStatus, PackageKey, ImportOutcome } from './vulndb/store.js';
-export { SqliteVulnDbStore } from './vulndb/sqlite-store.js';
-export { vulnDbMigrations } from './vulndb/migrations.js';
+export type { VulnDbStore, VulnDbStatus, SourceStatus, PackageKey, ImportOutcome } from '../metadata/vulndb-store.js';
 export { importVulnDb, vulnDbStatus, type ImportSummary, type ImportVulnDbOptions } from './vulndb/import.js';
 
-export type { OsvRecord, OsvAffected, OsvRange } from './osv/types.js';
+export type { OsvRecord, OsvAffected, OsvRange } from '../domain/osv.js';
 export { matchAffected } from './osv/range.js';
 export { resolveSeverity, severityFromScore } from './osv/severity.js';
 export { comparatorForEcosystem, type VersionComparator } from './versions/index.js';

@@ -1,9 +1,37 @@
-import { IncomingMessage } from 'node:http';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Hash } from 'node:crypto';
 import { type DigestAlgorithm, parseDigest } from '../domain/digest.js';
 import { type FileInfo, PathNotFoundError, type StorageDriver } from './driver.js';
+
+/** An append stopped because the upload would grow past the `maxBytes` its caller allowed. */
+export class UploadLimitExceededError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`upload exceeds ${maxBytes} bytes`);
+    this.name = 'UploadLimitExceededError';
+  }
+}
+
+/** What `append` may do with the stream it is given: the caller, who knows where the bytes come from, says. */
+export interface SourceHandling {
+  /**
+   * The chunks are fresh allocations nothing else reads (an HTTP parser's request-body chunks are):
+   * the driver may free each once stored (WriterOptions.handOver) instead of leaving tens of MB to
+   * the garbage collector.
+   */
+  handOver?: boolean;
+  /**
+   * When appending fails, unpipe the source instead of destroying it: its owner drains it.
+   * Destroying an HTTP request mid-body leaves its connection paused for good (the client's next
+   * request on it hangs); left alive, the /v2 error handler resumes it and the connection stays usable.
+   */
+  drainedByOwner?: boolean;
+}
+
+export interface AppendOptions extends SourceHandling {
+  /** Fails (`upload exceeds <n> bytes`) as soon as more than this many bytes arrived. */
+  maxBytes?: number;
+}
 
 /**
  * Content-addressed blobs (`blobs/<alg>/<2 hex>/<hex>`) and staged uploads (`uploads/<id>/data`)
@@ -86,18 +114,17 @@ export class BlobStore {
    * Appends a stream to an upload, feeding every byte to `hash` on the way. Returns the upload's
    * new size. On failure, whatever reached the disk stays (the upload can be resumed from its
    * size) and the caller must discard the hash, which may have seen bytes the disk did not.
+   * More than `maxBytes` fails with UploadLimitExceededError.
    */
-  async append(id: string, source: Readable, hash: Hash | undefined, maxBytes?: number): Promise<number> {
-    // A request body's chunks are fresh copies made by the HTTP parser, read by nobody but us:
-    // the driver may free each one once stored instead of leaving tens of MB to the collector.
-    const handOver = source instanceof IncomingMessage;
+  async append(id: string, source: Readable, hash: Hash | undefined, options: AppendOptions = {}): Promise<number> {
+    const { maxBytes, handOver = false, drainedByOwner = false } = options;
     const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true, handOver });
     let seen = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         seen += chunk.length;
         if (maxBytes !== undefined && seen > maxBytes) {
-          callback(new Error(`upload exceeds ${maxBytes} bytes`));
+          callback(new UploadLimitExceededError(maxBytes));
           return;
         }
         hash?.update(chunk);
@@ -107,8 +134,7 @@ export class BlobStore {
       highWaterMark: 1024 * 1024,
     });
     try {
-      if (source instanceof IncomingMessage) {
-        // A failed upload must leave the request alive for the error handler to drain (pipeInto).
+      if (drainedByOwner) {
         await Promise.all([pipeInto(source, tap), pipeline(tap, writer.stream)]);
       } else {
         await pipeline(source, tap, writer.stream);
@@ -170,12 +196,7 @@ export class BlobStore {
   }
 }
 
-/**
- * pipeline(source, sink), except that when the sink fails the source is unpiped, not destroyed.
- * Destroying an HTTP request mid-body leaves its connection paused for good (the client's next
- * request on it hangs); left alive, its owner drains it (the /v2 error handler resumes it) and the
- * connection stays usable.
- */
+/** pipeline(source, sink), except that when the sink fails the source is unpiped, not destroyed (SourceHandling.drainedByOwner). */
 async function pipeInto(source: Readable, sink: Writable): Promise<void> {
   const ended = finished(source).catch((err: unknown) => {
     sink.destroy(err as Error);

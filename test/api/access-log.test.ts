@@ -1,39 +1,12 @@
-import { PassThrough } from 'node:stream';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../support/server.js';
 
 describe('access log', () => {
-  let app: BerthApp;
-  let dataDir: string;
-  const chunks: Buffer[] = [];
-  const lines = () =>
-    Buffer.concat(chunks)
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-log-'));
-    const logStream = new PassThrough();
-    logStream.on('data', (c: Buffer) => chunks.push(c));
-    const config = loadConfig({
-      env: {},
-      overrides: { dataDir, auth: { mode: 'none' }, log: { level: 'info' }, storage: { filesystem: { fsync: false } } },
-    });
-    app = await buildApp(config, { logStream });
-  });
-  afterAll(async () => {
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const server = useServer({ prefix: 'log', listen: false, captureLogs: true, config: { auth: { mode: 'none' } } });
+  const lines = () => server().logs.records();
 
   it('writes one JSON line per request with its request id, method, url and status', async () => {
-    const res = await app.server.inject({ method: 'GET', url: '/v2/no/such/manifests/v1', headers: { 'x-request-id': 'trace-42' } });
+    const res = await server().app.server.inject({ method: 'GET', url: '/v2/no/such/manifests/v1', headers: { 'x-request-id': 'trace-42' } });
     expect(res.statusCode).toBe(404);
     const mine = lines().filter((l) => l.reqId === 'trace-42');
     expect(mine).toHaveLength(1);
@@ -42,8 +15,8 @@ describe('access log', () => {
   });
 
   it('gives requests without an id (or with a malformed one) a fresh one, distinct per request', async () => {
-    await app.server.inject({ method: 'GET', url: '/healthz' });
-    await app.server.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } });
+    await server().app.server.inject({ method: 'GET', url: '/healthz' });
+    await server().app.server.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } });
     const ids = lines()
       .filter((l) => l.url === '/healthz')
       .map((l) => l.reqId as string);

@@ -1,22 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { BerthApp } from '../../src/app.js';
+import { type TestServer, startServer } from '../support/server.js';
 
 describe('GET /healthz', () => {
+  let server: TestServer;
   let app: BerthApp;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-healthz-'));
-    const config = loadConfig({ env: {}, overrides: { dataDir, log: { level: 'silent' }, storage: { filesystem: { fsync: false } } } });
-    app = await buildApp(config);
+    server = await startServer({ prefix: 'healthz', listen: false });
+    app = server.app;
   });
   afterAll(async () => {
-    await app.server.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.close();
   });
 
   it('answers ok, uncached and without credentials, while the metadata store answers', async () => {

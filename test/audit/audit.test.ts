@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, useRegistry } from '../api/oci/helpers.js';
-import { sha256 } from '../api/oci/harness/oci-client.js';
+import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST } from '../support/media-types.js';
+import { sha256 } from '../support/digest.js';
+import { descriptorOf, manifestDocument } from '../support/oci.js';
+import { useRegistry } from '../api/oci/helpers.js';
 
 const { registry, client } = useRegistry();
 
@@ -9,14 +11,7 @@ async function pushImage(repo: ReturnType<typeof client>, tag: string): Promise<
   const layer = Buffer.from(`layer for ${tag}`);
   expect((await repo.pushBlob(config)).status).toBe(201);
   expect((await repo.pushBlob(layer)).status).toBe(201);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
-      layers: [{ mediaType: OCI_LAYER, digest: sha256(layer), size: layer.length }],
-    }),
-  );
+  const manifest = Buffer.from(JSON.stringify(manifestDocument({ config: descriptorOf(config, OCI_CONFIG), layers: [descriptorOf(layer, OCI_LAYER)] })));
   const res = await repo.pushManifest(tag, manifest, OCI_MANIFEST);
   expect(res.status).toBe(201);
   return sha256(manifest);

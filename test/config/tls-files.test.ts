@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { readTlsFiles } from '../../src/config/tls-files.js';
+import { removeDir, tempDir } from '../support/temp.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
 const CERT = join(FIXTURES, 'server.crt');
@@ -14,11 +14,11 @@ const OTHER_KEY = join(FIXTURES, 'other.key');
 let dir: string;
 let garbage: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'berth-tls-'));
+  dir = await tempDir('tls');
   garbage = join(dir, 'garbage.pem');
   await writeFile(garbage, 'not a pem file\n');
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => removeDir(dir));
 
 function failure(tls: { cert: string; key: string }): string {
   try {

@@ -8,12 +8,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { BERTH_BIN, REPO_ROOT } from '../support/paths.js';
+import { removeDir, tempDir } from '../support/temp.js';
 import { DockerCli, dockerHost, dockerUnavailable, pushedDigest } from './harness/docker-cli.js';
 import { writeScratchContext } from './harness/image-context.js';
-import { BERTH_BIN, REPO_ROOT } from './harness/paths.js';
 import { run, runCommand, type RunResult } from './harness/run.js';
-import { removeDir, tempDir } from './harness/temp.js';
 import { isCI, requireCondition, requireTool } from './harness/tools.js';
 
 // `aws` on PATH may be a v1 shim; the Debian awscli package installs v2 here.
@@ -71,7 +71,7 @@ async function berthAdmin(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  work = await tempDir('aws-cli');
+  work = await tempDir('e2e-aws-cli');
 });
 afterAll(async () => {
   await server?.stop();

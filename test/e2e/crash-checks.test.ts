@@ -2,8 +2,8 @@ import { cp, readdir, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startBerth } from './harness/berth-server.js';
-import { removeDir, tempDir } from './harness/temp.js';
+import { startBerth } from '../support/berth-process.js';
+import { removeDir, tempDir } from '../support/temp.js';
 import { checkDataDir } from './crash/data-dir-check.js';
 import { HttpClient } from './crash/http-client.js';
 import { type ImagePush, roundWorkload } from './crash/images.js';
@@ -23,7 +23,7 @@ describe('the crash-safety data directory checks', () => {
   let copies = 0;
 
   beforeAll(async () => {
-    work = await tempDir('crash-checks');
+    work = await tempDir('e2e-crash-checks');
     pristine = join(work, 'pristine');
     const server = await startBerth({ dataDir: pristine });
     [image] = roundWorkload(0, 1) as [ImagePush];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
-import { removeDir, tempDir } from './harness/temp.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { removeDir, tempDir } from '../support/temp.js';
 import { checkDataDir } from './crash/data-dir-check.js';
 import { HttpClient } from './crash/http-client.js';
 import { type ImagePush, roundWorkload } from './crash/images.js';
@@ -34,7 +34,7 @@ describe('crash safety: kill -9 during concurrent pushes', () => {
   const unfinished = { resumed: 0, gone: 0 };
 
   beforeAll(async () => {
-    work = await tempDir('crash');
+    work = await tempDir('e2e-crash');
     server = await startBerth({ dataDir: join(work, 'data') });
   });
 

@@ -1,20 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, type TestContext } from 'vitest';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { httpFetch } from '../support/http-fetch.js';
+import { removeDir, tempDir } from '../support/temp.js';
+import { DOCKER_MANIFEST, OCI_MANIFEST } from '../support/media-types.js';
 import { trustCaForDocker } from './harness/docker-certs.js';
 import { DockerCli, dockerHost, dockerUnavailable, pushedDigest } from './harness/docker-cli.js';
-import { httpFetch } from './harness/http.js';
 import { writeScratchContext } from './harness/image-context.js';
 import { addHostsAlias } from './harness/hosts-alias.js';
-import { removeDir, tempDir } from './harness/temp.js';
 import { makeCertificates } from './harness/tls.js';
 import { requireCondition, requireTool } from './harness/tools.js';
 
-const MANIFEST_TYPES = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-].join(', ');
+const MANIFEST_TYPES = [DOCKER_MANIFEST, OCI_MANIFEST].join(', ');
 
 let cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -25,7 +23,7 @@ afterEach(async () => {
 async function setUp(ctx: TestContext, name: string): Promise<{ work: string; docker: DockerCli; source: string; id: string }> {
   requireTool(ctx, 'docker');
   requireCondition(ctx, dockerHost() !== '', dockerUnavailable());
-  const work = await tempDir(name);
+  const work = await tempDir(`e2e-${name}`);
   cleanups.push(() => removeDir(work));
   const docker = await DockerCli.create(work);
   const context = join(work, 'context');

@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pause, streamedPatch, writeChunk } from '../helpers/streamed-patch.js';
-import { sha256 } from './crash/images.js';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
-import { httpFetch } from './harness/http.js';
-import { removeDir, tempDir } from './harness/temp.js';
+import { pause, streamedPatch, writeChunk } from '../support/streamed-patch.js';
+import { sha256 } from '../support/digest.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { httpFetch } from '../support/http-fetch.js';
+import { removeDir, tempDir } from '../support/temp.js';
 
 const REPO = 'shutdown/blob';
 const OCTET = 'application/octet-stream';
@@ -74,7 +74,7 @@ async function completeAndRead(server: BerthServer, location: string, content: B
 
 describe('SIGTERM with an upload in flight', () => {
   it('lets the upload finish, refuses new connections meanwhile, exits 0, and the push completes after a restart', async () => {
-    work = await tempDir('shutdown-finish');
+    work = await tempDir('e2e-shutdown-finish');
     const dataDir = join(work, 'data');
     const server = await start(dataDir);
     const location = await startUpload(server);
@@ -103,7 +103,7 @@ describe('SIGTERM with an upload in flight', () => {
   });
 
   it('cuts the upload off when the grace period ends, keeps what arrived, and resumes from there after a restart', async () => {
-    work = await tempDir('shutdown-cut');
+    work = await tempDir('e2e-shutdown-cut');
     const dataDir = join(work, 'data');
     const server = await start(dataDir, undefined, 1);
     const location = await startUpload(server);

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
-import { httpFetch } from './harness/http.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { httpFetch } from '../support/http-fetch.js';
+import { removeDir, tempDir } from '../support/temp.js';
+import { DOCKER_MANIFEST, OCI_MANIFEST } from '../support/media-types.js';
 import { writeScratchContext } from './harness/image-context.js';
 import { PodmanCli } from './harness/podman-cli.js';
-import { removeDir, tempDir } from './harness/temp.js';
 import { requireTool } from './harness/tools.js';
 
 let work: string | undefined;
@@ -19,7 +20,7 @@ afterEach(async () => {
 describe('podman against berth', () => {
   test('pushes an image built from scratch and pulls it back with the same ID and digest', async (ctx) => {
     requireTool(ctx, 'podman');
-    work = await tempDir('podman');
+    work = await tempDir('e2e-podman');
     const podman = await PodmanCli.create(work);
     await writeScratchContext(join(work, 'context'), 'Containerfile');
     const source = 'localhost/berth-e2e/podman:src';
@@ -44,7 +45,7 @@ describe('podman against berth', () => {
 
     const manifest = await httpFetch(`${server.url}/v2/e2e/podman/manifests/v1`, {
       method: 'HEAD',
-      headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' },
+      headers: { Accept: `${OCI_MANIFEST}, ${DOCKER_MANIFEST}` },
     });
     expect(manifest.status).toBe(200);
     expect(manifest.headers['docker-content-digest']).toBe(pushed);

@@ -35,11 +35,14 @@ import {
   ScanNotFoundException,
   paginateDescribeImageScanFindings,
 } from '@aws-sdk/client-ecr';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
-import { BERTH_BIN, REPO_ROOT } from './harness/paths.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { BERTH_BIN, REPO_ROOT } from '../support/paths.js';
+import { removeDir, tempDir } from '../support/temp.js';
+import { sha256 } from '../support/digest.js';
+import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST } from '../support/media-types.js';
+import { manifestDocument } from '../support/oci.js';
 import { run, runCommand } from './harness/run.js';
 import { SkopeoCli } from './harness/skopeo-cli.js';
-import { removeDir, tempDir } from './harness/temp.js';
 import { findTool, requireCondition, requireTool } from './harness/tools.js';
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/vulndb/debian-bookworm');
@@ -66,7 +69,7 @@ describe('scanning with real clients', () => {
 
   beforeAll(async () => {
     if (!findTool('skopeo')) return;
-    work = await tempDir('scanning');
+    work = await tempDir('e2e-scanning');
     skopeo = await SkopeoCli.create(work);
     server = await startBerth({ dataDir: join(work, 'data') });
     // auth.mode none: ECR calls act as the default account's root whatever the signature.
@@ -190,26 +193,21 @@ async function writeOciLayout(tree: string, layout: string, tag: string): Promis
   const diffId = await sha256File(layerPath, true);
   await rename(layerPath, join(blobs, layerDigest.slice(7)));
   const put = async (data: string) => {
-    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    const digest = sha256(data);
     await writeFile(join(blobs, digest.slice(7)), data);
     return { digest, size: Buffer.byteLength(data) };
   };
   const config = await put(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] }, config: {} }));
   const layerSize = (await stat(join(blobs, layerDigest.slice(7)))).size;
   const manifest = await put(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layerSize }],
-    }),
+    JSON.stringify(manifestDocument({ config: { mediaType: OCI_CONFIG, ...config }, layers: [{ mediaType: OCI_LAYER, digest: layerDigest, size: layerSize }] })),
   );
   await writeFile(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   await writeFile(
     join(layout, 'index.json'),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': tag } }],
+      manifests: [{ mediaType: OCI_MANIFEST, ...manifest, annotations: { 'org.opencontainers.image.ref.name': tag } }],
     }),
   );
 }

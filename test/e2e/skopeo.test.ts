@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type BerthServer, startBerth } from './harness/berth-server.js';
+import { type BerthServer, startBerth } from '../support/berth-process.js';
+import { removeDir, tempDir } from '../support/temp.js';
+import { sha256 } from '../support/digest.js';
+import { OCI_INDEX } from '../support/media-types.js';
 import { type MultiArchLayout, writeMultiArchLayout } from './harness/oci-layout.js';
 import { SkopeoCli } from './harness/skopeo-cli.js';
-import { removeDir, tempDir } from './harness/temp.js';
 import { findTool, requireTool } from './harness/tools.js';
-
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 // beforeAll copies the layout in with `skopeo copy --all`; each test looks at the result another way.
 describe('skopeo against berth', () => {
@@ -20,7 +19,7 @@ describe('skopeo against berth', () => {
 
   beforeAll(async () => {
     if (!findTool('skopeo')) return;
-    work = await tempDir('skopeo');
+    work = await tempDir('e2e-skopeo');
     skopeo = await SkopeoCli.create(work);
     layout = await writeMultiArchLayout(join(work, 'source'), 'v1');
     server = await startBerth({ dataDir: join(work, 'data') });
@@ -58,7 +57,7 @@ describe('skopeo against berth', () => {
     const raw = Buffer.from(await skopeo.run(['inspect', '--raw', '--tls-verify=false', remote]));
     expect(sha256(raw)).toBe(layout.indexDigest);
     const index = JSON.parse(raw.toString()) as { mediaType: string; manifests: { digest: string; platform: { architecture: string } }[] };
-    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(index.mediaType).toBe(OCI_INDEX);
     expect(index.manifests.map((m) => [m.platform.architecture, m.digest])).toEqual(
       layout.manifests.map((m) => [m.platform.split('/')[1], m.digest]),
     );

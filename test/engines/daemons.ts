@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+export { freePort } from '../support/ports.js';
 
 export const ENGINES_ROOT = join(tmpdir(), 'berth-engines');
 
@@ -150,18 +151,6 @@ export function logTails(dir: string, lines = 25): string {
       return `--- ${name} (last ${lines} lines)\n${text}`;
     })
     .join('\n');
-}
-
-/** A TCP port on 127.0.0.1 free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function portFree(port: number): Promise<boolean> {

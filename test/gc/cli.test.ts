@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../src/app.js';
+import type { BerthApp } from '../../src/app.js';
 import { runGc, type GcFlags } from '../../src/cli/gc.js';
-import { loadConfig } from '../../src/config/load.js';
 import { parseDuration } from '../../src/gc/duration.js';
 import { RUN_LEASE_KEY } from '../../src/gc/leases.js';
 import type { GcSummary } from '../../src/gc/types.js';
+import { type TestServer, startServer } from '../support/server.js';
 import { bytes, key, pullVerified, pushImage, type Image } from './helpers/world.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -19,6 +16,7 @@ function capture(): { stream: PassThrough; text: () => string } {
 }
 
 describe('berth gc', () => {
+  let started: TestServer;
   let dataDir: string;
   let server: BerthApp;
   let gone: Image;
@@ -33,15 +31,14 @@ describe('berth gc', () => {
 
   // A server runs on the same data directory throughout: `berth gc` must be safe beside it.
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-gc-cli-'));
-    server = await buildApp(loadConfig({ env: {}, overrides: { dataDir, log: { level: 'silent' }, storage: { filesystem: { fsync: false } } } }));
+    started = await startServer({ prefix: 'gc-cli', listen: false });
+    ({ app: server, dataDir } = started);
     gone = await pushImage(server, 'team/app', [bytes(10_000, 'cli-gone')], 'old');
     stays = await pushImage(server, 'team/app', [bytes(20_000, 'cli-stays')], 'new');
     await server.registry.manifests.delete(key('team/app'), gone.digest, { actor: 'test' });
   });
   afterEach(async () => {
-    await server.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await started.close();
   });
 
   it('a dry run prints what would be freed and frees nothing; a real run frees it, with progress on stderr', async () => {

@@ -4,7 +4,8 @@ import { DomainError } from '../../src/domain/errors.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { GC_COMPLETED_EVENT } from '../../src/gc/collector.js';
 import { RUN_LEASE_KEY } from '../../src/gc/leases.js';
-import { GRACE, HOUR, PAST_GRACE, bytes, createWorld, fileExists, key, pullVerified, pushImage, sha256, uploadBlob, type World } from './helpers/world.js';
+import { sha256 } from '../support/digest.js';
+import { GRACE, HOUR, PAST_GRACE, type World, bytes, createWorld, fileExists, key, pullVerified, pushImage, uploadBlob } from './helpers/world.js';
 
 describe('garbage collection', () => {
   let world: World;

@@ -7,20 +7,11 @@ import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/storage/blob-store.js';
+import { sha256 } from '../support/digest.js';
+import { OCI_CONFIG, OCI_LAYER_TAR, OCI_MANIFEST } from '../support/media-types.js';
+import { descriptorOf, manifestDocument } from '../support/oci.js';
 import { pausableDriver, within, writerRefused } from './helpers/pauses.js';
-import {
-  GRACE,
-  PAST_GRACE,
-  bytes,
-  createWorld,
-  fileExists,
-  key,
-  pullVerified,
-  pushImage,
-  sha256,
-  uploadBlob,
-  type World,
-} from './helpers/world.js';
+import { GRACE, PAST_GRACE, type World, bytes, createWorld, fileExists, key, pullVerified, pushImage, uploadBlob } from './helpers/world.js';
 
 let world: World;
 afterEach(async () => {
@@ -236,18 +227,11 @@ describe('crashes and stalls', () => {
 async function pushImageWithoutUpload(w: World, repository: string, layer: Buffer): Promise<void> {
   const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
   await uploadBlob(w, repository, config);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
-    }),
-  );
+  const manifest = Buffer.from(JSON.stringify(manifestDocument({ config: descriptorOf(config, OCI_CONFIG), layers: [descriptorOf(layer, OCI_LAYER_TAR)] })));
   await w.registry.manifests.put(key(repository), {
     reference: 'v1',
     content: manifest,
-    contentType: 'application/vnd.oci.image.manifest.v1+json',
+    contentType: OCI_MANIFEST,
     actor: 'test',
   });
 }

@@ -1,44 +1,29 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { BerthApp } from '../../src/app.js';
 import { GC_COMPLETED_EVENT } from '../../src/gc/collector.js';
 import { GC_JOB } from '../../src/gc/job.js';
 import type { JobRecord } from '../../src/metadata/job-store.js';
+import { eventually } from '../support/eventually.js';
+import { type TestServer, startServer } from '../support/server.js';
 import { bytes, key, pullVerified, pushImage } from './helpers/world.js';
 
 describe('garbage collection as a scheduled job', () => {
+  let server: TestServer;
   let app: BerthApp;
-  let dataDir: string;
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-gc-job-'));
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        dataDir,
-        log: { level: 'silent' },
-        storage: { filesystem: { fsync: false } },
-        gc: { graceSeconds: 0, intervalSeconds: 6 * 3600 },
-      },
-    });
-    app = await buildApp(config);
+    server = await startServer({ prefix: 'gc-job', listen: false, config: { gc: { graceSeconds: 0, intervalSeconds: 6 * 3600 } } });
+    app = server.app;
   });
   afterEach(async () => {
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.close();
   });
 
-  async function settled(id: number): Promise<JobRecord> {
-    for (let i = 0; i < 200; i++) {
+  function settled(id: number): Promise<JobRecord> {
+    return eventually(async () => {
       const job = await app.store.jobs.get(id);
-      if (job?.status === 'succeeded' || job?.status === 'failed') return job;
-      await sleep(50);
-    }
-    throw new Error(`job ${id} did not finish`);
+      return job?.status === 'succeeded' || job?.status === 'failed' ? job : undefined;
+    }, `job ${id} to finish`);
   }
 
   it('is scheduled at the configured interval and reports its summary as the job result', async () => {

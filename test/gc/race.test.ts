@@ -5,22 +5,19 @@
  * image that was pushed and not deleted must pull with every blob matching its digest, and a final
  * GC must leave storage holding exactly the referenced blobs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load.js';
 import type { GcSummary } from '../../src/gc/types.js';
+import { sha256 } from '../support/digest.js';
+import { OCI_CONFIG, OCI_EMPTY, OCI_LAYER_TAR, OCI_MANIFEST } from '../support/media-types.js';
+import { descriptorOf, manifestDocument } from '../support/oci.js';
+import { type TestServer, startServer } from '../support/server.js';
 import { bytes } from './helpers/world.js';
-import { type BlobStrategy, OciHttp, sha256 } from './helpers/oci-http.js';
+import { type BlobStrategy, OciHttp } from './helpers/oci-http.js';
 
 const CLIENTS = 10;
 const ITERATIONS = 12;
 const REPOS = ['race/a', 'race/b', 'race/c', 'race/d'];
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const EMPTY = Buffer.from('{}');
 
 interface Pushed {
@@ -39,34 +36,26 @@ function random(seed: number): () => number {
 }
 
 describe('garbage collection racing pushes, deletes and pulls', () => {
-  let app: BerthApp;
-  let dataDir: string;
+  let server: TestServer;
   let http: OciHttp;
   const base = Array.from({ length: 6 }, (_, i) => bytes(4096 + i * 512, `base-${i}`));
   // Layers that drop out of use and come back: swept and re-uploaded while other clients push them.
   const churn = Array.from({ length: 4 }, (_, i) => bytes(2048 + i * 100, `churn-${i}`));
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-gc-race-'));
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        dataDir,
-        log: { level: 'silent' },
-        storage: { filesystem: { fsync: false } },
+    server = await startServer({
+      prefix: 'gc-race',
+      config: {
         shutdown: { graceSeconds: 1 },
         gc: { graceSeconds: 1 },
         // Pushes and pulls over /v2 without credentials.
         auth: { mode: 'none' },
       },
     });
-    app = await buildApp(config);
-    await app.server.listen({ host: '127.0.0.1', port: 0 });
-    http = new OciHttp(`http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`);
+    http = new OciHttp(server.url);
   });
   afterAll(async () => {
-    await app?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('every image pushed and not deleted pulls intact, and storage ends holding exactly what is referenced', async () => {
@@ -87,16 +76,15 @@ describe('garbage collection racing pushes, deletes and pulls', () => {
     /** Pushes blobs then the manifest; a manifest refused for a blob swept meanwhile is pushed again, as docker would. */
     async function push(repo: string, tag: string, layers: Buffer[], next: () => number, subject?: Pushed): Promise<Pushed | undefined> {
       const config = subject ? EMPTY : Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', tag, nonce: next() }));
-      const descriptor = (data: Buffer, mediaType: string) => ({ mediaType, digest: sha256(data), size: data.length });
       const manifest = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: OCI_MANIFEST,
-          ...(subject && { artifactType: 'application/vnd.example.sbom' }),
-          config: descriptor(config, subject ? 'application/vnd.oci.empty.v1+json' : 'application/vnd.oci.image.config.v1+json'),
-          layers: layers.map((l) => descriptor(l, 'application/vnd.oci.image.layer.v1.tar')),
-          ...(subject && { subject: { mediaType: OCI_MANIFEST, digest: subject.digest, size: 1 } }),
-        }),
+        JSON.stringify(
+          manifestDocument({
+            ...(subject && { artifactType: 'application/vnd.example.sbom' }),
+            config: descriptorOf(config, subject ? OCI_EMPTY : OCI_CONFIG),
+            layers: layers.map((l) => descriptorOf(l, OCI_LAYER_TAR)),
+            ...(subject && { subject: { mediaType: OCI_MANIFEST, digest: subject.digest, size: 1 } }),
+          }),
+        ),
       );
       for (let attempt = 1; attempt <= 3; attempt++) {
         if (!(await pushBlobs(repo, [config, ...layers], next))) continue;
@@ -159,7 +147,7 @@ describe('garbage collection racing pushes, deletes and pulls', () => {
     let clientsDone = false;
     const collector = (async () => {
       while (!clientsDone) {
-        runs.push(await app.gc.run({ graceMs: 1000 }));
+        runs.push(await server.app.gc.run({ graceMs: 1000 }));
         await sleep(10);
       }
     })();
@@ -180,12 +168,12 @@ describe('garbage collection racing pushes, deletes and pulls', () => {
     for (const image of kept) await pullVerified(image);
 
     // With no clients left, a zero-grace run leaves exactly the referenced blobs, each pulling intact.
-    const final = await app.gc.run({ graceMs: 0 });
+    const final = await server.app.gc.run({ graceMs: 0 });
     expect(final.missingFiles).toBe(0);
     for (const image of kept) await pullVerified(image);
     const referenced = new Set(kept.flatMap((image) => image.blobs));
     const stored = new Set<string>();
-    for await (const blob of app.blobs.walkBlobs()) stored.add(blob.digest);
+    for await (const blob of server.app.blobs.walkBlobs()) stored.add(blob.digest);
     expect([...stored].sort()).toEqual([...referenced].sort());
     expect(final.remainingBlobs).toBe(referenced.size);
     // Blobs only deleted images used are gone.

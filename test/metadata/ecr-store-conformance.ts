@@ -5,12 +5,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DomainError } from '../../src/domain/errors.js';
 import type { OutboxEvent } from '../../src/metadata/event-store.js';
+import type { ImageStatus, ImageStatusFilter, TagStatus } from '../../src/metadata/image-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const INDEX = 'application/vnd.oci.image.index.v1+json';
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+/** Every image, whatever its tags and storage status. */
+const ALL = { tagStatus: 'ANY', imageStatus: 'ANY' } as const;
 
 export function describeEcrStoreConformance(current: () => { store: MetadataStore; repo: RepositoryRecord }): void {
   let store: MetadataStore;
@@ -23,7 +27,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
       store.registry.putManifest({
         repositoryId: repo.id,
         digest: digest(n),
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        mediaType: OCI_MANIFEST,
         content: Buffer.from(`{"n":${n}}`),
         imageSize,
         blobs: blobs.map((b) => ({ digest: digest(b), size: b === 1 || b === 4 ? 10 : b === 2 ? 20 : 50 })),
@@ -36,8 +40,11 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
     await put(100, [1, 2], 30, { tag: 'a' });
     await put(101, [3], 50);
     await put(102, [4], 10, { tag: 'c' });
-    await put(200, [], 0, { mediaType: INDEX, children: [digest(100), digest(101)], tag: 'multi' });
+    await put(200, [], 0, { mediaType: OCI_INDEX, children: [digest(100), digest(101)], tag: 'multi' });
   }
+
+  const archive = (n: number, when: Date, from: ImageStatus[] = ['ACTIVE'], to: ImageStatus = 'ARCHIVED') =>
+    store.lifecycle.changeImageStatus(repo.id, digest(n), { from, to, at: when, events: () => [] });
 
   beforeEach(() => {
     ({ store, repo } = current());
@@ -46,7 +53,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
   describe('images (ECR view)', () => {
     it('lists (digest, tag) pairs by tag status with a composite cursor', async () => {
       await seed();
-      const all = await store.images.listImageIds(repo.id, { tagStatus: 'ANY', limit: 10 });
+      const all = await store.images.listImageIds(repo.id, { ...ALL, limit: 10 });
       expect(all).toEqual({
         items: [
           { digest: digest(100), tag: 'a' },
@@ -55,36 +62,69 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
           { digest: digest(102), tag: 'c' },
           { digest: digest(200), tag: 'multi' },
         ],
-        more: false,
       });
-      const first = await store.images.listImageIds(repo.id, { tagStatus: 'ANY', limit: 1 });
-      expect(first).toEqual({ items: [{ digest: digest(100), tag: 'a' }], more: true });
-      const next = await store.images.listImageIds(repo.id, { tagStatus: 'ANY', after: first.items[0], limit: 2 });
-      expect(next).toEqual({ items: [{ digest: digest(100), tag: 'b' }, { digest: digest(101) }], more: true });
-      const afterUntagged = await store.images.listImageIds(repo.id, { tagStatus: 'ANY', after: { digest: digest(101) }, limit: 10 });
+      const first = await store.images.listImageIds(repo.id, { ...ALL, limit: 1 });
+      expect(first).toEqual({ items: [{ digest: digest(100), tag: 'a' }], next: { digest: digest(100), tag: 'a' } });
+      const next = await store.images.listImageIds(repo.id, { ...ALL, after: first.next, limit: 2 });
+      expect(next).toEqual({ items: [{ digest: digest(100), tag: 'b' }, { digest: digest(101) }], next: { digest: digest(101) } });
+      const afterUntagged = await store.images.listImageIds(repo.id, { ...ALL, after: next.next, limit: 10 });
       expect(afterUntagged.items.map((i) => i.digest)).toEqual([digest(102), digest(200)]);
-      expect((await store.images.listImageIds(repo.id, { tagStatus: 'TAGGED', limit: 10 })).items).toHaveLength(4);
-      expect((await store.images.listImageIds(repo.id, { tagStatus: 'UNTAGGED', limit: 10 })).items).toEqual([{ digest: digest(101) }]);
+      expect((await store.images.listImageIds(repo.id, { ...ALL, tagStatus: 'TAGGED', limit: 10 })).items).toHaveLength(4);
+      expect((await store.images.listImageIds(repo.id, { ...ALL, tagStatus: 'UNTAGGED', limit: 10 })).items).toEqual([{ digest: digest(101) }]);
     });
 
-    it('describes images with tags, and an index at its largest child size', async () => {
+    it('describes images with tags, storage state, and an index at its largest child size', async () => {
       await seed();
-      const page = await store.images.listImages(repo.id, { tagStatus: 'ANY', limit: 10 });
-      expect(page.more).toBe(false);
-      expect(page.items.map((i) => [i.digest, i.tags, i.reportedSize])).toEqual([
-        [digest(100), ['a', 'b'], 30],
-        [digest(101), [], 50],
-        [digest(102), ['c'], 10],
-        [digest(200), ['multi'], 50],
+      const page = await store.images.listImages(repo.id, { ...ALL, limit: 10 });
+      expect(page.next).toBeUndefined();
+      expect(page.items.map((i) => [i.digest, i.tags, i.reportedSize, i.status])).toEqual([
+        [digest(100), ['a', 'b'], 30, 'ACTIVE'],
+        [digest(101), [], 50, 'ACTIVE'],
+        [digest(102), ['c'], 10, 'ACTIVE'],
+        [digest(200), ['multi'], 50, 'ACTIVE'],
       ]);
       expect(page.items[0]).toMatchObject({ mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 9, imageSize: 30, pushedAt: t0 });
-      const untagged = await store.images.listImages(repo.id, { tagStatus: 'UNTAGGED', limit: 10 });
+      const untagged = await store.images.listImages(repo.id, { ...ALL, tagStatus: 'UNTAGGED', limit: 10 });
       expect(untagged.items.map((i) => i.digest)).toEqual([digest(101)]);
-      const second = await store.images.listImages(repo.id, { tagStatus: 'TAGGED', after: digest(100), limit: 1 });
-      expect([second.items.map((i) => i.digest), second.more]).toEqual([[digest(102)], true]);
-      const some = await store.images.getImages(repo.id, [digest(200), digest(999), digest(101)]);
-      expect(some.map((i) => i.digest).sort()).toEqual([digest(101), digest(200)]);
+      const second = await store.images.listImages(repo.id, { ...ALL, tagStatus: 'TAGGED', after: digest(100), limit: 1 });
+      expect([second.items.map((i) => i.digest), second.next]).toEqual([[digest(102)], digest(102)]);
+      await archive(102, at(10));
+      const some = await store.images.getImages(repo.id, [digest(200), digest(999), digest(102)]);
+      expect(some.sort((a, b) => a.digest.localeCompare(b.digest)).map((i) => [i.digest, i.status, i.lastArchivedAt])).toEqual([
+        [digest(102), 'ARCHIVED', at(10)],
+        [digest(200), 'ACTIVE', undefined],
+      ]);
       expect(await store.images.getImages(repo.id, [])).toEqual([]);
+    });
+
+    it('lists image ids and images per image status and tag status, with cursors', async () => {
+      await seed();
+      await archive(100, at(10));
+      await archive(102, at(10));
+      await archive(102, at(11), ['ARCHIVED'], 'ACTIVATING');
+      const ids = (imageStatus: ImageStatusFilter, tagStatus: TagStatus = 'ANY', limit = 10) =>
+        store.images.listImageIds(repo.id, { imageStatus, tagStatus, limit });
+      expect(await ids('ARCHIVED')).toEqual({ items: [{ digest: digest(100), tag: 'a' }, { digest: digest(100), tag: 'b' }] });
+      expect(await ids('ACTIVATING')).toEqual({ items: [{ digest: digest(102), tag: 'c' }] });
+      expect(await ids('ACTIVE')).toEqual({ items: [{ digest: digest(101) }, { digest: digest(200), tag: 'multi' }] });
+      expect(await ids('ACTIVE', 'UNTAGGED')).toEqual({ items: [{ digest: digest(101) }] });
+      expect((await ids('ANY')).items).toHaveLength(5);
+      expect(await ids('ARCHIVED', 'ANY', 1)).toEqual({ items: [{ digest: digest(100), tag: 'a' }], next: { digest: digest(100), tag: 'a' } });
+      const after = await store.images.listImageIds(repo.id, { imageStatus: 'ARCHIVED', tagStatus: 'ANY', after: { digest: digest(100), tag: 'a' }, limit: 10 });
+      expect(after.items).toEqual([{ digest: digest(100), tag: 'b' }]);
+
+      const digests = async (imageStatus: ImageStatusFilter, tagStatus: TagStatus, after?: string, limit = 10) => {
+        const page = await store.images.listImages(repo.id, { imageStatus, tagStatus, after, limit });
+        return { digests: page.items.map((i) => i.digest), next: page.next };
+      };
+      expect(await digests('ACTIVE', 'ANY')).toEqual({ digests: [digest(101), digest(200)] });
+      expect(await digests('ACTIVE', 'TAGGED')).toEqual({ digests: [digest(200)] });
+      expect(await digests('ACTIVE', 'ANY', undefined, 1)).toEqual({ digests: [digest(101)], next: digest(101) });
+      expect(await digests('ACTIVE', 'ANY', digest(101))).toEqual({ digests: [digest(200)] });
+      expect(await digests('ARCHIVED', 'UNTAGGED')).toEqual({ digests: [] });
+      expect(await digests('ANY', 'TAGGED')).toEqual({ digests: [digest(100), digest(102), digest(200)] });
+      const activating = await store.images.listImages(repo.id, { imageStatus: 'ACTIVATING', tagStatus: 'ANY', limit: 10 });
+      expect(activating.items.map((i) => [i.digest, i.status, i.lastArchivedAt])).toEqual([[digest(102), 'ACTIVATING', at(10)]]);
     });
 
     it('knows which blobs an image in the repository uses', async () => {

@@ -1,15 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteMetadataStore } from '../../src/metadata/sqlite/store.js';
+import { OCI_MANIFEST } from '../support/media-types.js';
+import { removeDir, tempDir } from '../support/temp.js';
 import { describeMetadataStoreConformance } from './store-conformance.js';
 
 describeMetadataStoreConformance('sqlite', async () => SqliteMetadataStore.open(':memory:'));
 
 describe('sqlite metadata store specifics', () => {
   it('applies migrations once and keeps data across reopen', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-meta-'));
+    const dir = await tempDir('meta');
     try {
       const file = join(dir, 'metadata.db');
       const first = SqliteMetadataStore.open(file);
@@ -20,12 +20,12 @@ describe('sqlite metadata store specifics', () => {
       expect(second.database.migrate([])).toEqual([]);
       await second.close();
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     }
   });
 
   it('answers lookups with writes another process made to the same file (berth gc or admin beside a server)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-meta-'));
+    const dir = await tempDir('meta');
     const file = join(dir, 'metadata.db');
     const server = SqliteMetadataStore.open(file);
     const beside = SqliteMetadataStore.open(file);
@@ -36,7 +36,7 @@ describe('sqlite metadata store specifics', () => {
         store.registry.putManifest({
           repositoryId: repo.id,
           digest: `sha256:${String(n).padStart(64, '0')}`,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          mediaType: OCI_MANIFEST,
           content: Buffer.from(`{"n":${n}}`),
           imageSize: 0,
           blobs: [],
@@ -55,7 +55,7 @@ describe('sqlite metadata store specifics', () => {
     } finally {
       await server.close();
       await beside.close();
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     }
   });
 });

@@ -3,6 +3,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 import { describeEcrStoreConformance } from './ecr-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
 
@@ -43,7 +44,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
       return {
         repositoryId: repo.id,
         digest: digest(100),
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        mediaType: OCI_MANIFEST,
         content: Buffer.from('{"schemaVersion":2}'),
         imageSize: 30,
         blobs: [
@@ -172,7 +173,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.events.list({ type: 'image.pushed', limit: 10 })).toHaveLength(1);
         const stored = await store.registry.getManifest(repo.id, digest(100));
         expect(stored?.content.toString()).toBe('{"schemaVersion":2}');
-        expect(stored).toMatchObject({ size: 19, imageSize: 30, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
+        expect(stored).toMatchObject({ size: 19, imageSize: 30, mediaType: OCI_MANIFEST });
         expect(await store.registry.resolveTag(repo.id, 'v1')).toBe(digest(100));
       });
 
@@ -199,7 +200,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await linkBlobs();
         const index = manifest({
           digest: digest(200),
-          mediaType: 'application/vnd.oci.image.index.v1+json',
+          mediaType: OCI_INDEX,
           blobs: [],
           children: [digest(100)],
           content: Buffer.from('{"index":1}'),
@@ -406,7 +407,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
           manifest({ digest: digest(300), content: Buffer.from('{"r":1}'), subjectDigest: digest(100), blobs: [{ digest: digest(4), size: 4 }] }),
         );
         await store.registry.putManifest(
-          manifest({ digest: digest(200), mediaType: 'application/vnd.oci.image.index.v1+json', blobs: [], children: [digest(100)], content: Buffer.from('{"i":1}') }),
+          manifest({ digest: digest(200), mediaType: OCI_INDEX, blobs: [], children: [digest(100)], content: Buffer.from('{"i":1}') }),
         );
         expect((await candidates(at(10))).found).toEqual([digest(3)]);
         await store.registry.deleteManifest(repo.id, digest(300), []);

@@ -1,14 +1,13 @@
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { uploadBodyHandling } from '../../src/api/oci/http.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import type { WriterOptions } from '../../src/storage/driver.js';
 import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
+import { removeDir, tempDir } from '../support/temp.js';
 
 describe('BlobStore.append', () => {
   let root: string;
@@ -16,7 +15,7 @@ describe('BlobStore.append', () => {
   let writerOptions: (WriterOptions | undefined)[];
 
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'berth-blobs-'));
+    root = await tempDir('blobs');
     driver = new FilesystemDriver({ root, fsync: false });
     writerOptions = [];
     const writer = driver.writer.bind(driver);
@@ -25,13 +24,16 @@ describe('BlobStore.append', () => {
       return writer(path, options);
     };
   });
-  afterEach(() => rm(root, { recursive: true, force: true }));
+  afterEach(() => removeDir(root));
 
-  /** Sends `body` in a PUT to a server that appends the request to upload `id`, hashing into `hash`; resolves with the new size. */
+  /**
+   * Sends `body` in a PUT to a server that appends the request to upload `id` as the /v2 adapter
+   * does, hashing into `hash`; resolves with the new size.
+   */
   async function appendOverHttp(blobs: BlobStore, id: string, body: Buffer, hash: Hash): Promise<number> {
     let appended!: Promise<number>;
     const server = createServer((req, res) => {
-      appended = blobs.append(id, req, hash);
+      appended = blobs.append(id, req, hash, uploadBodyHandling(req));
       appended.then(() => res.end(), () => res.end());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -65,7 +67,8 @@ describe('BlobStore.append', () => {
     const blobs = new BlobStore(driver);
     const chunks = [randomBytes(64 * 1024), randomBytes(64 * 1024)];
     await blobs.createUpload('u2');
-    expect(await blobs.append('u2', Readable.from(chunks), createHash('sha256'))).toBe(128 * 1024);
+    const source = Readable.from(chunks);
+    expect(await blobs.append('u2', source, createHash('sha256'), uploadBodyHandling(source))).toBe(128 * 1024);
     expect(writerOptions).toEqual([{ append: true, handOver: false }]);
     expect(chunks.every((chunk) => chunk.length === 64 * 1024)).toBe(true);
   });

@@ -4,10 +4,11 @@
  * instance (another node), a writer abandoned mid-stream (a node that died), and listings past
  * one page of 1000 keys. Part of describeDriverConformance, so every driver runs them.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../support/digest.js';
 import type { StorageDriver } from '../../src/storage/driver.js';
 import { type DriverHarness, readAll, writeAll } from './driver-conformance.js';
 
@@ -31,7 +32,6 @@ function write(stream: Writable, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => stream.write(chunk, (err) => (err ? reject(err) : resolve())));
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 export function describeAppendConformance(current: () => DriverHarness): void {
   describe('appends', () => {
@@ -46,7 +46,7 @@ export function describeAppendConformance(current: () => DriverHarness): void {
         expect(await append(driver, 'large/data', part)).toBe(expected);
       }
       expect((await driver.stat('large/data'))?.size).toBe(whole.length);
-      expect(sha256(await readAll(await driver.reader('large/data')))).toBe(sha256(whole));
+      expect(sha256Hex(await readAll(await driver.reader('large/data')))).toBe(sha256Hex(whole));
       // Ranges inside one write, across the first boundary, and over all three.
       for (const [offset, length] of [
         [5, 100],
@@ -83,7 +83,7 @@ export function describeAppendConformance(current: () => DriverHarness): void {
       await driver.move('small/data', 'moved/blob');
       expect(await driver.stat('small/data')).toBeUndefined();
       expect((await driver.stat('moved/blob'))?.size).toBe(whole.length);
-      expect(sha256(await readAll(await driver.reader('moved/blob')))).toBe(sha256(whole));
+      expect(sha256Hex(await readAll(await driver.reader('moved/blob')))).toBe(sha256Hex(whole));
     });
 
     it('continues an append on other instances (other nodes), each seeing the size the last one left', async () => {
@@ -127,7 +127,7 @@ export function describeAppendConformance(current: () => DriverHarness): void {
       await pipeline(chunked(data.subarray(size)), next.stream);
       await next.commit();
       expect(next.size).toBe(data.length);
-      expect(sha256(await harness.driver.getContent('dying/data'))).toBe(sha256(data));
+      expect(sha256Hex(await harness.driver.getContent('dying/data'))).toBe(sha256Hex(data));
     });
 
     it('a whole write replaces an appended object, and a later append builds on the new content only', async () => {

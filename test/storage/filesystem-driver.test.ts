@@ -1,34 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileWriter } from '../../src/storage/driver.js';
 import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
 import { handsOverChunks } from '../../src/storage/handed-over.js';
 import { releaseBuffer } from '../../src/storage/release-buffer.js';
+import { removeDir, tempDir } from '../support/temp.js';
 import { describeDriverConformance } from './driver-conformance.js';
 
 for (const fsync of [true, false]) {
   describeDriverConformance(`filesystem (fsync ${fsync ? 'on' : 'off'})`, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    const root = await tempDir('fs');
     return {
       driver: new FilesystemDriver({ root, fsync }),
       another: () => new FilesystemDriver({ root, fsync }),
-      cleanup: () => rm(root, { recursive: true, force: true }),
+      cleanup: () => removeDir(root),
     };
   });
 }
 
 describe('filesystem driver specifics', () => {
   it('leaves no temporary files behind after atomic puts', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    const root = await tempDir('fs');
     try {
       const driver = new FilesystemDriver({ root, fsync: false });
       await Promise.all(Array.from({ length: 10 }, (_, i) => driver.putContent('dir/obj', Buffer.from(String(i)))));
       expect(await readdir(join(root, 'dir'))).toEqual(['obj']);
     } finally {
-      await rm(root, { recursive: true, force: true });
+      await removeDir(root);
     }
   });
 });
@@ -47,12 +47,12 @@ describe('filesystem writer checkpoints (background flushes while writing)', () 
   }
 
   async function withDriver(test: (driver: FilesystemDriver, root: string) => Promise<void>): Promise<void> {
-    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    const root = await tempDir('fs');
     try {
       // A flush every 256 KiB, so a 3 MiB write starts several while bytes are still arriving.
       await test(new FilesystemDriver({ root, fsync: true, checkpointBytes: 256 * 1024 }), root);
     } finally {
-      await rm(root, { recursive: true, force: true });
+      await removeDir(root);
     }
   }
 
@@ -82,11 +82,11 @@ describe('filesystem writer checkpoints (background flushes while writing)', () 
 
 describe('filesystem writer with handed-over chunks', () => {
   async function withDriver(test: (driver: FilesystemDriver) => Promise<void>): Promise<void> {
-    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    const root = await tempDir('fs');
     try {
       await test(new FilesystemDriver({ root, fsync: false }));
     } finally {
-      await rm(root, { recursive: true, force: true });
+      await removeDir(root);
     }
   }
 
@@ -127,7 +127,7 @@ describe('filesystem writer with handed-over chunks', () => {
 
 describe('filesystem reader chunks', () => {
   it('hands each chunk over: a consumer may free every one as it goes and still reads every byte', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'berth-fs-'));
+    const root = await tempDir('fs');
     try {
       const driver = new FilesystemDriver({ root, fsync: false });
       const content = randomBytes(3 * 1024 * 1024 + 5000);
@@ -145,7 +145,7 @@ describe('filesystem reader chunks', () => {
         expect(Buffer.concat(seen).equals(expected)).toBe(true);
       }
     } finally {
-      await rm(root, { recursive: true, force: true });
+      await removeDir(root);
     }
   });
 });

@@ -1,11 +1,10 @@
 /**
- * Reads an ECR API request body with a size bound, hashing it on the way (SigV4 signs the
- * payload's SHA-256). A declared Content-Length over the bound is refused before reading; a body
- * that grows past it is refused as soon as it does. The rest of an oversized body is left to drain
- * so the client still receives the 413 answer.
+ * An ECR API request body: read with the operation's size bound (api/http/body.ts) and hashed on
+ * the way, since SigV4 signs the payload's SHA-256; refusals in AWS's vocabulary.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { readBody as readBoundedBody } from '../http/body.js';
 import { EcrApiError } from './errors.js';
 
 export interface RequestBody {
@@ -14,53 +13,22 @@ export interface RequestBody {
   sha256: string;
 }
 
-export function tooLarge(limit: number): EcrApiError {
+function tooLarge(limit: number): EcrApiError {
   return new EcrApiError('RequestEntityTooLargeException', `Request body exceeds the limit of ${limit} bytes`);
 }
 
-export function readBody(stream: Readable, limit: number, declaredLength: string | undefined): Promise<RequestBody> {
-  const declared = declaredLength === undefined ? undefined : Number(declaredLength);
-  if (declared !== undefined && declared > limit) return Promise.reject(tooLarge(limit));
-
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    const chunks: Buffer[] = [];
-    let received = 0;
-
-    const cleanup = (): void => {
-      stream.removeListener('data', onData);
-      stream.removeListener('end', onEnd);
-      stream.removeListener('error', onError);
-    };
-    function onData(chunk: Buffer | string): void {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      received += bytes.length;
-      if (received > limit) {
-        cleanup();
-        reject(tooLarge(limit));
-        return;
-      }
-      hash.update(bytes);
-      chunks.push(bytes);
-    }
-    function onEnd(): void {
-      cleanup();
-      if (declared !== undefined && !Number.isNaN(declared) && declared !== received) {
-        reject(new EcrApiError('SerializationException', 'Request body length does not match Content-Length'));
-        return;
-      }
-      resolve({ raw: Buffer.concat(chunks, received), sha256: hash.digest('hex') });
-    }
-    function onError(err: Error): void {
-      cleanup();
-      reject(err);
-    }
-
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.resume();
+export async function readBody(stream: Readable, limit: number, declaredLength: string | undefined): Promise<RequestBody> {
+  const hash = createHash('sha256');
+  const raw = await readBoundedBody(stream, {
+    limit,
+    tooLarge: () => tooLarge(limit),
+    hash,
+    declared: {
+      length: declaredLength,
+      lengthMismatch: () => new EcrApiError('SerializationException', 'Request body length does not match Content-Length'),
+    },
   });
+  return { raw, sha256: hash.digest('hex') };
 }
 
 /** SHA-256 of an empty payload (requests that carry no body at all). */

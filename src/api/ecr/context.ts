@@ -1,8 +1,8 @@
 /** Builds the context an operation handler receives. */
-import type { FastifyBaseLogger } from 'fastify';
-import type { RequestFacts } from '../../iam/principal.js';
+import type { Logger } from '../../util/logger.js';
+import type { AuthenticatedPrincipal, RequestFacts } from '../../iam/principal.js';
 import type { EcrOperationName } from './model/types.js';
-import type { AuthenticatedPrincipal, OperationContext, ResourceNames } from './operation.js';
+import type { OperationContext, ResourceNames } from './operation.js';
 import { Pager } from './pager.js';
 import type { PageTokenCodec } from './pagination.js';
 import { checkHostTemplate, proxyEndpoint, repositoryArn, repositoryUri } from './resources.js';
@@ -19,7 +19,7 @@ export interface ContextRequest {
   principal: AuthenticatedPrincipal;
   input: Record<string, unknown>;
   requestFacts: RequestFacts;
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /** The account a request acts on: its registryId member when present, else the caller's. */

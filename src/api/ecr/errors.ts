@@ -7,11 +7,10 @@
  *   statuses AWS documents ("Common Errors": AccessDeniedException 400, ThrottlingException 400)
  *   or that ECR was observed to send (every SigV4 failure, MissingAuthenticationToken included,
  *   is a 400 from ECR; see src/iam/sigv4/errors.ts).
- * - A DomainError maps through DOMAIN_ERRORS, else by convention to `<code>Exception` when the model
- *   has that exception (LifecyclePolicyNotFound -> LifecyclePolicyNotFoundException), else to a
- *   ServerException. Modules whose codes do not follow the convention add a line to DOMAIN_ERRORS.
+ * - Every domain code maps through DOMAIN_ERRORS (typed over the closed DomainErrorCode union, so a
+ *   new code fails the typecheck until it is decided here); an operation may override a code.
  */
-import { isDomainError } from '../../domain/errors.js';
+import { isDomainError, type DomainErrorCode } from '../../domain/errors.js';
 import { isSigV4Error } from '../../iam/sigv4/index.js';
 import { getShape, modelExceptionNames } from './model/index.js';
 import type { EcrModelExceptionName } from './model/types.js';
@@ -40,9 +39,20 @@ const NAMESPACED: Partial<Record<EcrErrorName, string>> = {
 
 const MODEL_EXCEPTIONS: ReadonlySet<string> = new Set(modelExceptionNames());
 
-/** Domain codes whose ECR exception is not simply `<code>Exception`. */
-export const DOMAIN_ERRORS: Readonly<Record<string, EcrErrorName>> = {
+/** The exception every domain code answers with. */
+export const DOMAIN_ERRORS: Readonly<Record<DomainErrorCode, EcrErrorName>> = {
+  // common
+  InvalidParameter: 'InvalidParameterException',
+  Validation: 'ValidationException',
+  LimitExceeded: 'LimitExceededException',
+  NotFound: 'InvalidParameterException',
+  Conflict: 'InvalidParameterException',
+  Internal: 'ServerException',
+  // registry
   NameInvalid: 'InvalidParameterException',
+  RepositoryNotFound: 'RepositoryNotFoundException',
+  RepositoryAlreadyExists: 'RepositoryAlreadyExistsException',
+  RepositoryNotEmpty: 'RepositoryNotEmptyException',
   BlobNotFound: 'LayersNotFoundException',
   BlobUploadNotFound: 'UploadNotFoundException',
   BlobUploadInvalid: 'InvalidLayerPartException',
@@ -54,14 +64,44 @@ export const DOMAIN_ERRORS: Readonly<Record<string, EcrErrorName>> = {
   ManifestBlobUnknown: 'LayersNotFoundException',
   ManifestTooLarge: 'InvalidParameterException',
   TagInvalid: 'InvalidParameterException',
+  ImageTagAlreadyExists: 'ImageTagAlreadyExistsException',
+  ImageAlreadyExists: 'ImageAlreadyExistsException',
+  ImageArchived: 'ImageArchivedException',
+  ImageNotFound: 'ImageNotFoundException',
+  // ECR has it only as a BatchDeleteImage failure code; a single refusal is a bad parameter.
+  ImageReferencedByManifestList: 'InvalidParameterException',
   Unsupported: 'ValidationException',
+  TooManyTags: 'TooManyTagsException',
+  InvalidTagParameter: 'InvalidTagParameterException',
+  LayersNotFound: 'LayersNotFoundException',
+  LayerInaccessible: 'LayerInaccessibleException',
+  LayerAlreadyExists: 'LayerAlreadyExistsException',
+  EmptyUpload: 'EmptyUploadException',
+  InvalidLayer: 'InvalidLayerException',
+  InvalidLayerPart: 'InvalidLayerPartException',
+  ImageDigestDoesNotMatch: 'ImageDigestDoesNotMatchException',
+  ReferencedImagesNotFound: 'ReferencedImagesNotFoundException',
+  // iam
   Unauthenticated: 'UnrecognizedClientException',
   AccessDenied: 'AccessDeniedException',
   TooManyRequests: 'ThrottlingException',
-  NotFound: 'InvalidParameterException',
-  Conflict: 'InvalidParameterException',
-  Internal: 'ServerException',
+  RepositoryPolicyNotFound: 'RepositoryPolicyNotFoundException',
+  RegistryPolicyNotFound: 'RegistryPolicyNotFoundException',
+  // lifecycle
+  LifecyclePolicyNotFound: 'LifecyclePolicyNotFoundException',
+  LifecyclePolicyPreviewNotFound: 'LifecyclePolicyPreviewNotFoundException',
+  LifecyclePolicyPreviewInProgress: 'LifecyclePolicyPreviewInProgressException',
+  ImageStorageClassUpdateNotSupported: 'ImageStorageClassUpdateNotSupportedException',
+  // scanning
+  ScanNotFound: 'ScanNotFoundException',
+  UnsupportedImageType: 'UnsupportedImageTypeException',
+  ScanFailed: 'ServerException',
+  VulnDbImportFailed: 'ServerException',
+  SbomInvalid: 'ServerException',
 };
+
+/** An operation's own exception for some codes, ahead of DOMAIN_ERRORS. */
+export type ErrorOverrides = Readonly<Partial<Record<DomainErrorCode, EcrErrorName>>>;
 
 const INTERNAL_MESSAGE = 'An internal error occurred. Try the request again.';
 
@@ -89,31 +129,9 @@ export class EcrApiError extends Error {
   }
 }
 
-/**
- * What the authenticate hook (or any layer below the adapter) may throw to choose the AWS error
- * itself, e.g. `{ awsErrorCode: 'ExpiredTokenException', statusCode: 400, message }`. SigV4Error
- * (src/iam/sigv4) is understood as is.
- */
-export interface AwsWireErrorLike {
-  awsErrorCode: string;
-  statusCode: number;
-  message: string;
-}
-
-export function isAwsWireErrorLike(err: unknown): err is AwsWireErrorLike {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as Partial<AwsWireErrorLike>;
-  return typeof e.awsErrorCode === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(e.awsErrorCode) &&
-    typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode <= 599 && typeof e.message === 'string';
-}
-
-/** The exception a domain code answers with; `overrides` are an operation's own choices. */
-export function exceptionForDomainCode(code: string, overrides?: Readonly<Partial<Record<string, EcrErrorName>>>): EcrErrorName {
-  const explicit = overrides?.[code] ?? DOMAIN_ERRORS[code];
-  if (explicit) return explicit;
-  const conventional = `${code}Exception`;
-  if (MODEL_EXCEPTIONS.has(conventional)) return conventional as EcrModelExceptionName;
-  return 'ServerException';
+/** The exception a domain code answers with (a code forced past the type, say from JS, is a fault). */
+export function exceptionForDomainCode(code: DomainErrorCode, overrides?: ErrorOverrides): EcrErrorName {
+  return overrides?.[code] ?? DOMAIN_ERRORS[code] ?? 'ServerException';
 }
 
 export interface WireError {
@@ -125,7 +143,7 @@ export interface WireError {
   fault: boolean;
 }
 
-export function toWireError(err: unknown, overrides?: Readonly<Partial<Record<string, EcrErrorName>>>): WireError {
+export function toWireError(err: unknown, overrides?: ErrorOverrides): WireError {
   if (err instanceof EcrApiError) {
     return wire(err.awsErrorCode, err.statusCode, err.hasMessage ? err.message : undefined, err.fields);
   }
@@ -136,7 +154,6 @@ export function toWireError(err: unknown, overrides?: Readonly<Partial<Record<st
     return wire(name, status, err.message, exceptionFields(name, err.detail));
   }
   if (isSigV4Error(err)) return wire(err.awsCode, err.httpStatus, err.message);
-  if (isAwsWireErrorLike(err)) return wire(err.awsErrorCode, err.statusCode, err.message);
   return wire('ServerException', 500, INTERNAL_MESSAGE);
 }
 

@@ -5,7 +5,7 @@
  */
 import { decodeShape } from './decode.js';
 import { EcrApiError } from './errors.js';
-import { invalidParameterMessage } from './validation/messages.js';
+import { invalidParameterMessage } from '../../domain/errors.js';
 import { validateShape } from './validation/validate.js';
 
 export function parseJsonBody(raw: Buffer): Record<string, unknown> {

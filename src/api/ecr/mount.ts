@@ -4,9 +4,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { registryHostTemplateFor } from '../../config/addressing.js';
-import type { BerthConfig } from '../../config/schema.js';
-import { loadServerSecret } from '../../config/server-secret.js';
 import type { Registry } from '../../registry/index.js';
 import { layerDownloadRoute } from './download/route.js';
 import { DownloadUrlSigner } from './download/signer.js';
@@ -18,8 +15,20 @@ export type EcrAuthenticate = EcrApiPluginOptions['authenticate'];
 export type EcrAuthorize = EcrApiPluginOptions['authorize'];
 
 export interface EcrMountOptions {
-  config: Readonly<BerthConfig>;
   registry: Registry;
+  /** The deployment's region, used in ARNs and registry hosts. */
+  region: string;
+  /**
+   * The registry host template for repository URIs, given the address the server listens on
+   * (asked per request: the port is known only once it listens, port 0 in tests).
+   */
+  registryHostTemplate: (bound: AddressInfo | undefined) => string;
+  /** Base URL of signed layer download links (publicUrl); without it, the account's registry host. */
+  publicUrl?: string;
+  /** The scheme clients reach the registry by (download links without publicUrl). */
+  scheme: 'http' | 'https';
+  /** The server secret: a key per purpose (pagination tokens, download URLs), the same on every node. */
+  deriveSecret: (purpose: string) => Buffer;
   /** Who is calling (SigV4, from the IAM module; in auth.mode none, the default account's root). */
   authenticate: EcrAuthenticate;
   /** Whether the caller may make the call (the IAM module's Authorizer). */
@@ -30,25 +39,23 @@ export interface EcrMountOptions {
 }
 
 export async function mountEcrApi(server: FastifyInstance, options: EcrMountOptions): Promise<void> {
-  const { config, registry } = options;
-  const secret = loadServerSecret(config);
-  const signer = new DownloadUrlSigner(secret.derive('ecr-layer-download'));
+  const { registry } = options;
+  const signer = new DownloadUrlSigner(options.deriveSecret('ecr-layer-download'));
   await server.register(layerDownloadRoute, { registry, signer });
   await server.register(ecrApiPlugin, {
     operations: [
       ...registryOperations({
         registry,
-        download: { signer, publicUrl: config.publicUrl, scheme: config.tls ? 'https' : 'http' },
+        download: { signer, publicUrl: options.publicUrl, scheme: options.scheme },
         scanSummaries: options.scanSummaries,
       }),
       ...(options.operations ?? []),
     ],
     authenticate: options.authenticate,
     authorize: options.authorize,
-    region: config.region,
-    // Resolved per request: the listen port is known only once the server listens (port 0 in tests).
-    registryHostTemplate: () => registryHostTemplateFor(config, boundAddress(server)),
-    paginationSecret: secret.derive('ecr-page-token'),
+    region: options.region,
+    registryHostTemplate: () => options.registryHostTemplate(boundAddress(server)),
+    paginationSecret: options.deriveSecret('ecr-page-token'),
   });
 }
 

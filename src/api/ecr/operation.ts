@@ -13,14 +13,12 @@
  * unknown members removed, timestamps as Date and blobs as Buffer. Throw DomainError for failures;
  * errors.ts (plus `errors` here) decides the AWS exception.
  */
-import type { FastifyBaseLogger } from 'fastify';
-import type { Principal, RequestFacts } from '../../iam/principal.js';
-import type { EcrErrorName } from './errors.js';
+import type { Logger } from '../../util/logger.js';
+import type { AuthenticatedPrincipal, RequestFacts } from '../../iam/principal.js';
+import type { ErrorOverrides } from './errors.js';
 import { getOperationModel } from './model/index.js';
 import type { EcrOperationName, EcrOperations } from './model/types.js';
 import type { Pager } from './pager.js';
-
-export type AuthenticatedPrincipal = Exclude<Principal, { kind: 'anonymous' }>;
 
 export type OperationInput<N extends EcrOperationName> = EcrOperations[N]['input'];
 export type OperationOutput<N extends EcrOperationName> = EcrOperations[N]['output'];
@@ -40,7 +38,7 @@ export interface OperationContext<N extends EcrOperationName = EcrOperationName>
   /** The account to act on: the request's registryId when present, else the caller's account. */
   accountId: string;
   region: string;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** Pagination per the operation's paginator (throws if the operation has none). */
   pages: Pager;
   resources: ResourceNames;
@@ -50,7 +48,7 @@ export interface OperationDefinition<N extends EcrOperationName> {
   name: N;
   handler: (input: OperationInput<N>, ctx: OperationContext<N>) => Promise<OperationOutput<N>>;
   /** Domain error code -> exception for this operation, ahead of the catalogue in errors.ts. */
-  errors?: Readonly<Partial<Record<string, EcrErrorName>>>;
+  errors?: ErrorOverrides;
 }
 
 export type AnyOperationDefinition = { [N in EcrOperationName]: OperationDefinition<N> }[EcrOperationName];

@@ -4,9 +4,8 @@
  * seals the next one, so a handler only deals with positions:
  *
  *   const { limit, after } = ctx.pages.request<string>();          // after: last key of the previous page
- *   const rows = await store.list({ after, limit: limit + 1 });
- *   const page = rows.slice(0, limit);
- *   return { repositories: page, nextToken: ctx.pages.nextToken(rows.length > limit ? page.at(-1)!.name : undefined) };
+ *   const page = await registry.repositories.list(accountId, { after, limit });   // a Page (src/metadata/page.ts)
+ *   return { repositories: page.items, nextToken: ctx.pages.nextToken(page.next) };
  *
  * or, for an in-memory list: `const { items, nextToken } = ctx.pages.paginate(all, (r) => r.name)`.
  */

@@ -12,7 +12,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { EcrApiError } from './errors.js';
 import { ecrPaginators, getOperationModel, getShape } from './model/index.js';
-import { invalidParameterMessage } from './validation/messages.js';
+import { invalidParameterMessage } from '../../domain/errors.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -12,10 +12,11 @@
  * Every answer carries x-amzn-RequestId and Content-Type application/x-amz-json-1.1 (bodies are
  * sent as Buffers so fastify does not append a charset AWS never sends).
  */
-import { setRequestPrincipal } from '../../audit/actor.js';
+import { setRequestPrincipal } from '../audit-hook.js';
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, RequestFacts } from '../../iam/principal.js';
+import type { EcrCall, SignedRequest } from '../../iam/ports.js';
 import { EMPTY_SHA256, readBody } from './body.js';
 import type { RequestBody } from './body.js';
 import { buildContext } from './context.js';
@@ -29,52 +30,27 @@ import type { BodyLimits } from './limits.js';
 import { getOperationModel } from './model/index.js';
 import type { EcrOperationName } from './model/types.js';
 import { operationRegistry } from './operation.js';
-import type { AnyOperationDefinition, AuthenticatedPrincipal, OperationContext } from './operation.js';
+import type { AnyOperationDefinition, OperationContext } from './operation.js';
 import { PageTokenCodec } from './pagination.js';
 import { checkHostTemplate } from './resources.js';
 import { JSON_CONTENT_TYPE, isJsonContentType, operationFromTarget } from './target.js';
-
-/** What the authenticate hook sees: enough to verify a SigV4 signature. */
-export interface AuthenticationRequest {
-  method: string;
-  /** Path exactly as sent (still percent-encoded), without the query. */
-  rawPath: string;
-  /** Query string as sent, without '?'; '' when absent. */
-  rawQuery: string;
-  /** Lower-case names; every header as the list of values received (SigV4 joins repeats with ","). */
-  headers: Readonly<Record<string, readonly string[] | undefined>>;
-  /** Lower-case hex SHA-256 of the body bytes. */
-  payloadSha256: string;
-  sourceIp: string;
-}
-
-/** What the authorize hook sees: an authenticated, validated call, before its handler runs. */
-export interface EcrAuthorizationRequest {
-  operation: EcrOperationName;
-  principal: AuthenticatedPrincipal;
-  /** The input, validated against the model. */
-  input: Readonly<Record<string, unknown>>;
-  /** The account the call acts on: its registryId member when present, else the caller's. */
-  accountId: string;
-  requestFacts: RequestFacts;
-}
+import type { Logger } from '../../util/logger.js';
 
 export interface EcrApiPluginOptions {
   operations: readonly AnyOperationDefinition[];
   /**
    * Establishes the caller (typically verifySigV4 from src/iam/sigv4: the request maps onto
-   * SigV4Request as path = rawPath, query = rawQuery). To reject, throw a SigV4Error, a
-   * DomainError ('Unauthenticated', 'AccessDenied', ...) or an error carrying `awsErrorCode` and
-   * `statusCode`; each is sent as AWS would. An anonymous principal is answered with
-   * MissingAuthenticationTokenException.
+   * SigV4Request as path = rawPath, query = rawQuery). To reject, throw a SigV4Error or a
+   * DomainError ('Unauthenticated', 'AccessDenied', ...); each is sent as AWS would. An anonymous
+   * principal is answered with MissingAuthenticationTokenException.
    */
-  authenticate: (request: AuthenticationRequest) => Promise<Principal>;
+  authenticate: (request: SignedRequest) => Promise<Principal>;
   /**
    * Decides whether the caller may make the call (src/iam's Authorizer in the app). Runs after
    * validation and before the handler, so a refused call changes nothing; throw
    * DomainError('AccessDenied', message) to refuse. Required, so that no wiring forgets it.
    */
-  authorize: (request: EcrAuthorizationRequest) => Promise<void>;
+  authorize: (request: EcrCall) => Promise<void>;
   /** The deployment's region, used in ARNs and registry hosts. */
   region: string;
   /**
@@ -168,7 +144,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
   });
 };
 
-function authenticationRequest(req: FastifyRequest, body: RequestBody): AuthenticationRequest {
+function authenticationRequest(req: FastifyRequest, body: RequestBody): SignedRequest {
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
   return {
@@ -182,8 +158,8 @@ function authenticationRequest(req: FastifyRequest, body: RequestBody): Authenti
 }
 
 /** Node's headersDistinct (repeats kept apart); in-process injection lacks it, so derive it. */
-function distinctHeaders(req: FastifyRequest): AuthenticationRequest['headers'] {
-  const distinct = (req.raw as { headersDistinct?: AuthenticationRequest['headers'] }).headersDistinct;
+function distinctHeaders(req: FastifyRequest): SignedRequest['headers'] {
+  const distinct = (req.raw as { headersDistinct?: SignedRequest['headers'] }).headersDistinct;
   if (distinct) return distinct;
   const headers: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -207,7 +183,7 @@ function fromFastify(err: FastifyError | Error): unknown {
   return name ? new EcrApiError(name) : err;
 }
 
-function sendError(reply: FastifyReply, wire: WireError, state: RequestState, log: FastifyBaseLogger, cause: unknown): void {
+function sendError(reply: FastifyReply, wire: WireError, state: RequestState, log: Logger, cause: unknown): void {
   const fields = { requestId: state.requestId, operation: state.operation, errorType: wire.name, statusCode: wire.statusCode };
   if (wire.fault) log.error({ ...fields, err: cause }, 'ecr request failed');
   else log.info(fields, 'ecr request rejected');

@@ -1,6 +1,8 @@
+import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, rangeNotSatisfiable } from '../../domain/errors.js';
 import type { ChunkRange } from '../../registry/uploads.js';
+import type { SourceHandling } from '../../storage/blob-store.js';
 
 /** Parses `Content-Range: <start>-<end>` (the spec's form; a "bytes " or "bytes=" prefix is tolerated). */
 export function parseContentRange(header: string | undefined): ChunkRange | undefined {
@@ -10,29 +12,7 @@ export function parseContentRange(header: string | undefined): ChunkRange | unde
   if (!match) throw new DomainError('BlobUploadInvalid', `malformed Content-Range "${header.slice(0, 100)}"`);
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (end < start) throw new DomainError('RangeNotSatisfiable', `Content-Range ${start}-${end} ends before it starts`);
-  return { start, end };
-}
-
-export type RangeRequest = { start: number; end: number } | 'unsatisfiable' | undefined;
-
-/** Parses a single-range `Range: bytes=a-b | a- | -n` against a blob size. Multi-range requests get the whole blob. */
-export function parseRange(header: string | undefined, size: number): RangeRequest {
-  if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return header.includes(',') ? undefined : 'unsatisfiable';
-  let start: number;
-  let end: number;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(match[1]);
-    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start >= size || end < start) return 'unsatisfiable';
+  if (end < start) throw rangeNotSatisfiable(`Content-Range ${start}-${end} ends before it starts`);
   return { start, end };
 }
 
@@ -51,21 +31,6 @@ export function parseAccept(header: string | string[] | undefined): string[] | u
     .filter((type) => type.length > 0);
 }
 
-/** Reads a request body into memory, refusing more than `limit` bytes (for manifests only). */
-export async function readBody(stream: Readable, limit: number, tooLarge: () => Error): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      stream.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, total);
-}
-
 /** Parses the `n` query parameter: a non-negative integer, capped at `max`. */
 export function parseLimit(value: string | null, fallback: number, max: number): number {
   if (value === null || value === '') return fallback;
@@ -78,4 +43,15 @@ export function hasBody(headers: Record<string, string | string[] | undefined>):
   const length = headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * What storage may do with an upload's request body. Straight from Node's HTTP parser, its chunks
+ * are fresh copies nobody else reads (storage may free each once written), and the connection must
+ * outlive a failed upload (the error handler drains the body). An injected request (tests) is
+ * neither: its chunks are the caller's buffers.
+ */
+export function uploadBodyHandling(body: Readable): SourceHandling {
+  const parsed = body instanceof IncomingMessage;
+  return { handOver: parsed, drainedByOwner: parsed };
 }

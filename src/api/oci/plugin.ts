@@ -1,17 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { actorOf, setRequestPrincipal } from '../../audit/actor.js';
-import { isValidRepositoryName } from '../../domain/reference.js';
+import { actorOf } from '../../audit/actor.js';
+import { setRequestPrincipal } from '../audit-hook.js';
+import { decodePercent } from '../http/percent.js';
+import { assertRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
-import type { OciAccess, OciRequestInfo, OciTarget } from './access.js';
-import { ociError, toOciError, type OciErrorResponse } from './errors.js';
+import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from '../../iam/ports.js';
+import { INTERNAL_ERROR, ociError, toOciError, type OciErrorResponse } from './errors.js';
 import { deleteBlob, getBlob } from './handlers/blobs.js';
 import type { OciCall, OciHandler } from './handlers/context.js';
 import { base, catalog, listReferrers, listTags } from './handlers/discovery.js';
 import { deleteManifest, getManifest, putManifest } from './handlers/manifests.js';
 import { cancelUpload, completeUpload, patchUpload, startUpload, uploadStatus } from './handlers/uploads.js';
-import { type OciOperation, type OciRoute, matchRoute } from './route.js';
+import { type OciRoute, matchRoute } from './route.js';
 
 const HANDLERS: Record<OciOperation, OciHandler> = {
   base,
@@ -73,9 +75,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
       return send(reply, ociError(405, 'UNSUPPORTED', `${request.method} is not supported on ${path.slice(0, 300)}`));
     }
     const route = match.route;
-    if (route.name !== undefined && !isValidRepositoryName(route.name)) {
-      throw new DomainError('NameInvalid', `invalid repository name "${route.name.slice(0, 300)}"`, { name: route.name.slice(0, 300) });
-    }
+    if (route.name !== undefined) assertRepositoryName(route.name);
     // Who is calling decides which account an unqualified host addresses, so authenticate first.
     const principal = await options.access.authenticate(info);
     setRequestPrincipal(request, principal);
@@ -111,7 +111,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
     }
     request.log.error({ err }, 'request failed');
     if (!request.raw.readableEnded) request.raw.resume();
-    send(reply, ociError(500, 'UNKNOWN', 'internal server error'));
+    send(reply, INTERNAL_ERROR);
   }
 }
 
@@ -130,14 +130,13 @@ function send(reply: FastifyReply, error: OciErrorResponse): void {
 }
 
 function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    throw new DomainError('NameInvalid', 'request path is not valid percent-encoding');
-  }
+  const decoded = decodePercent(path);
+  if (decoded === undefined) throw new DomainError('NameInvalid', 'request path is not valid percent-encoding');
+  return decoded;
 }
 
+/** Node's "aborted" request error is a ConnResetException: code ECONNRESET. */
 function isClientAbort(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code;
-  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE' || (err as Error)?.message === 'aborted';
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE';
 }

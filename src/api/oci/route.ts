@@ -1,25 +1,9 @@
 /**
  * Matches /v2 paths by hand: repository names contain "/", so the route is found by the last
  * "/manifests/", "/blobs/", "/tags/list" or "/referrers/" segment, as the distribution spec's
- * endpoint table implies.
+ * endpoint table implies. The operation names are IAM's port (src/iam/ports.ts).
  */
-export type OciOperation =
-  | 'base'
-  | 'catalog'
-  | 'tags.list'
-  | 'manifest.get'
-  | 'manifest.head'
-  | 'manifest.put'
-  | 'manifest.delete'
-  | 'blob.get'
-  | 'blob.head'
-  | 'blob.delete'
-  | 'upload.start'
-  | 'upload.status'
-  | 'upload.patch'
-  | 'upload.complete'
-  | 'upload.cancel'
-  | 'referrers.list';
+import type { OciOperation } from '../../iam/ports.js';
 
 export interface OciRoute {
   operation: OciOperation;

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors.js';
+import { manifestInvalid } from '../errors.js';
 import { isValidDigest } from '../digest.js';
 
 /** An OCI content descriptor, validated. */
@@ -19,41 +19,37 @@ export function isValidMediaType(value: unknown): value is string {
   return typeof value === 'string' && MEDIA_TYPE.test(value);
 }
 
-export function invalid(message: string, detail?: Record<string, unknown>): DomainError {
-  return new DomainError('ManifestInvalid', message, detail);
-}
-
 export function parseAnnotations(value: unknown, where: string): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(`${where}.annotations must be an object of strings`);
+    throw manifestInvalid(`${where}.annotations must be an object of strings`);
   }
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw invalid(`${where}.annotations["${key}"] must be a string`);
+    if (typeof v !== 'string') throw manifestInvalid(`${where}.annotations["${key}"] must be a string`);
   }
   return value as Record<string, string>;
 }
 
 export function parseDescriptor(value: unknown, where: string): Descriptor {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(`${where} must be a descriptor object`);
+    throw manifestInvalid(`${where} must be a descriptor object`);
   }
   const d = value as Record<string, unknown>;
-  if (!isValidMediaType(d.mediaType)) throw invalid(`${where}.mediaType is missing or not a valid media type`);
+  if (!isValidMediaType(d.mediaType)) throw manifestInvalid(`${where}.mediaType is missing or not a valid media type`);
   if (typeof d.digest !== 'string' || !isValidDigest(d.digest)) {
-    throw invalid(`${where}.digest is missing or not a valid digest`, { digest: String(d.digest).slice(0, 200) });
+    throw manifestInvalid(`${where}.digest is missing or not a valid digest`, { digest: String(d.digest).slice(0, 200) });
   }
   if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw invalid(`${where}.size must be a non-negative integer`);
+    throw manifestInvalid(`${where}.size must be a non-negative integer`);
   }
   if (d.urls !== undefined && (!Array.isArray(d.urls) || d.urls.some((u) => typeof u !== 'string'))) {
-    throw invalid(`${where}.urls must be an array of strings`);
+    throw manifestInvalid(`${where}.urls must be an array of strings`);
   }
   if (d.artifactType !== undefined && !isValidMediaType(d.artifactType)) {
-    throw invalid(`${where}.artifactType is not a valid media type`);
+    throw manifestInvalid(`${where}.artifactType is not a valid media type`);
   }
   if (d.platform !== undefined && (typeof d.platform !== 'object' || d.platform === null || Array.isArray(d.platform))) {
-    throw invalid(`${where}.platform must be an object`);
+    throw manifestInvalid(`${where}.platform must be an object`);
   }
   const descriptor: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
   if (d.urls !== undefined) descriptor.urls = d.urls as string[];

@@ -1,6 +1,6 @@
-import { DomainError } from '../errors.js';
+import { DomainError, manifestInvalid, manifestTooLarge } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, bareMediaType, type ManifestKind } from '../media-types.js';
-import { type Descriptor, invalid, isValidMediaType, parseAnnotations, parseDescriptor } from './descriptor.js';
+import { type Descriptor, isValidMediaType, parseAnnotations, parseDescriptor } from './descriptor.js';
 
 /** The largest manifest Berth accepts (the OCI spec suggests registries accept at least 4 MiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -27,35 +27,32 @@ export interface ParsedManifest {
  */
 export function parseManifest(content: Buffer, contentType: string | undefined): ParsedManifest {
   if (content.length > MAX_MANIFEST_BYTES) {
-    throw new DomainError('ManifestTooLarge', `manifest exceeds ${MAX_MANIFEST_BYTES} bytes`, {
-      size: content.length,
-      limit: MAX_MANIFEST_BYTES,
-    });
+    throw manifestTooLarge(MAX_MANIFEST_BYTES, content.length);
   }
   let body: unknown;
   try {
     body = JSON.parse(content.toString('utf8'));
   } catch (err) {
-    throw invalid(`manifest is not valid JSON: ${(err as Error).message}`);
+    throw manifestInvalid(`manifest is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('manifest must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw manifestInvalid('manifest must be a JSON object');
   const m = body as Record<string, unknown>;
 
   const header = bareMediaType(contentType);
   if (header === MediaType.DockerSchema1 || header === MediaType.DockerSchema1Signed || m.schemaVersion === 1) {
     throw new DomainError('Unsupported', 'Docker schema1 manifests are not supported; push with a current client');
   }
-  if (m.schemaVersion !== 2) throw invalid('manifest schemaVersion must be 2');
-  if (m.mediaType !== undefined && !isValidMediaType(m.mediaType)) throw invalid('manifest mediaType is not a valid media type');
+  if (m.schemaVersion !== 2) throw manifestInvalid('manifest schemaVersion must be 2');
+  if (m.mediaType !== undefined && !isValidMediaType(m.mediaType)) throw manifestInvalid('manifest mediaType is not a valid media type');
 
   const declared = m.mediaType as string | undefined;
   if (declared && MANIFEST_MEDIA_TYPES.has(header) && declared !== header) {
-    throw invalid(`manifest mediaType "${declared}" does not match Content-Type "${header}"`);
+    throw manifestInvalid(`manifest mediaType "${declared}" does not match Content-Type "${header}"`);
   }
   const mediaType = MANIFEST_MEDIA_TYPES.has(header) ? header : (declared ?? inferMediaType(m));
   const kind = MANIFEST_MEDIA_TYPES.get(mediaType);
   if (!kind) {
-    throw invalid(`unsupported manifest media type "${mediaType}"`, { supported: [...MANIFEST_MEDIA_TYPES.keys()] });
+    throw manifestInvalid(`unsupported manifest media type "${mediaType}"`, { supported: [...MANIFEST_MEDIA_TYPES.keys()] });
   }
   return kind === 'image' ? parseImageManifest(m, mediaType) : parseIndex(m, mediaType);
 }
@@ -63,13 +60,13 @@ export function parseManifest(content: Buffer, contentType: string | undefined):
 function inferMediaType(m: Record<string, unknown>): string {
   if (Array.isArray(m.manifests)) return MediaType.OciIndex;
   if (m.config !== undefined) return MediaType.OciManifest;
-  throw invalid('cannot tell the manifest type: set Content-Type or the mediaType field');
+  throw manifestInvalid('cannot tell the manifest type: set Content-Type or the mediaType field');
 }
 
 function parseImageManifest(m: Record<string, unknown>, mediaType: string): ParsedManifest {
-  if (m.manifests !== undefined) throw invalid('an image manifest must not have "manifests"');
+  if (m.manifests !== undefined) throw manifestInvalid('an image manifest must not have "manifests"');
   const config = parseDescriptor(m.config, 'config');
-  if (!Array.isArray(m.layers)) throw invalid('manifest layers must be an array');
+  if (!Array.isArray(m.layers)) throw manifestInvalid('manifest layers must be an array');
   const layers = m.layers.map((layer, i) => parseDescriptor(layer, `layers[${i}]`));
   const parsed = common(m, mediaType, 'image');
   parsed.config = config;
@@ -80,13 +77,13 @@ function parseImageManifest(m: Record<string, unknown>, mediaType: string): Pars
 }
 
 function parseIndex(m: Record<string, unknown>, mediaType: string): ParsedManifest {
-  if (m.config !== undefined || m.layers !== undefined) throw invalid('an index must not have "config" or "layers"');
-  if (!Array.isArray(m.manifests)) throw invalid('index manifests must be an array');
+  if (m.config !== undefined || m.layers !== undefined) throw manifestInvalid('an index must not have "config" or "layers"');
+  if (!Array.isArray(m.manifests)) throw manifestInvalid('index manifests must be an array');
   const parsed = common(m, mediaType, 'index');
   parsed.manifests = m.manifests.map((child, i) => {
     const d = parseDescriptor(child, `manifests[${i}]`);
     if (!MANIFEST_MEDIA_TYPES.has(d.mediaType)) {
-      throw invalid(`manifests[${i}].mediaType "${d.mediaType}" is not a manifest media type`);
+      throw manifestInvalid(`manifests[${i}].mediaType "${d.mediaType}" is not a manifest media type`);
     }
     return d;
   });
@@ -97,7 +94,7 @@ function common(m: Record<string, unknown>, mediaType: string, kind: ManifestKin
   const parsed: ParsedManifest = { mediaType, kind, layers: [], manifests: [] };
   if (m.subject !== undefined) parsed.subject = parseDescriptor(m.subject, 'subject');
   if (m.artifactType !== undefined) {
-    if (!isValidMediaType(m.artifactType)) throw invalid('artifactType is not a valid media type');
+    if (!isValidMediaType(m.artifactType)) throw manifestInvalid('artifactType is not a valid media type');
     parsed.artifactType = m.artifactType;
   }
   const annotations = parseAnnotations(m.annotations, 'manifest');

@@ -6,7 +6,7 @@ import { iamMigrations } from './iam-migrations.js';
 import { ecrMigrations } from './ecr-migrations.js';
 import { lifecycleMigrations } from './lifecycle-migrations.js';
 import { scanMigrations } from './scan-migrations.js';
-import { vulnDbMigrations } from '../../scanning/vulndb/migrations.js';
+import { vulnDbMigrations } from './vulndb-migrations.js';
 
 /**
  * Every module's SQLite migrations in application order. A module appends its list here; ids are

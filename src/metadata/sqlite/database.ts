@@ -5,8 +5,8 @@ type Statement = Database.Statement<unknown[], unknown>;
 
 /**
  * One better-sqlite3 connection with the pragmas Berth relies on and a prepared-statement cache.
- * SQLite is synchronous in-process, so store methods wrap results in promises only to satisfy the
- * async MetadataStore interface that PostgreSQL also implements.
+ * SQLite is synchronous in-process; store methods wrap results in promises only because the
+ * MetadataStore interface is async, so that a second implementation need not be synchronous.
  */
 export class SqliteDatabase {
   readonly db: Database.Database;

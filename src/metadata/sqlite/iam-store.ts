@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, accountNotFound, userNotFound } from '../../domain/errors.js';
 import type {
   AccessKeyRecord,
   AccessKeyStatus,
@@ -101,9 +101,7 @@ export class SqliteIamStore implements IamStore {
         .run(user.accountId, user.userName, user.userId, user.path, user.createdAt.getTime());
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('Conflict', `User with name ${user.userName} already exists.`);
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw new DomainError('NotFound', `The account ${user.accountId} does not exist.`);
-      }
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw accountNotFound(user.accountId);
       throw err;
     }
   }
@@ -141,7 +139,7 @@ export class SqliteIamStore implements IamStore {
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('Conflict', `access key ${key.accessKeyId} exists already`);
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw new DomainError('NotFound', key.userName ? `The user with name ${key.userName} cannot be found.` : `The account ${key.accountId} does not exist.`);
+        throw key.userName ? userNotFound(key.userName) : accountNotFound(key.accountId);
       }
       throw err;
     }
@@ -209,9 +207,7 @@ export class SqliteIamStore implements IamStore {
         )
         .run({ account: accountId, user: userName, name: policyName, document, now: now.getTime() });
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw new DomainError('NotFound', `The user with name ${userName} cannot be found.`);
-      }
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw userNotFound(userName);
       throw err;
     }
   }

@@ -1,35 +1,15 @@
-import type { ImageIdRecord } from '../image-store.js';
-import type {
-  ImageStatus,
-  ImageStatusChange,
-  ImageStatusChangeResult,
-  ImageStatusListing,
-  ImageStorageState,
-  LifecycleImageRecord,
-} from '../lifecycle-store.js';
+import type { ImageStatus, ImageStorageState } from '../image-store.js';
+import type { ImageStatusChange, ImageStatusChangeResult, LifecycleImageRecord } from '../lifecycle-store.js';
 import type { SqliteDatabase } from './database.js';
-import { imageIdPage } from './image-id-pages.js';
 import { insertEvents } from './event-store.js';
+import { IMAGE_STATUS, STATE_COLUMNS, type StateRow, storageOf, toState } from './image-store.js';
 
 /**
- * The image side of the lifecycle store: storage states (image_storage, no row = ACTIVE), the
- * listings ListImages/DescribeImages make per image status, and the evaluation snapshot.
+ * The image side of the lifecycle store: storage state changes (image_storage, no row = ACTIVE)
+ * and the evaluation snapshot. The state is read as image-store.ts reads it everywhere.
  */
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
-
-interface StateRow {
-  status: ImageStatus | null;
-  last_archived_at: number | null;
-  last_activated_at: number | null;
-}
-
-function toState(row: StateRow): ImageStorageState {
-  const state: ImageStorageState = { status: row.status ?? 'ACTIVE' };
-  if (row.last_archived_at !== null) state.lastArchivedAt = new Date(row.last_archived_at);
-  if (row.last_activated_at !== null) state.lastActivatedAt = new Date(row.last_activated_at);
-  return state;
-}
 
 // CROSS JOIN fixes the join order (SQLite never reorders it): look the child up in
 // manifest_children_by_child first, then its index by primary key. Left to the planner (no ANALYZE
@@ -38,11 +18,11 @@ function toState(row: StateRow): ImageStorageState {
 // Tags and referencing indexes come back space-separated: neither a tag nor a digest can contain a
 // space, and splitting is several times cheaper than JSON.parse at 100k rows.
 const LOAD_IMAGES = `
-  SELECT m.digest, m.pushed_at, m.last_pulled_at, s.status, s.last_archived_at, s.last_activated_at,
+  SELECT m.digest, m.pushed_at, m.last_pulled_at, ${STATE_COLUMNS},
     (SELECT group_concat(name, ' ') FROM (SELECT name FROM tags WHERE manifest_id = m.id ORDER BY name)) AS tags,
     (SELECT group_concat(p.digest, ' ') FROM manifest_children c CROSS JOIN manifests p ON p.id = c.manifest_id
       WHERE c.child_digest = m.digest AND p.repository_id = m.repository_id) AS parents
-  FROM manifests m LEFT JOIN image_storage s ON s.manifest_id = m.id
+  FROM manifests m ${storageOf('m')}
   WHERE m.repository_id = ?`;
 
 interface ImageRow extends StateRow {
@@ -61,7 +41,7 @@ export function loadImages(database: SqliteDatabase, repositoryId: number): Life
       digest: row.digest,
       tags: row.tags === null ? NO_STRINGS : row.tags.split(' '),
       pushedAt: new Date(row.pushed_at),
-      status: row.status ?? 'ACTIVE',
+      status: row.status,
     };
     if (row.last_pulled_at !== null) image.lastPulledAt = new Date(row.last_pulled_at);
     if (row.last_archived_at !== null) image.lastArchivedAt = new Date(row.last_archived_at);
@@ -77,8 +57,7 @@ export function imageStates(database: SqliteDatabase, repositoryId: number, dige
   if (digests.length === 0) return states;
   const rows = database
     .stmt(
-      `SELECT m.digest, s.status, s.last_archived_at, s.last_activated_at
-       FROM manifests m LEFT JOIN image_storage s ON s.manifest_id = m.id
+      `SELECT m.digest, ${STATE_COLUMNS} FROM manifests m ${storageOf('m')}
        WHERE m.repository_id = ? AND m.digest IN (SELECT value FROM json_each(?))`,
     )
     .all(repositoryId, JSON.stringify(digests)) as (StateRow & { digest: string })[];
@@ -86,44 +65,11 @@ export function imageStates(database: SqliteDatabase, repositoryId: number, dige
   return states;
 }
 
-
-const STATUS = `COALESCE((SELECT s.status FROM image_storage s WHERE s.manifest_id = m.id), 'ACTIVE') = @imageStatus`;
-
-export function listImageIds(
-  database: SqliteDatabase,
-  repositoryId: number,
-  options: ImageStatusListing & { after?: ImageIdRecord },
-): { items: ImageIdRecord[]; more: boolean } {
-  return imageIdPage(database, repositoryId, options);
-}
-
-export function listImageDigests(
-  database: SqliteDatabase,
-  repositoryId: number,
-  options: ImageStatusListing & { after?: string },
-): { items: string[]; more: boolean } {
-  const rows = database
-    .stmt(
-      `SELECT m.digest FROM manifests m
-       WHERE m.repository_id = @repository AND m.digest > @after AND ${STATUS}
-         AND (@tagStatus = 'ANY' OR (@tagStatus = 'TAGGED') = EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id))
-       ORDER BY m.digest LIMIT @limit`,
-    )
-    .all({
-      repository: repositoryId,
-      imageStatus: options.imageStatus,
-      tagStatus: options.tagStatus,
-      after: options.after ?? '',
-      limit: options.limit + 1,
-    }) as { digest: string }[];
-  return { items: rows.slice(0, options.limit).map((r) => r.digest), more: rows.length > options.limit };
-}
-
 export function referencingIndexes(database: SqliteDatabase, repositoryId: number, digest: string): { digest: string; status: ImageStatus }[] {
   const rows = database
     .stmt(
-      `SELECT p.digest, COALESCE(s.status, 'ACTIVE') AS status
-       FROM manifest_children c CROSS JOIN manifests p ON p.id = c.manifest_id LEFT JOIN image_storage s ON s.manifest_id = p.id
+      `SELECT p.digest, ${IMAGE_STATUS} AS status
+       FROM manifest_children c CROSS JOIN manifests p ON p.id = c.manifest_id ${storageOf('p')}
        WHERE c.child_digest = ? AND p.repository_id = ? ORDER BY p.digest`,
     )
     .all(digest, repositoryId) as { digest: string; status: ImageStatus }[];
@@ -139,8 +85,7 @@ export function changeImageStatus(
   return database.write(() => {
     const row = database
       .stmt(
-        `SELECT m.id, s.status, s.last_archived_at, s.last_activated_at
-         FROM manifests m LEFT JOIN image_storage s ON s.manifest_id = m.id
+        `SELECT m.id, ${STATE_COLUMNS} FROM manifests m ${storageOf('m')}
          WHERE m.repository_id = ? AND m.digest = ?`,
       )
       .get(repositoryId, digest) as (StateRow & { id: number }) | undefined;

@@ -1,11 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
-import type { ImageIdRecord, TagStatus } from '../image-store.js';
+import type { ImageStatus, ImageStorageState, TagStatus } from '../image-store.js';
 import type {
-  ImageStatus,
   ImageStatusChange,
   ImageStatusChangeResult,
-  ImageStatusListing,
-  ImageStorageState,
   LifecycleImageRecord,
   LifecyclePolicyRecord,
   LifecyclePreviewRecord,
@@ -13,6 +10,7 @@ import type {
   LifecyclePreviewStatus,
   LifecycleStore,
 } from '../lifecycle-store.js';
+import { type Page, pageOf, rowsFor } from '../page.js';
 import type { SqliteDatabase } from './database.js';
 import * as images from './lifecycle-images.js';
 
@@ -173,7 +171,7 @@ export class SqliteLifecycleStore implements LifecycleStore {
   async listPreviewResults(
     previewId: number,
     options: { tagStatus?: TagStatus; digests?: readonly string[]; tags?: readonly string[]; after?: number; limit: number },
-  ): Promise<{ items: (LifecyclePreviewResultRecord & { position: number })[]; more: boolean }> {
+  ): Promise<Page<LifecyclePreviewResultRecord & { position: number }, number>> {
     const named = options.digests !== undefined || options.tags !== undefined;
     const rows = this.database
       .stmt(
@@ -192,9 +190,9 @@ export class SqliteLifecycleStore implements LifecycleStore {
         named: named ? 1 : 0,
         digests: JSON.stringify(options.digests ?? []),
         tags: JSON.stringify(options.tags ?? []),
-        limit: options.limit + 1,
+        limit: rowsFor(options.limit),
       }) as ResultRow[];
-    const items = rows.slice(0, options.limit).map((row) => ({
+    const results = rows.map((row) => ({
       position: row.position,
       imageDigest: row.image_digest,
       imageTags: JSON.parse(row.image_tags) as string[],
@@ -203,7 +201,7 @@ export class SqliteLifecycleStore implements LifecycleStore {
       appliedRulePriority: row.applied_rule_priority,
       action: row.action,
     }));
-    return { items, more: rows.length > options.limit };
+    return pageOf(results, options.limit, (result) => result.position);
   }
 
   // ---- images ----
@@ -214,18 +212,6 @@ export class SqliteLifecycleStore implements LifecycleStore {
 
   async imageStates(repositoryId: number, digests: readonly string[]): Promise<Map<string, ImageStorageState>> {
     return images.imageStates(this.database, repositoryId, digests);
-  }
-
-
-  async listImageIds(
-    repositoryId: number,
-    options: ImageStatusListing & { after?: ImageIdRecord },
-  ): Promise<{ items: ImageIdRecord[]; more: boolean }> {
-    return images.listImageIds(this.database, repositoryId, options);
-  }
-
-  async listImageDigests(repositoryId: number, options: ImageStatusListing & { after?: string }): Promise<{ items: string[]; more: boolean }> {
-    return images.listImageDigests(this.database, repositoryId, options);
   }
 
   async referencingIndexes(repositoryId: number, digest: string): Promise<{ digest: string; status: ImageStatus }[]> {

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { tooManyTags } from '../../domain/errors.js';
 import type { RepositoryTagStore, ResourceTag } from '../repository-tag-store.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -37,8 +37,4 @@ export function insertRepositoryTags(database: SqliteDatabase, repositoryId: num
      ON CONFLICT(repository_id, key) DO UPDATE SET value = excluded.value`,
   );
   for (const tag of tags) upsert.run(repositoryId, tag.key, tag.value);
-}
-
-export function tooManyTags(maxTags: number): DomainError {
-  return new DomainError('TooManyTags', `A repository can have at most ${maxTags} tags`, { maxTags });
 }

@@ -1,4 +1,5 @@
-import type { ManifestRecord, ManifestSummary, RepositoryRecord } from '../registry-store.js';
+import type { ManifestRecord, ManifestSummary } from '../manifest-store.js';
+import type { RepositoryRecord } from '../repository-store.js';
 
 /** Row shapes and their mapping to records, kept apart from the queries that produce them. */
 export interface RepositoryRow {

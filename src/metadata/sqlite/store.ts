@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { composeRegistryStore, type RegistryStore } from '../registry-store.js';
 import type { MetadataStore } from '../store.js';
 import { SqliteDatabase } from './database.js';
 import { SqliteAuditStore } from './audit-store.js';
+import { SqliteBlobLinkStore } from './blob-link-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteGcStore } from './gc-store.js';
 import { SqliteImageStore } from './image-store.js';
@@ -10,14 +12,15 @@ import { SqliteIamStore } from './iam-store.js';
 import { SqliteJobStore } from './job-store.js';
 import { SqliteLifecycleStore } from './lifecycle-store.js';
 import { allSqliteMigrations } from './all-migrations.js';
-import { SqliteRegistryStore } from './registry-store.js';
+import { SqliteManifestStore } from './manifest-store.js';
+import { SqliteRepositoryStore } from './repository-store.js';
 import { SqliteRepositoryTagStore } from './repository-tag-store.js';
 import { SqliteScanStore } from './scan-store.js';
-import { SqliteVulnDbStore } from '../../scanning/vulndb/sqlite-store.js';
+import { SqliteUploadStore } from './upload-store.js';
+import { SqliteVulnDbStore } from './vulndb-store.js';
 
 export class SqliteMetadataStore implements MetadataStore {
-  readonly kind = 'sqlite' as const;
-  readonly registry: SqliteRegistryStore;
+  readonly registry: RegistryStore;
   readonly events: SqliteEventStore;
   readonly jobs: SqliteJobStore;
   readonly gc: SqliteGcStore;
@@ -32,7 +35,12 @@ export class SqliteMetadataStore implements MetadataStore {
 
   private constructor(readonly database: SqliteDatabase) {
     this.audit = new SqliteAuditStore(database);
-    this.registry = new SqliteRegistryStore(database);
+    this.registry = composeRegistryStore({
+      repositories: new SqliteRepositoryStore(database),
+      blobLinks: new SqliteBlobLinkStore(database),
+      uploads: new SqliteUploadStore(database),
+      manifests: new SqliteManifestStore(database),
+    });
     this.events = new SqliteEventStore(database);
     this.jobs = new SqliteJobStore(database);
     this.gc = new SqliteGcStore(database);
@@ -41,7 +49,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.iam = new SqliteIamStore(database);
     this.lifecycle = new SqliteLifecycleStore(database);
     this.scans = new SqliteScanStore(database);
-    this.vulnDb = new SqliteVulnDbStore(database.db);
+    this.vulnDb = new SqliteVulnDbStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BaseLogger } from 'pino';
+import type { Logger } from '../../util/logger.js';
 import { ScanFailedError } from '../errors.js';
 import { layerTarStream, type ByteCounters } from '../layers/decompress.js';
 import { checkSymlinkTarget, HostileEntryError, normalizeEntryPath, normalizeHardlinkTarget } from '../layers/entry-path.js';
@@ -20,7 +20,7 @@ export interface LayerSource {
 
 export interface ScanLayersOptions {
   limits?: Partial<ScanLimits>;
-  log?: Pick<BaseLogger, 'debug'>;
+  log?: Pick<Logger, 'debug'>;
   signal?: AbortSignal;
 }
 

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { ZstdErrorCode } from 'fzstd';
 import { ScanFailedError } from '../errors.js';
 import { decodeThrough } from './decode-through.js';
 import { formatBytes, type ScanLimits } from './limits.js';
@@ -92,14 +93,22 @@ function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   return decodeThrough(source, zlib.createGunzip({ chunkSize: 128 * 1024 }));
 }
 
+/**
+ * Whether a decoder's error code says the input ended early: node:zlib reports Z_BUF_ERROR
+ * ("unexpected end of file") for gzip and for its native zstd, fzstd its UnexpectedEOF code.
+ */
+function isTruncation(code: unknown): boolean {
+  return code === 'Z_BUF_ERROR' || code === ZstdErrorCode.UnexpectedEOF;
+}
+
 /** Turns decoder errors into specific scan failures; ScanFailedErrors (ours) pass through. */
 async function* guard(source: AsyncIterable<Buffer>, kind: Compression, digest: string): AsyncGenerator<Buffer> {
   try {
     yield* source;
   } catch (err) {
     if (err instanceof ScanFailedError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    const truncated = e.code === 'Z_BUF_ERROR' || /unexpected end|eof/i.test(e.message);
+    const e = err as Error & { code?: unknown };
+    const truncated = isTruncation(e.code);
     const what = kind === 'none' ? 'stream' : `${kind} stream`;
     throw new ScanFailedError(
       'compression-invalid',

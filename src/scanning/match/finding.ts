@@ -1,5 +1,5 @@
 import { resolveSeverity } from '../osv/severity.js';
-import type { OsvAffected, OsvRecord } from '../osv/types.js';
+import type { OsvAffected, OsvRecord } from '../../domain/osv.js';
 import type { Finding } from '../types.js';
 import type { PackageQuery } from './queries.js';
 

@@ -1,15 +1,14 @@
-import type { BaseLogger } from 'pino';
-import { normalizePackageName } from '../osv/names.js';
+import type { Logger } from '../../util/logger.js';
 import { matchAffected } from '../osv/range.js';
-import type { OsvAffected } from '../osv/types.js';
+import { normalizePackageName, type OsvAffected } from '../../domain/osv.js';
 import type { Finding, Inventory, Severity } from '../types.js';
 import { comparatorForEcosystem, InvalidVersionError } from '../versions/index.js';
-import { packageKeyString, type PackageKey, type VulnDbStore } from '../vulndb/store.js';
+import { packageKeyString, type PackageKey, type VulnDbStore } from '../../metadata/vulndb-store.js';
 import { toFinding } from './finding.js';
 import { planQuery, type PackageQuery } from './queries.js';
 
 export interface MatchOptions {
-  log?: Pick<BaseLogger, 'debug'>;
+  log?: Pick<Logger, 'debug'>;
   /** Called for packages that could not be matched at all (unknown distro, unorderable version). */
   onSkipped?: (skipped: { name: string; version: string; type: string; reason: string }) => void;
 }

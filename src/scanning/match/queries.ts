@@ -1,5 +1,5 @@
 import type { InventoryPackage, OsInfo } from '../types.js';
-import type { PackageKey } from '../vulndb/store.js';
+import type { PackageKey } from '../../metadata/vulndb-store.js';
 
 /**
  * How a package is looked up: in which OSV ecosystem(s), under which name, at which version.

@@ -1,5 +1,5 @@
 import type { VersionComparator } from '../versions/index.js';
-import type { OsvAffected, OsvEvent, OsvRange } from './types.js';
+import type { OsvAffected, OsvEvent, OsvRange } from '../../domain/osv.js';
 import { semverComparator } from '../versions/semver.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CvssScore, Severity } from '../types.js';
 import { scoreCvssVector } from './cvss.js';
-import type { OsvAffected, OsvRecord, OsvSeverity } from './types.js';
+import type { OsvAffected, OsvRecord, OsvSeverity } from '../../domain/osv.js';
 
 /**
  * A finding's severity, never invented: from a CVSS vector in the advisory (v3.x preferred, as

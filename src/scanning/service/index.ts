@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../../util/logger.js';
 import type { EventDispatcher } from '../../events/dispatcher.js';
 import { NODE_ID } from '../../jobs/node-id.js';
 import type { JobRunner } from '../../jobs/runner.js';

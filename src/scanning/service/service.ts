@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, describeImageRef, imageNotFound } from '../../domain/errors.js';
 import type { RepositoryKey } from '../../domain/reference.js';
 import type { ImageRecord } from '../../metadata/image-store.js';
 import type { RepositoryRecord } from '../../metadata/registry-store.js';
@@ -76,8 +76,7 @@ export class ScanningService {
     const registryConfig = await this.deps.store.scans.getRegistryConfig(key.accountId);
     // Enhanced scanning scans by itself; ECR refuses manual scans then (observed: "This feature is disabled").
     if (registryConfig?.scanType === 'ENHANCED') throw new DomainError('Validation', 'This feature is disabled');
-    const state = (await this.deps.registry.storage.states(key, [image.digest])).get(image.digest);
-    if (state && state.status !== 'ACTIVE') {
+    if (image.status !== 'ACTIVE') {
       throw new DomainError('ImageArchived', `The image with digest '${image.digest}' in the repository with name '${key.name}' is archived and cannot be scanned`);
     }
     const now = this.deps.now();
@@ -103,7 +102,7 @@ export class ScanningService {
     if (!scan) {
       throw new DomainError(
         'ScanNotFound',
-        `Image scan does not exist for the image with '${describeRef(ref)}' in the repository with name '${key.name}' in the registry with id '${key.accountId}'`,
+        `Image scan does not exist for the image with '${describeImageRef(ref)}' in the repository with name '${key.name}' in the registry with id '${key.accountId}'`,
       );
     }
     return { image, scan, findings: await this.deps.store.scans.listFindings(image.id) };
@@ -155,17 +154,7 @@ export class ScanningService {
   private async resolve(key: RepositoryKey, ref: ImageRef): Promise<ImageRecord> {
     const digest = ref.tag !== undefined ? await this.deps.registry.images.resolveTag(key, ref.tag) : ref.digest;
     const image = digest !== undefined && (ref.digest === undefined || ref.digest === digest) ? (await this.deps.registry.images.byDigest(key, [digest])).get(digest) : undefined;
-    if (!image) {
-      throw new DomainError(
-        'ImageNotFound',
-        `The image with imageId ${describeRef(ref)} does not exist within the repository with name '${key.name}' in the registry with id '${key.accountId}'`,
-      );
-    }
+    if (!image) throw imageNotFound(key, ref);
     return image;
   }
-}
-
-/** ECR's rendering of an image identifier in messages: {imageDigest:'null', imageTag:'latest'}. */
-function describeRef(ref: ImageRef): string {
-  return `{imageDigest:'${ref.digest ?? 'null'}', imageTag:'${ref.tag ?? 'null'}'}`;
 }

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Logger } from '../../util/logger.js';
 import type { StoredEvent } from '../../metadata/event-store.js';
 import type { ScanStore } from '../../metadata/scan-store.js';
 import { RegistryEvent } from '../../registry/events.js';

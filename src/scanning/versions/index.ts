@@ -1,7 +1,7 @@
 import { apkComparator } from './apk.js';
 import type { VersionComparator } from './comparator.js';
 import { dpkgComparator } from './dpkg.js';
-import { ecosystemBase } from './ecosystem.js';
+import { ecosystemBase } from '../../domain/osv.js';
 import { goComparator } from './go.js';
 import { mavenComparator } from './maven.js';
 import { pep440Comparator } from './pep440.js';

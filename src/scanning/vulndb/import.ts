@@ -1,9 +1,9 @@
 import { basename, dirname, resolve } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../../util/logger.js';
 import { VulnDbImportError } from '../errors.js';
 import { feedForPath } from './detect.js';
 import type { ImportProblem } from './importers/feed.js';
-import type { VulnDbStatus, VulnDbStore } from './store.js';
+import type { VulnDbStatus, VulnDbStore } from '../../metadata/vulndb-store.js';
 
 export interface ImportVulnDbOptions {
   /** Source name; defaults to one derived from the path ("go-vulndb/Go-all", "alpine-secdb"). */

@@ -104,9 +104,9 @@ describe('authentication', () => {
       __type: 'InvalidSignatureException',
       message: 'The request signature we calculated does not match the signature you provided.',
     });
-    const expired = await call({ target: `${TARGET}.DescribeRepositories`, headers: { 'x-test-auth': 'expired' } });
-    expect(expired.status).toBe(400);
-    expect(expired.json).toEqual({ __type: 'ExpiredTokenException', message: 'The security token included in the request is expired' });
+    const unknown = await call({ target: `${TARGET}.DescribeRepositories`, headers: { 'x-test-auth': 'unknown-key' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json).toEqual({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
   });
 
   it('authenticates before reading the JSON', async () => {

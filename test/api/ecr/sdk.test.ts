@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
   DescribeRepositoriesCommand,
-  ECRServiceException,
   GetAuthorizationTokenCommand,
   InvalidParameterException,
   PutImageCommand,
@@ -15,8 +13,10 @@ import {
   paginateDescribeRepositories,
 } from '@aws-sdk/client-ecr';
 import type { CreateRepositoryCommandInput } from '@aws-sdk/client-ecr';
+import { sha256Hex } from '../../support/digest.js';
 import { ACCOUNT, REGION, seedRepos, startToyApp } from './helpers/toy-app.js';
 import type { ToyApp } from './helpers/toy-app.js';
+import { rejection } from './operations/harness.js';
 
 let toy: ToyApp;
 
@@ -29,16 +29,6 @@ afterAll(async () => {
 beforeEach(() => {
   toy.repos.length = 0;
 });
-
-async function rejection(promise: Promise<unknown>): Promise<ECRServiceException> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ECRServiceException) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('ECR API through @aws-sdk/client-ecr', () => {
   it('creates a repository and returns it with timestamps, ARN and URI the SDK parses', async () => {
@@ -62,7 +52,7 @@ describe('ECR API through @aws-sdk/client-ecr', () => {
     expect(seen).toMatchObject({ method: 'POST', rawPath: '/', rawQuery: '', sourceIp: '127.0.0.1' });
     expect(seen!.headers['x-amz-target']).toEqual(['AmazonEC2ContainerRegistry_V20150921.DescribeRepositories']);
     expect(seen!.headers.authorization?.[0]).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
-    expect(seen!.payloadSha256).toBe(createHash('sha256').update('{}').digest('hex'));
+    expect(seen!.payloadSha256).toBe(sha256Hex('{}'));
   });
 
   it('acts on the registryId of the request when given, else on the caller account', async () => {

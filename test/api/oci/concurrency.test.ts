@@ -1,9 +1,11 @@
 /** Many clients pushing the same blob, manifest or tag at once: every request ends cleanly, state stays consistent. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../../support/digest.js';
+import { OCI_CONFIG, OCI_MANIFEST } from '../../support/media-types.js';
+import { manifestDocument } from '../../support/oci.js';
 import { relativeLocation } from './harness/http.js';
-import { sha256 } from './harness/oci-client.js';
-import { OCI_CONFIG, OCI_MANIFEST, descriptorOf, imageManifest, pushBlob, useRegistry } from './helpers.js';
+import { descriptorOf, imageManifest, pushBlob, useRegistry } from './helpers.js';
 import { blobFiles, uploadFiles } from './storage-probe.js';
 
 const { registry, client } = useRegistry();
@@ -41,7 +43,7 @@ describe('concurrent pushes', () => {
     const manifests = await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         const config = await pushBlob(c, Buffer.from(JSON.stringify({ id: randomUUID() })), OCI_CONFIG);
-        return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptorOf(config), layers: [descriptorOf(layer)] }));
+        return Buffer.from(JSON.stringify(manifestDocument({ config: descriptorOf(config), layers: [descriptorOf(layer)] })));
       }),
     );
     const results = await Promise.all(manifests.map((m) => c.pushManifest('latest', m, OCI_MANIFEST)));

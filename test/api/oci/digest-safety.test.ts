@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { sha256, sha512 } from '../../support/digest.js';
 import { relativeLocation } from './harness/http.js';
-import { type OciClient, sha256, sha512 } from './harness/oci-client.js';
+import type { OciClient } from './harness/oci-client.js';
 import { useRegistry } from './helpers.js';
 import { blobFileFor, blobFiles, uploadFiles } from './storage-probe.js';
 

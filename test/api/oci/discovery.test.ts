@@ -1,9 +1,11 @@
 /** Content discovery beyond the conformance suite: tag and catalog pagination, referrers details. */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
+import { indexDocument, manifestDocument } from '../../support/oci.js';
 import type { HttpResponse } from './harness/http.js';
 import type { OciClient } from './harness/oci-client.js';
-import { OCI_INDEX, OCI_MANIFEST, imageManifest, pushBlob, descriptorOf, useRegistry } from './helpers.js';
+import { descriptorOf, imageManifest, pushBlob, useRegistry } from './helpers.js';
 
 const { registry, client } = useRegistry();
 
@@ -116,12 +118,10 @@ describe('referrers', () => {
     const subjectDescriptor = { mediaType: OCI_MANIFEST, digest: subject.digest, size: subject.content.length };
     const config = await pushBlob(c, Buffer.from('{"kind":"sig"}'), 'application/vnd.example.config');
     const layer = await pushBlob(c);
-    const byConfig = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptorOf(config), layers: [descriptorOf(layer)], subject: subjectDescriptor }));
+    const byConfig = Buffer.from(JSON.stringify(manifestDocument({ config: descriptorOf(config), layers: [descriptorOf(layer)], subject: subjectDescriptor })));
     const child = await imageManifest(c);
     expect((await c.pushManifest(child.digest, child.content, OCI_MANIFEST)).status).toBe(201);
-    const index = Buffer.from(
-      JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: child.digest, size: child.content.length }], subject: subjectDescriptor }),
-    );
+    const index = Buffer.from(JSON.stringify(indexDocument({ manifests: [{ mediaType: OCI_MANIFEST, digest: child.digest, size: child.content.length }], subject: subjectDescriptor })));
     for (const [content, type] of [
       [byConfig, OCI_MANIFEST],
       [index, OCI_INDEX],

@@ -6,11 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { openAccess, type OciAccess } from '../../../src/api/oci/access.js';
+import { openAccess } from '../../../src/api/oci/access.js';
+import type { OciAccess } from '../../../src/iam/ports.js';
 import { DomainError } from '../../../src/domain/errors.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_MANIFEST } from '../../support/media-types.js';
 import { relativeLocation } from './harness/http.js';
-import { sha256 } from './harness/oci-client.js';
-import { OCI_MANIFEST, imageManifest, pushBlob, useRegistry } from './helpers.js';
+import { imageManifest, pushBlob, useRegistry } from './helpers.js';
 import { blobFileFor } from './storage-probe.js';
 
 const MAX_BLOB = 64 * 1024;

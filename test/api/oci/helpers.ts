@@ -3,18 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { BuildOptions } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
-import { OciClient, sha256 } from './harness/oci-client.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_CONFIG, OCI_LAYER } from '../../support/media-types.js';
+import { configBlob, manifestDocument } from '../../support/oci.js';
+import { OciClient } from './harness/oci-client.js';
 import { type RunningRegistry, startRegistry } from './harness/registry.js';
-
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
-export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
-export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-export const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 
 /** Starts a registry for the file's tests and returns accessors that stay valid across restarts. */
 export function useRegistry(overrides: BerthConfigInput = {}, options: BuildOptions = {}) {
@@ -59,16 +52,10 @@ export async function imageManifest(
   client: OciClient,
   options: { mediaType?: string; configType?: string; layerType?: string; extra?: Record<string, unknown> } = {},
 ): Promise<{ content: Buffer; digest: string; config: Pushed; layer: Pushed }> {
-  const config = await pushBlob(client, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', id: randomUUID() })), options.configType ?? OCI_CONFIG);
+  const config = await pushBlob(client, configBlob().content, options.configType ?? OCI_CONFIG);
   const layer = await pushBlob(client, randomBytes(128), options.layerType ?? OCI_LAYER);
   const content = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: options.mediaType ?? OCI_MANIFEST,
-      config: descriptorOf(config),
-      layers: [descriptorOf(layer)],
-      ...options.extra,
-    }),
+    JSON.stringify(manifestDocument({ mediaType: options.mediaType, config: descriptorOf(config), layers: [descriptorOf(layer)], ...options.extra })),
   );
   return { content, digest: sha256(content), config, layer };
 }

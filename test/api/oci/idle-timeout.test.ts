@@ -4,35 +4,22 @@
  * while a slow upload that keeps moving is never cut, however long it takes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/load.js';
-import { pause, streamedPatch, writeChunk } from '../../helpers/streamed-patch.js';
-import { sha256 } from './harness/oci-client.js';
+import { pause, streamedPatch, writeChunk } from '../../support/streamed-patch.js';
+import { sha256 } from '../../support/digest.js';
+import { type TestServer, startServer } from '../../support/server.js';
 
 const OCTET = { 'content-type': 'application/octet-stream' };
-let app: BerthApp;
-let dataDir: string;
+let server: TestServer;
 let base: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'berth-idle-'));
-  const config = loadConfig({
-    env: {},
-    overrides: { dataDir, auth: { mode: 'none' }, log: { level: 'silent' }, storage: { filesystem: { fsync: false } }, http: { idleTimeoutSeconds: 1 } },
-  });
-  app = await buildApp(config);
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  server = await startServer({ prefix: 'idle', config: { auth: { mode: 'none' }, http: { idleTimeoutSeconds: 1 } } });
+  base = server.url;
 });
 afterAll(async () => {
-  await app.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await server.close();
 });
 
 async function startUpload(): Promise<string> {

@@ -7,8 +7,10 @@
  * docker, containerd, crane and skopeo all list the OCI and Docker types, so they always match.
  */
 import { describe, expect, it } from 'vitest';
+import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
+import { indexDocument } from '../../support/oci.js';
 import type { OciClient } from './harness/oci-client.js';
-import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, imageManifest, useRegistry } from './helpers.js';
+import { imageManifest, useRegistry } from './helpers.js';
 
 const { client } = useRegistry();
 
@@ -19,11 +21,7 @@ async function pushIndex(c: OciClient, tag: string): Promise<{ digest: string; c
   const child = await imageManifest(c);
   expect((await c.pushManifest(child.digest, child.content, OCI_MANIFEST)).status).toBe(201);
   const content = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: [{ mediaType: OCI_MANIFEST, digest: child.digest, size: child.content.length, platform: { architecture: 'amd64', os: 'linux' } }],
-    }),
+    JSON.stringify(indexDocument({ manifests: [{ mediaType: OCI_MANIFEST, digest: child.digest, size: child.content.length, platform: { architecture: 'amd64', os: 'linux' } }] })),
   );
   const put = await c.pushManifest(tag, content, OCI_INDEX);
   expect(put.status).toBe(201);

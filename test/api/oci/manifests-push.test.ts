@@ -1,20 +1,11 @@
 /** Manifest PUT beyond the conformance suite: every manifest type, references, size limit, refusals. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type OciClient, sha256, sha512 } from './harness/oci-client.js';
-import {
-  DOCKER_CONFIG,
-  DOCKER_LAYER,
-  DOCKER_LIST,
-  DOCKER_MANIFEST,
-  OCI_EMPTY,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  descriptorOf,
-  imageManifest,
-  pushBlob,
-  useRegistry,
-} from './helpers.js';
+import { sha256, sha512 } from '../../support/digest.js';
+import { DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LIST, DOCKER_MANIFEST, OCI_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
+import { indexDocument, manifestDocument } from '../../support/oci.js';
+import type { OciClient } from './harness/oci-client.js';
+import { descriptorOf, imageManifest, pushBlob, useRegistry } from './helpers.js';
 
 const { client } = useRegistry();
 const MIB = 1024 * 1024;
@@ -61,11 +52,11 @@ describe('image manifests', () => {
 
   it('refuses a manifest whose layer or config is not in the repository (MANIFEST_BLOB_UNKNOWN) and stores nothing', async () => {
     const c = client();
-    const config = await pushBlob(c, Buffer.from('{}'), 'application/vnd.oci.image.config.v1+json');
+    const config = await pushBlob(c, Buffer.from('{}'), OCI_CONFIG);
     const missing = { mediaType: DOCKER_LAYER, digest: sha256('never pushed'), size: 12 };
     for (const doc of [
-      { schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptorOf(config), layers: [missing] },
-      { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { ...missing, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: [] },
+      manifestDocument({ config: descriptorOf(config), layers: [missing] }),
+      manifestDocument({ config: { ...missing, mediaType: OCI_CONFIG }, layers: [] }),
     ]) {
       const content = json(doc);
       const resp = await c.pushManifest('broken', content, OCI_MANIFEST);
@@ -80,8 +71,8 @@ describe('image manifests', () => {
     const owner = client();
     const layer = await pushBlob(owner);
     const c = client();
-    const config = await pushBlob(c, Buffer.from('{"a":1}'), 'application/vnd.oci.image.config.v1+json');
-    const content = json({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptorOf(config), layers: [descriptorOf(layer)] });
+    const config = await pushBlob(c, Buffer.from('{"a":1}'), OCI_CONFIG);
+    const content = json(manifestDocument({ config: descriptorOf(config), layers: [descriptorOf(layer)] }));
     const resp = await c.pushManifest('x', content, OCI_MANIFEST);
     expect(resp.errorCode()).toBe('MANIFEST_BLOB_UNKNOWN');
   });
@@ -130,11 +121,7 @@ describe('indexes and manifest lists', () => {
     it(`refuses a ${listType === OCI_INDEX ? 'OCI index' : 'Docker manifest list'} with a missing child, accepts it once the child is pushed`, async () => {
       const c = client();
       const { a, b } = await children(c, childType, childType === DOCKER_MANIFEST ? DOCKER_CONFIG : undefined);
-      const list = json({
-        schemaVersion: 2,
-        mediaType: listType,
-        manifests: [platformEntry(childType, a, 'amd64'), platformEntry(childType, b, 'arm64')],
-      });
+      const list = json(indexDocument({ mediaType: listType, manifests: [platformEntry(childType, a, 'amd64'), platformEntry(childType, b, 'arm64')] }));
       const refused = await c.pushManifest('multi', list, listType);
       expect([refused.status, refused.errorCode()]).toEqual([400, 'MANIFEST_BLOB_UNKNOWN']);
       await expectAbsent(c, sha256(list));
@@ -151,7 +138,7 @@ describe('indexes and manifest lists', () => {
   it('refuses an index entry whose media type is not a manifest', async () => {
     const c = client();
     const blob = await pushBlob(c);
-    const resp = await c.pushManifest('bad', json({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [descriptorOf(blob)] }), OCI_INDEX);
+    const resp = await c.pushManifest('bad', json(indexDocument({ manifests: [descriptorOf(blob)] })), OCI_INDEX);
     expect([resp.status, resp.errorCode()]).toEqual([400, 'MANIFEST_INVALID']);
   });
 });
@@ -164,15 +151,15 @@ describe('artifacts', () => {
     const empty = await pushBlob(c, Buffer.from('{}'), OCI_EMPTY);
     expect(empty.digest).toBe('sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
     const signature = await pushBlob(c, randomBytes(64), 'application/vnd.example.signature');
-    const artifact = json({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      artifactType: 'application/vnd.example.sbom+json',
-      config: descriptorOf(empty),
-      layers: [descriptorOf(signature)],
-      subject: { mediaType: OCI_MANIFEST, digest: subject.digest, size: subject.content.length },
-      annotations: { 'org.opencontainers.image.created': '2024-01-01T00:00:00Z' },
-    });
+    const artifact = json(
+      manifestDocument({
+        artifactType: 'application/vnd.example.sbom+json',
+        config: descriptorOf(empty),
+        layers: [descriptorOf(signature)],
+        subject: { mediaType: OCI_MANIFEST, digest: subject.digest, size: subject.content.length },
+        annotations: { 'org.opencontainers.image.created': '2024-01-01T00:00:00Z' },
+      }),
+    );
     const put = await c.pushManifest(sha256(artifact), artifact, OCI_MANIFEST);
     expect(put.status).toBe(201);
     expect(put.header('oci-subject')).toBe(subject.digest);
@@ -195,13 +182,7 @@ describe('artifacts', () => {
   it('accepts an artifact whose only layer is the empty blob too', async () => {
     const c = client();
     const empty = await pushBlob(c, Buffer.from('{}'), OCI_EMPTY);
-    const artifact = json({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      artifactType: 'application/vnd.example.marker',
-      config: descriptorOf(empty),
-      layers: [descriptorOf(empty)],
-    });
+    const artifact = json(manifestDocument({ artifactType: 'application/vnd.example.marker', config: descriptorOf(empty), layers: [descriptorOf(empty)] }));
     expect((await c.pushManifest('marker', artifact, OCI_MANIFEST)).status).toBe(201);
   });
 });

@@ -1,8 +1,8 @@
 /** Resumable push: an upload session survives a server restart and completes with a verified digest. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sha256, sha512 } from '../../support/digest.js';
 import { relativeLocation } from './harness/http.js';
-import { sha256, sha512 } from './harness/oci-client.js';
 import { useRegistry } from './helpers.js';
 
 const { registry, client } = useRegistry();

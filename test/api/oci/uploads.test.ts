@@ -2,8 +2,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../../support/digest.js';
 import { relativeLocation } from './harness/http.js';
-import { type OciClient, sha256 } from './harness/oci-client.js';
+import type { OciClient } from './harness/oci-client.js';
 import { useRegistry } from './helpers.js';
 
 const { client } = useRegistry();

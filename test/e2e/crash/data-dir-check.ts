@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
+import { sha256 } from '../../support/digest.js';
 
 export interface DataDirReport {
   problems: string[];
@@ -50,7 +51,7 @@ export async function checkDataDir(dataDir: string): Promise<DataDirReport> {
     const manifestKeys = new Set(manifests.map((m) => `${m.repository_id}@${m.digest}`));
     for (const manifest of manifests) {
       const where = `manifest ${manifest.digest} (repository ${manifest.repository_id})`;
-      if (`sha256:${createHash('sha256').update(manifest.content).digest('hex')}` !== manifest.digest) {
+      if (sha256(manifest.content) !== manifest.digest) {
         problems.push(`${where}: stored content does not hash to its digest`);
       }
       const doc = JSON.parse(manifest.content.toString('utf8')) as {

@@ -1,12 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-
-export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-export const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../support/digest.js';
+import { DOCKER_CONFIG, DOCKER_LAYER, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST } from '../../support/media-types.js';
+import { indexDocument, manifestDocument } from '../../support/oci.js';
 
 export interface Blob {
   digest: string;
@@ -27,8 +22,6 @@ export interface ImagePush {
   children: Manifest[];
   manifest: Manifest;
 }
-
-export const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 const blob = (data: Buffer): Blob => ({ digest: sha256(data), data });
 
@@ -70,16 +63,16 @@ function indexPush(repository: string, tag: string, layers: Blob[]): ImagePush {
   const configs = ['amd64', 'arm64'].map((arch) => configBlob(`${tag}-${arch}`, layers.length, arch));
   const children = configs.map((config) => imageManifest(true, config, layers));
   const index = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: children.map((child, n) => ({
-        mediaType: child.mediaType,
-        digest: child.digest,
-        size: child.content.length,
-        platform: { architecture: n === 0 ? 'amd64' : 'arm64', os: 'linux' },
-      })),
-    }),
+    JSON.stringify(
+      indexDocument({
+        manifests: children.map((child, n) => ({
+          mediaType: child.mediaType,
+          digest: child.digest,
+          size: child.content.length,
+          platform: { architecture: n === 0 ? 'amd64' : 'arm64', os: 'linux' },
+        })),
+      }),
+    ),
   );
   return {
     repository,
@@ -106,12 +99,13 @@ function configBlob(id: string, layers: number, architecture = 'amd64'): Blob {
 function imageManifest(oci: boolean, config: Blob, layers: Blob[]): Manifest {
   const mediaType = oci ? OCI_MANIFEST : DOCKER_MANIFEST;
   const content = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType,
-      config: { mediaType: oci ? OCI_CONFIG : DOCKER_CONFIG, digest: config.digest, size: config.data.length },
-      layers: layers.map((l) => ({ mediaType: oci ? OCI_LAYER : DOCKER_LAYER, digest: l.digest, size: l.data.length })),
-    }),
+    JSON.stringify(
+      manifestDocument({
+        mediaType,
+        config: { mediaType: oci ? OCI_CONFIG : DOCKER_CONFIG, digest: config.digest, size: config.data.length },
+        layers: layers.map((l) => ({ mediaType: oci ? OCI_LAYER : DOCKER_LAYER, digest: l.digest, size: l.data.length })),
+      }),
+    ),
   );
   return { digest: sha256(content), mediaType, content };
 }

@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '../../support/digest.js';
+import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
 import type { HttpClient } from './http-client.js';
-import { DOCKER_MANIFEST, type ImagePush, OCI_INDEX, OCI_MANIFEST, sha256 } from './images.js';
+import type { ImagePush } from './images.js';
 import type { Ledger } from './ledger.js';
 import type { Pusher } from './pusher.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './paths.js';
+import { REPO_ROOT } from '../../support/paths.js';
 import { runCommand } from './run.js';
 
 /**

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { run } from './run.js';
-import { removeDir, tempDir } from './temp.js';
 
 export interface Dockerd {
   /** DOCKER_HOST value, unix://…/docker.sock */
@@ -17,7 +17,7 @@ export interface Dockerd {
  * exec root under a temp dir, so it neither needs nor disturbs a system Docker.
  */
 export async function startDockerd(): Promise<Dockerd> {
-  const dir = await tempDir('dockerd');
+  const dir = await tempDir('e2e-dockerd');
   const socket = join(dir, 'docker.sock');
   const logFile = join(dir, 'dockerd.log');
   const log = openSync(logFile, 'a');

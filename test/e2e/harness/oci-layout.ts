@@ -1,13 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
-
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+import { sha256 } from '../../support/digest.js';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER as OCI_LAYER_GZIP, OCI_MANIFEST } from '../../support/media-types.js';
+import { indexDocument, manifestDocument } from '../../support/oci.js';
 
 export interface Descriptor {
   mediaType: string;
@@ -25,8 +23,6 @@ export interface MultiArchLayout {
   /** Every blob in the layout (index, manifests, configs, layers) by digest. */
   blobs: Map<string, Buffer>;
 }
-
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 /**
  * Writes an OCI image layout holding a two-platform image index (linux/amd64, linux/arm64) under
@@ -60,7 +56,7 @@ export async function writeMultiArchLayout(dir: string, tag: string): Promise<Mu
       }),
       OCI_CONFIG,
     );
-    const manifest = put(json({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers }), OCI_MANIFEST);
+    const manifest = put(json(manifestDocument({ config, layers })), OCI_MANIFEST);
     entries.push({ ...manifest, platform: { architecture, os: 'linux' } });
     manifests.push({
       platform: `linux/${architecture}`,
@@ -70,7 +66,7 @@ export async function writeMultiArchLayout(dir: string, tag: string): Promise<Mu
     });
   }
   const index = put(
-    json({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries, annotations: { 'org.berth.e2e': 'multi-arch' } }),
+    json(indexDocument({ manifests: entries, annotations: { 'org.berth.e2e': 'multi-arch' } })),
     OCI_INDEX,
   );
 

@@ -1,7 +1,6 @@
 /** Just enough of an OCI distribution client (over fetch) for the garbage-collection race test. */
-import { createHash } from 'node:crypto';
-
-export const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+import { sha256 } from '../../support/digest.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
 
 export type BlobStrategy = 'head-first' | 'monolithic' | 'session' | 'mount';
 
@@ -72,7 +71,7 @@ export class OciHttp {
 
   async getManifest(repo: string, reference: string): Promise<{ status: number; body: Buffer }> {
     const res = await fetch(this.url(`/v2/${repo}/manifests/${reference}`), {
-      headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
+      headers: { accept: `${OCI_MANIFEST}, ${OCI_INDEX}` },
     });
     return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
   }

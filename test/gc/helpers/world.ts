@@ -3,8 +3,6 @@
  * with a hand-driven clock, for garbage-collection tests that must control time and interleavings.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino } from 'pino';
@@ -16,6 +14,11 @@ import { createRegistry, type Registry } from '../../../src/registry/index.js';
 import { BlobStore } from '../../../src/storage/blob-store.js';
 import type { StorageDriver } from '../../../src/storage/driver.js';
 import { FilesystemDriver } from '../../../src/storage/filesystem/driver.js';
+import { TestClock } from '../../support/clock.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_CONFIG, OCI_LAYER_TAR, OCI_MANIFEST } from '../../support/media-types.js';
+import { descriptorOf, manifestDocument } from '../../support/oci.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 
 export const ACCOUNT = '111122223333';
 export const HOUR = 3_600_000;
@@ -23,7 +26,6 @@ export const GRACE = HOUR;
 /** Past the grace period with room for the real time the test itself takes (file times are real). */
 export const PAST_GRACE = GRACE + 60_000;
 
-export const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 export const key = (name: string) => ({ accountId: ACCOUNT, name });
 
 export interface World {
@@ -47,10 +49,10 @@ export interface WorldOptions {
 }
 
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
-  const dir = await mkdtemp(join(tmpdir(), 'berth-gc-'));
+  const dir = await tempDir('gc');
   // Real file times are "now"; the clock starts there so they compare meaningfully with it.
-  let time = Date.now();
-  const now = () => new Date(time);
+  const clock = new TestClock(new Date());
+  const now = clock.now;
   const store = SqliteMetadataStore.open(join(dir, 'metadata.db'));
   const fsDriver = new FilesystemDriver({ root: join(dir, 'storage'), fsync: false });
   const blobs = new BlobStore(options.wrapDriver ? options.wrapDriver(fsDriver) : fsDriver);
@@ -80,12 +82,12 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
     blobs,
     registry,
     collector,
-    advance: (ms) => void (time += ms),
+    advance: (ms) => clock.advance(ms),
     now,
     gc: (run = {}) => collector.run({ graceMs: GRACE, ...run }),
     async close() {
       await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await removeDir(dir);
     },
   };
 }
@@ -112,19 +114,13 @@ export async function pushImage(world: HasRegistry, repository: string, layers: 
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', layers: layers.length, salt: Math.random() }));
   const parts = [config, ...layers];
   for (const part of parts) await uploadBlob(world, repository, part);
-  const descriptor = (data: Buffer, mediaType: string) => ({ mediaType, digest: sha256(data), size: data.length });
   const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: descriptor(config, 'application/vnd.oci.image.config.v1+json'),
-      layers: layers.map((l) => descriptor(l, 'application/vnd.oci.image.layer.v1.tar')),
-    }),
+    JSON.stringify(manifestDocument({ config: descriptorOf(config, OCI_CONFIG), layers: layers.map((l) => descriptorOf(l, OCI_LAYER_TAR)) })),
   );
   const put = await world.registry.manifests.put(key(repository), {
     reference: tag ?? sha256(manifest),
     content: manifest,
-    contentType: 'application/vnd.oci.image.manifest.v1+json',
+    contentType: OCI_MANIFEST,
     actor: 'test',
   });
   return { repository, digest: put.digest, blobs: parts.map((p) => ({ digest: sha256(p), size: p.length })) };

@@ -2,28 +2,27 @@
  * `berth admin` on a data directory a running Berth also serves: JSON output, secrets shown once
  * and stored only sealed, identities usable against the server at once, key deletion effective.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAdmin } from '../../../src/cli/admin.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { ACCOUNT_A, startBerth, type TestBerth } from './harness.js';
 
 let dataDir: string;
 let berth: TestBerth;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'berth-admin-'));
+  dataDir = await tempDir('admin');
   // No root credentials configured: the first start generates them.
   berth = await startBerth(dataDir, { auth: { rootAccessKeyId: undefined, rootSecretAccessKey: undefined, credentialCacheSeconds: 0 } });
 });
 afterAll(async () => {
   await berth.app.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await removeDir(dataDir);
 });
 
 interface Run {

@@ -4,7 +4,8 @@
  * caller without credentials the anonymous one), and /v2 accepts both.
  */
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_A, READ_ONLY, ROOT_KEY, sha256, useBerth } from './harness.js';
+import { sha256 } from '../../support/digest.js';
+import { ACCOUNT_A, READ_ONLY, ROOT_KEY, useBerth } from './harness.js';
 import { buildImage, pushImage } from './images.js';
 
 const berth = useBerth({ auth: { challenge: 'bearer' } });

@@ -1,6 +1,7 @@
 /** auth.mode none: the explicit development switch. /v2 is open and ECR calls act as the default root. */
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_A, sha256, useBerth } from './harness.js';
+import { sha256 } from '../../support/digest.js';
+import { ACCOUNT_A, useBerth } from './harness.js';
 import { buildImage } from './images.js';
 
 const berth = useBerth({ auth: { mode: 'none' } });

@@ -3,18 +3,11 @@
  * need: identities made through the IAM services, SDK clients with given credentials, raw /v2
  * requests (node:http, so the Host header can name an account), and registry tokens.
  */
-import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll } from 'vitest';
-import { type BerthApp, buildApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/load.js';
+import type { BerthApp } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
+import { type TestServer, mergeConfig, startServer, useStarted } from '../../support/server.js';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT_A = '111111111111';
@@ -50,64 +43,47 @@ export interface TestBerth {
   user(accountId: string, userName: string, policies?: Record<string, unknown>): Promise<Credentials & { arn: string }>;
   /** Root credentials of another account. */
   rootOf(accountId: string): Promise<Credentials>;
+  /** Closes the app (and removes the data directory unless it was given). */
+  close(): Promise<void>;
 }
 
 /** Starts one Berth for the test file (IAM mode, account A's root from configuration). */
 export function useBerth(overrides: BerthConfigInput = {}): () => TestBerth {
-  let berth: TestBerth | undefined;
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-iam-'));
-    berth = await startBerth(dataDir, overrides);
-  });
-  afterAll(async () => {
-    await berth?.app.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  return () => {
-    if (!berth) throw new Error('berth not started');
-    return berth;
-  };
+  return useStarted(() => startBerth(undefined, overrides));
 }
 
-export async function startBerth(dataDir: string, overrides: BerthConfigInput = {}): Promise<TestBerth> {
-  const logStream = new PassThrough();
-  const chunks: Buffer[] = [];
-  logStream.on('data', (c: Buffer) => chunks.push(c));
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      region: REGION,
-      accountId: ACCOUNT_A,
-      log: { level: 'info' },
-      storage: { filesystem: { fsync: false } },
-      shutdown: { graceSeconds: 1 },
-      ...overrides,
-      dataDir,
-      auth: {
-        rootAccessKeyId: ROOT_KEY.accessKeyId,
-        rootSecretAccessKey: ROOT_KEY.secretAccessKey,
-        rateLimit: { anonymous: { perSecond: 1000, burst: 10000 }, authenticated: { perSecond: 1000, burst: 10000 } },
-        ...overrides.auth,
+/** Starts Berth on `dataDir` (kept), or on a fresh data directory that `close` removes. */
+export async function startBerth(dataDir: string | undefined, overrides: BerthConfigInput = {}): Promise<TestBerth> {
+  const server = await startServer({
+    dataDir,
+    prefix: 'iam',
+    captureLogs: true,
+    config: mergeConfig(
+      {
+        region: REGION,
+        accountId: ACCOUNT_A,
+        shutdown: { graceSeconds: 1 },
+        auth: {
+          rootAccessKeyId: ROOT_KEY.accessKeyId,
+          rootSecretAccessKey: ROOT_KEY.secretAccessKey,
+          rateLimit: { anonymous: { perSecond: 1000, burst: 10000 }, authenticated: { perSecond: 1000, burst: 10000 } },
+        },
       },
-    },
+      overrides,
+    ),
   });
-  const app = await buildApp(config, { logStream });
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
-  const port = (app.server.server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  const logText = () => Buffer.concat(chunks).toString('utf8');
+  return testBerth(server);
+}
 
+function testBerth(server: TestServer): TestBerth {
+  const { app, url, port } = server;
   const berth: TestBerth = {
     app,
     url,
     port,
-    logText,
-    logs: () =>
-      logText()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    logText: () => server.logs.text(),
+    logs: () => server.logs.records(),
+    close: () => server.close(),
     ecr: (credentials, options = {}) =>
       new ECRClient({
         endpoint: url,
@@ -180,8 +156,6 @@ function v2Request(
     req.end(body);
   });
 }
-
-export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 export const ALLOW_ALL_ECR = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:*', Resource: '*' }] };
 

@@ -1,6 +1,9 @@
 /** Pushing a small image over /v2 the way a client does (blobs first, then the manifest). */
 import { randomBytes } from 'node:crypto';
-import { sha256, type TestBerth } from './harness.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_MANIFEST } from '../../support/media-types.js';
+import { blob, image } from '../../support/oci.js';
+import type { TestBerth } from './harness.js';
 
 export interface PushedImage {
   name: string;
@@ -10,21 +13,10 @@ export interface PushedImage {
   manifest: Buffer;
 }
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-
 /** A manifest over a fresh config and layer, not yet pushed. */
 export function buildImage(): { config: Buffer; layer: Buffer; manifest: Buffer } {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', nonce: randomBytes(8).toString('hex') }));
-  const layer = randomBytes(256);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(layer), size: layer.length }],
-    }),
-  );
-  return { config, layer, manifest };
+  const built = image({ layers: [blob(randomBytes(256))] });
+  return { config: built.config.content, layer: built.layers[0]!.content, manifest: Buffer.from(built.manifest) };
 }
 
 /** Pushes an image; fails the test unless every step succeeds. */

@@ -4,11 +4,9 @@
  * longer loaded fails closed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { ACCOUNT_A, ALLOW_ALL_ECR, startBerth, type Credentials, type TestBerth } from './harness.js';
 
 const K1 = `k1:${randomBytes(32).toString('base64')}`;
@@ -16,9 +14,9 @@ const K2 = `k2:${randomBytes(32).toString('base64')}`;
 
 let dataDir: string;
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'berth-kek-'));
+  dataDir = await tempDir('kek');
 });
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+afterAll(() => removeDir(dataDir));
 
 async function works(berth: TestBerth, credentials: Credentials): Promise<string> {
   const client = berth.ecr(credentials);

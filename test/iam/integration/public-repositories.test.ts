@@ -5,7 +5,9 @@
  */
 import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_A, READ_ONLY, ROOT_KEY, sha256, useBerth } from './harness.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_MANIFEST } from '../../support/media-types.js';
+import { ACCOUNT_A, READ_ONLY, ROOT_KEY, useBerth } from './harness.js';
 import { buildImage, pushImage, type PushedImage } from './images.js';
 
 const berth = useBerth({ auth: { rateLimit: { anonymous: { perSecond: 0.01, burst: 12 }, authenticated: { perSecond: 0.01, burst: 40 } } } });
@@ -50,7 +52,7 @@ describe('a repository whose policy lets everyone pull', () => {
     const res = await berth().v2('POST', `/v2/public/app/blobs/uploads/?digest=${sha256(config)}`, { body: config });
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
-    const manifest = await berth().v2('PUT', '/v2/public/app/manifests/evil', { body: image.manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    const manifest = await berth().v2('PUT', '/v2/public/app/manifests/evil', { body: image.manifest, headers: { 'content-type': OCI_MANIFEST } });
     expect(manifest.status).toBe(401);
     expect(await berth().app.store.registry.resolveTag((await berth().app.store.registry.getRepository(ACCOUNT_A, 'public/app'))!.id, 'evil')).toBeUndefined();
   });
@@ -62,7 +64,7 @@ describe('a repository whose policy lets everyone pull', () => {
     const res = await berth().v2('POST', `/v2/public/app/blobs/uploads/?digest=${sha256(config)}`, { auth, body: config });
     expect(res.status).toBe(403);
     expect(res.json()).toMatchObject({ errors: [{ code: 'DENIED' }] });
-    expect((await berth().v2('PUT', `/v2/public/app/manifests/${image.tag}`, { auth, body: image.manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } })).status).toBe(403);
+    expect((await berth().v2('PUT', `/v2/public/app/manifests/${image.tag}`, { auth, body: image.manifest, headers: { 'content-type': OCI_MANIFEST } })).status).toBe(403);
   });
 
   it('keeps other repositories private and the tag list closed (the policy grants pulls only)', async () => {

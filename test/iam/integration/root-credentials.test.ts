@@ -3,25 +3,24 @@
  * AWS credentials-file format) when none are configured, kept across restarts, and never stored
  * in clear; configured ones (BERTH_ROOT_*) are used as given and not stored at all.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rootCredentialsNotice } from '../../../src/iam/root-credentials.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { ACCOUNT_A, ROOT_KEY, startBerth } from './harness.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) await removeDir(dir);
 });
 
 const noConfiguredRoot = { auth: { rootAccessKeyId: undefined, rootSecretAccessKey: undefined } };
 
 describe('root credentials', () => {
   it('are generated on first start, written 0600 in credentials-file format, announced once, and kept on restart', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'berth-root-'));
+    const dataDir = await tempDir('root');
     dirs.push(dataDir);
     const first = await startBerth(dataDir, noConfiguredRoot);
     const file = join(dataDir, 'root-credentials');
@@ -51,7 +50,7 @@ describe('root credentials', () => {
   });
 
   it('come from configuration when BERTH_ROOT_* are set, and are then neither generated nor stored', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'berth-root-'));
+    const dataDir = await tempDir('root');
     dirs.push(dataDir);
     const berth = await startBerth(dataDir);
     expect(existsSync(join(dataDir, 'root-credentials'))).toBe(false);

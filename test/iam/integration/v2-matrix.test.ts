@@ -8,8 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeAuthorizationToken, issueRegistryToken } from '../../../src/iam/crypto/index.js';
-import { ACCOUNT_A, ACCOUNT_B, ALLOW_ALL_ECR, ROOT_KEY, allowAllBut, sha256, useBerth, type V2Response } from './harness.js';
-import { OCI_MANIFEST, buildImage, pushImage, type PushedImage } from './images.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_MANIFEST } from '../../support/media-types.js';
+import { ACCOUNT_A, ACCOUNT_B, ALLOW_ALL_ECR, ROOT_KEY, type V2Response, allowAllBut, useBerth } from './harness.js';
+import { type PushedImage, buildImage, pushImage } from './images.js';
 import { snapshot } from './snapshot.js';
 
 const berth = useBerth();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presignQuery, signHeaders, verifySigV4, type SigV4Request, type VerifyOptions } from '../../../src/iam/sigv4/index.js';
-import { sha256Hex } from './helpers.js';
+import { sha256Hex } from '../../support/digest.js';
 
 const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const principal = { kind: 'root', accountId: '111122223333' } as const;

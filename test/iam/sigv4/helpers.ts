@@ -2,6 +2,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SigV4Request } from '../../../src/iam/sigv4/index.js';
+import { sha256Hex } from '../../support/digest.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/sigv4/', import.meta.url));
 
@@ -12,8 +13,6 @@ export const SUITE = {
   service: 'service',
   now: new Date('2015-08-30T12:36:00Z'),
 };
-
-export const sha256Hex = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
 
 /**
  * Reads a raw request of the AWS test suite. Continuation lines (leading whitespace) become extra

@@ -2,7 +2,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { presignQuery, signHeaders, sigV4RequestFrom, verifySigV4, type SigV4Request } from '../../../src/iam/sigv4/index.js';
-import { NodeSha256, sha256Hex } from './helpers.js';
+import { sha256Hex } from '../../support/digest.js';
+import { NodeSha256 } from './helpers.js';
 
 const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const principal = { kind: 'root', accountId: '111122223333' } as const;

@@ -14,8 +14,10 @@ import {
   ListImagesCommand,
   UpdateImageStorageClassCommand,
 } from '@aws-sdk/client-ecr';
-import { OCI_INDEX } from '../../api/ecr/operations/harness.js';
-import { ACCOUNT, NOW, auditRecords, daysBefore, eventually, image, rejection, uniqueName, useLifecycleBerth } from './harness.js';
+import { OCI_INDEX } from '../../support/media-types.js';
+import { eventually } from '../../support/eventually.js';
+import { image, indexDocument, manifestDescriptor } from '../../support/oci.js';
+import { ACCOUNT, NOW, auditRecords, daysBefore, rejection, uniqueName, useLifecycleBerth } from './harness.js';
 
 const berth = useLifecycleBerth({ lifecycle: { restoreDelaySeconds: 1 } });
 
@@ -125,7 +127,7 @@ describe('archiving an image', () => {
     expect(await rejection(setClass(repositoryName, { imageDigest: image().digest }, 'STANDARD'))).toBeInstanceOf(ImageNotFoundException);
     expect(await rejection(setClass(repositoryName, { imageTag: 'v1', imageDigest: image().digest }, 'ARCHIVE'))).toBeInstanceOf(ImageNotFoundException);
 
-    const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: img.mediaType, digest: img.digest, size: img.manifest.length }] });
+    const index = JSON.stringify(indexDocument({ manifests: [manifestDescriptor(img)] }));
     expect((await berth().v2.putManifest(repositoryName, 'multi', index, OCI_INDEX)).status).toBe(201);
     const refused = await rejection(setClass(repositoryName, { imageTag: 'v1' }, 'ARCHIVE'));
     expect(refused).toBeInstanceOf(ImageStorageClassUpdateNotSupportedException);

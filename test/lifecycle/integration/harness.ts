@@ -5,27 +5,20 @@
  * (job runner, schedules, event delivery to the audit log) as `berth serve` runs it.
  */
 import { expect } from 'vitest';
-import type { ECRClient} from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { GetLifecyclePolicyPreviewCommand, type GetLifecyclePolicyPreviewCommandOutput } from '@aws-sdk/client-ecr';
-import { openAccess } from '../../../src/api/oci/access.js';
-import { type BerthApp, buildApp } from '../../../src/app.js';
+import type { BerthApp } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
 import type { StoredAuditEntry } from '../../../src/metadata/audit-store.js';
 import type { JobRecord } from '../../../src/metadata/job-store.js';
-import { ACCOUNT, V2, eventually, rootEcrClient, testConfig, useServer } from '../../api/ecr/operations/harness.js';
+import { TestClock } from '../../support/clock.js';
+import { eventually } from '../../support/eventually.js';
+import { useStarted } from '../../support/server.js';
+import { V2, startEcrBerth } from '../../api/ecr/operations/harness.js';
 
-export { ACCOUNT, image, rejection, uniqueName } from '../../api/ecr/operations/harness.js';
+export { ACCOUNT, rejection, uniqueName } from '../../api/ecr/operations/harness.js';
 
 export const DAY_MS = 86_400_000;
-
-/** The time services see; tests move it. */
-export class TestClock {
-  constructor(private current: Date) {}
-  now = (): Date => new Date(this.current);
-  set(date: Date): void {
-    this.current = new Date(date);
-  }
-}
 
 export interface LifecycleBerth {
   app: BerthApp;
@@ -43,16 +36,12 @@ export const daysBefore = (days: number, from = NOW): Date => new Date(from.getT
  * not yet done and run it with `app.jobs.pollOnce()`.
  */
 export function useLifecycleBerth(overrides: BerthConfigInput = {}, options: { background?: boolean } = {}): () => LifecycleBerth {
-  return useServer('berth-lifecycle-', async (dataDir) => {
+  return useStarted(async () => {
     const clock = new TestClock(NOW);
-    const app = await buildApp(testConfig(dataDir, overrides), { access: openAccess(ACCOUNT), clock: clock.now });
-    const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
-    if (options.background !== false) await app.startBackground();
-    return { app, url, ecr: rootEcrClient(url), v2: new V2(url), clock };
+    const berth = await startEcrBerth({ prefix: 'lifecycle', config: overrides, build: { clock: clock.now }, background: options.background !== false });
+    return { ...berth, v2: new V2(berth.url), clock };
   });
 }
-
-export { eventually };
 
 /** Waits for a durable job to settle and returns it (failing the test if it failed). */
 export async function settled(app: BerthApp, jobId: number): Promise<JobRecord> {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BatchDeleteImageCommand, BatchGetImageCommand, DescribeImagesCommand, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
-import { OCI_INDEX } from '../../api/ecr/operations/harness.js';
+import { OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
+import { indexDocument } from '../../support/oci.js';
 import { ACCOUNT, NOW, auditRecords, daysBefore, useLifecycleBerth } from './harness.js';
 import { type ImageSpec, buildScenario, imagesLeft, putAndPreview, runLifecycle, runOutcome, withoutPriorities } from './scenario.js';
 
@@ -102,11 +103,11 @@ describe('a lifecycle run', () => {
       { name: 'loose', tags: [], pushed: 50 },
     ]);
     const { v2, ecr } = berth();
-    const child = (name: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: scenario.digestOf.get(name)!, size: 1 });
+    const child = (name: string) => ({ mediaType: OCI_MANIFEST, digest: scenario.digestOf.get(name)!, size: 1 });
     // Sizes must be right for a valid index: read each child back.
     const manifests = await Promise.all(['amd64', 'arm64'].map(async (n) => ({ ...child(n), size: (await (await v2.getManifest(scenario.repositoryName, scenario.digestOf.get(n)!)).text()).length })));
     berth().clock.set(daysBefore(40));
-    const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests });
+    const index = JSON.stringify(indexDocument({ manifests }));
     expect((await v2.putManifest(scenario.repositoryName, 'multi', index, OCI_INDEX)).status).toBe(201);
     berth().clock.set(NOW);
     const untagged = text([{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 }, action: { type: 'expire' } }]);

@@ -14,7 +14,8 @@ import {
   paginateGetLifecyclePolicyPreview,
   type LifecyclePolicyPreviewResult,
 } from '@aws-sdk/client-ecr';
-import { ACCOUNT, DAY_MS, type LifecycleBerth, NOW, completedPreview, image, settled, uniqueName } from './harness.js';
+import { image } from '../../support/oci.js';
+import { ACCOUNT, DAY_MS, type LifecycleBerth, NOW, completedPreview, settled, uniqueName } from './harness.js';
 
 export interface ImageSpec {
   name: string;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { PutLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { RUN_JOB } from '../../../src/lifecycle/index.js';
-import { eventually, useLifecycleBerth } from './harness.js';
+import { eventually } from '../../support/eventually.js';
+import { useLifecycleBerth } from './harness.js';
 import { buildScenario, imagesLeft } from './scenario.js';
 
 const berth = useLifecycleBerth({ lifecycle: { intervalSeconds: 1 } });

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import type { LayerSource } from '../../../src/scanning/inventory/scan-layers.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_LAYER } from '../../support/media-types.js';
 
 export interface FileSpec {
   name: string;
@@ -35,9 +36,9 @@ export async function tarOf(files: FileSpec[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function bufferLayer(bytes: Buffer, mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip'): LayerSource {
+export function bufferLayer(bytes: Buffer, mediaType = OCI_LAYER): LayerSource {
   return {
-    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    digest: sha256(bytes),
     mediaType,
     open: async () => Readable.from(chunked(bytes, 64 * 1024)),
   };
@@ -47,8 +48,8 @@ export async function gzipLayer(files: FileSpec[]): Promise<LayerSource> {
   return bufferLayer(gzipSync(await tarOf(files)));
 }
 
-export function fileLayer(path: string, digest = `sha256:${createHash('sha256').update(path).digest('hex')}`): LayerSource {
-  return { digest, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', open: async () => createReadStream(path) };
+export function fileLayer(path: string, digest = sha256(path)): LayerSource {
+  return { digest, mediaType: OCI_LAYER, open: async () => createReadStream(path) };
 }
 
 function* chunked(bytes: Buffer, size: number): Generator<Buffer> {

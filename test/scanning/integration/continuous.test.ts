@@ -3,8 +3,7 @@
  * advisory re-evaluates continuously scanned images from their stored SBOMs, with Inspector-style
  * findings: first/last observed and updated times, ACTIVE and CLOSED.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +13,7 @@ import {
   type EnhancedImageScanFinding,
   PutRegistryScanningConfigurationCommand,
 } from '@aws-sdk/client-ecr';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { fixturePath } from '../helpers/vulndb.js';
 import { type Berth, eventually, startBerth } from './harness.js';
 import { V2, debianImage, expectedFindings, type TestImage } from './images.js';
@@ -29,7 +29,7 @@ let manualImage: TestImage;
 beforeAll(async () => {
   berth = await startBerth();
   // The Debian data without the apt advisory: it arrives later, in an update.
-  data = await mkdtemp(join(tmpdir(), 'berth-scan-osv-'));
+  data = await tempDir('scan-osv');
   await cp(fixturePath('vulndb/debian-bookworm/osv'), data, { recursive: true });
   await rm(join(data, APT));
   await importDb(berth, data, 'debian');
@@ -53,7 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await berth?.close();
-  if (data) await rm(data, { recursive: true, force: true });
+  await removeDir(data);
 });
 
 const cveIds = (list: { cveId: string }[]) => [...new Set(list.map((e) => e.cveId))].sort();

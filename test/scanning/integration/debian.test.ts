@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRepositoryCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { type Berth, startBerth } from './harness.js';
-import { type DebianTree, type ExpectedFinding, V2, debianImage, expectedFindings } from './images.js';
+import type { ExpectedFinding } from '../helpers/vulndb.js';
+import { type DebianTree, V2, debianImage, expectedFindings } from './images.js';
 import { allFindings, attribute, importDb, settledScan } from './scans.js';
 
 let berth: Berth;

@@ -4,14 +4,13 @@
  * plain fetch on /v2. The clock can be moved (the 24-hour scan quota), and the app can be
  * restarted on the same data directory (durable scan jobs).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { openAccess } from '../../../src/api/oci/access.js';
-import { type BerthApp, buildApp } from '../../../src/app.js';
-import { ACCOUNT, eventually as pollUntil, rootEcrClient, testConfig } from '../../api/ecr/operations/harness.js';
+import type { BerthApp } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
+import { TestClock } from '../../support/clock.js';
+import { eventually as pollUntil } from '../../support/eventually.js';
+import { startServer } from '../../support/server.js';
+import { ecrServerOptions, rootEcrClient } from '../../api/ecr/operations/harness.js';
 
 export { ACCOUNT, REGION, rejection } from '../../api/ecr/operations/harness.js';
 const ROOT = { keyId: 'AKIASCANNINGTEST0001', secret: 'scanning-integration-secret-0123456789ab' };
@@ -30,44 +29,34 @@ export interface Berth {
 }
 
 export async function startBerth(options: { background?: boolean; overrides?: BerthConfigInput } = {}): Promise<Berth> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'berth-scan-it-'));
-  let offset = 0;
-  const clock = () => new Date(Date.now() + offset);
-  const config = testConfig(dataDir, options.overrides, ROOT);
-  const open = async (background: boolean) => {
-    const app = await buildApp(config, { access: openAccess(ACCOUNT), clock });
-    const url = await app.server.listen({ port: 0, host: '127.0.0.1' });
-    if (background) await app.startBackground();
-    const ecr = rootEcrClient(url, ROOT);
-    return { app, url, ecr };
-  };
-  let current = await open(options.background ?? true);
-  const berth: Berth = {
-    dataDir,
+  // Real time, moved on by `advance`.
+  const clock = new TestClock();
+  const server = await startServer(
+    ecrServerOptions({ prefix: 'scan-it', root: ROOT, config: options.overrides, build: { clock: clock.now }, background: options.background ?? true }),
+  );
+  let ecr = rootEcrClient(server.url, ROOT);
+  return {
+    dataDir: server.dataDir,
     get app() {
-      return current.app;
+      return server.app;
     },
     get url() {
-      return current.url;
+      return server.url;
     },
     get ecr() {
-      return current.ecr;
+      return ecr;
     },
-    advance: (ms) => {
-      offset += ms;
-    },
+    advance: (ms) => clock.advance(ms),
     restart: async (restartOptions = {}) => {
-      current.ecr.destroy();
-      await current.app.close();
-      current = await open(restartOptions.background ?? true);
+      ecr.destroy();
+      await server.restart({ background: restartOptions.background ?? true });
+      ecr = rootEcrClient(server.url, ROOT);
     },
     close: async () => {
-      current.ecr.destroy();
-      await current.app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      ecr.destroy();
+      await server.close();
     },
   };
-  return berth;
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs` (scans of real images take a while). */

@@ -6,9 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, blob, descriptor, sha256, type Blob } from '../../api/ecr/operations/harness.js';
+import { sha256 } from '../../support/digest.js';
+import { OCI_CONFIG, OCI_INDEX, OCI_LAYER, OCI_MANIFEST } from '../../support/media-types.js';
+import { type Blob, blob, descriptor, indexDocument, manifestDescriptor, manifestDocument } from '../../support/oci.js';
 import { tarOf, type FileSpec } from '../helpers/layers.js';
-import { fixturePath } from '../helpers/vulndb.js';
+import { type ExpectedFinding, expectedDebianFindings, fixturePath } from '../helpers/vulndb.js';
 
 export interface TestImage {
   blobs: Blob[];
@@ -25,17 +27,13 @@ export function imageOf(layers: Buffer[], label = 'test'): TestImage {
     Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { label } }, rootfs: { type: 'layers', diff_ids: [] } })),
     OCI_CONFIG,
   );
-  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: descriptor(config), layers: layerBlobs.map(descriptor) });
+  const manifest = JSON.stringify(manifestDocument({ config: descriptor(config), layers: layerBlobs.map(descriptor) }));
   return { blobs: [config, ...layerBlobs], layers: layerBlobs, manifest, mediaType: OCI_MANIFEST, digest: sha256(manifest) };
 }
 
 /** An OCI index over images (already pushed). */
 export function indexOf(images: TestImage[]): { manifest: string; mediaType: string; digest: string } {
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: OCI_INDEX,
-    manifests: images.map((i) => ({ mediaType: i.mediaType, digest: i.digest, size: Buffer.byteLength(i.manifest), platform: { architecture: 'amd64', os: 'linux' } })),
-  });
+  const manifest = JSON.stringify(indexDocument({ manifests: images.map((i) => manifestDescriptor(i, { platform: { architecture: 'amd64', os: 'linux' } })) }));
   return { manifest, mediaType: OCI_INDEX, digest: sha256(manifest) };
 }
 
@@ -63,15 +61,6 @@ export function alpineImage(version: '3.7.3' | '3.10.3' | '3.20.3'): TestImage {
   return imageOf([readFileSync(fixturePath(`images/alpine-minirootfs-${version}.tar.gz`))], `alpine-${version}`);
 }
 
-export interface ExpectedFinding {
-  binaryPackage: string;
-  sourcePackage: string;
-  installedVersion: string;
-  fixedVersion: string;
-  vulnerabilityId: string;
-  cveId: string;
-}
-
-export const expectedFindings = JSON.parse(readFileSync(fixturePath('vulndb/debian-bookworm/expected.json'), 'utf8')) as Record<DebianTree, ExpectedFinding[]>;
+export const expectedFindings = expectedDebianFindings() as Record<DebianTree, ExpectedFinding[]>;
 
 export { V2 } from '../../api/ecr/operations/harness.js';

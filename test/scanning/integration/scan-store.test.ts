@@ -3,27 +3,25 @@
  * in one transaction, the quota and never-scanned conditions, generations that make stale results
  * moot, enhanced tracking of findings, SBOM pruning, and re-scan candidates.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewFinding, ScanResult } from '../../../src/metadata/scan-store.js';
 import { SqliteMetadataStore } from '../../../src/metadata/sqlite/store.js';
+import { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../../support/media-types.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 
 let dir: string;
 let store: SqliteMetadataStore;
 let repositoryId: number;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'berth-scan-store-'));
+  dir = await tempDir('scan-store');
   store = SqliteMetadataStore.open(join(dir, 'metadata.db'));
   repositoryId = (await store.registry.createRepository({ accountId: '111122223333', name: 'store/test', now: new Date() }, [])).id;
 });
 afterAll(async () => {
   await store?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
 });
 
 let counter = 0;
@@ -153,7 +151,7 @@ describe('SqliteScanStore', () => {
       const old = await manifest();
       const current = await manifest();
       const failed = await manifest();
-      await manifest({ mediaType: 'application/vnd.oci.image.index.v1+json', artifactType: 'application/vnd.oci.image.index.v1+json' });
+      await manifest({ mediaType: OCI_INDEX, artifactType: OCI_INDEX });
       await manifest({ artifactType: 'application/vnd.cncf.helm.config.v1+json' });
       for (const image of [old, current, failed]) {
         await store.scans.requestScan({ manifestId: image.id, repositoryId: repo, digest: image.digest, scanType: 'ENHANCED', now: new Date(), job });

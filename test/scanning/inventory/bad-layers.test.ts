@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isScanFailed, type ScanFailureReason } from '../../../src/scanning/errors.js';
 import { scanLayers, type LayerSource } from '../../../src/scanning/inventory/scan-layers.js';
 import type { ScanLimits } from '../../../src/scanning/layers/limits.js';
+import { OCI_LAYER_TAR } from '../../support/media-types.js';
 import { bufferLayer, tarOf } from '../helpers/layers.js';
 import { rawTar } from '../helpers/raw-tar.js';
 
@@ -92,7 +93,7 @@ describe('hostile and broken layers fail the scan with a specific reason', () =>
   it('a layer whose stream fails', async () => {
     const failing: LayerSource = {
       digest: 'sha256:feed',
-      mediaType: 'application/vnd.oci.image.layer.v1.tar',
+      mediaType: OCI_LAYER_TAR,
       open: async () =>
         new Readable({
           read() {

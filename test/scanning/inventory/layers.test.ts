@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanLayers } from '../../../src/scanning/inventory/scan-layers.js';
 import { nativeZstdAvailable, zstdDecompress } from '../../../src/scanning/layers/zstd.js';
+import { OCI_LAYER } from '../../support/media-types.js';
 import { fakeGoBinary } from '../helpers/gobuild.js';
 import { bufferLayer, gzipLayer, tarOf } from '../helpers/layers.js';
 import { fixturePath } from '../helpers/vulndb.js';
@@ -83,7 +84,7 @@ describe('layer merging', () => {
 
   it('sniffs compression instead of trusting the media type', async () => {
     const plain = await tarOf([{ name: 'lib/apk/db/installed', content: 'P:zlib\nV:1.2.11-r1\no:zlib\n\n' }]);
-    const mislabeled = bufferLayer(plain, 'application/vnd.oci.image.layer.v1.tar+gzip');
+    const mislabeled = bufferLayer(plain, OCI_LAYER);
     expect(names(await scanLayers([mislabeled]))).toEqual(['apk:zlib@1.2.11-r1']);
   });
 

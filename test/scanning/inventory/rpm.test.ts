@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanLayers } from '../../../src/scanning/inventory/scan-layers.js';
 import { parseSourceRpm } from '../../../src/scanning/inventory/analyzers/rpmdb.js';
 import { matchInventory } from '../../../src/scanning/match/matcher.js';
 import { importVulnDb } from '../../../src/scanning/vulndb/import.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { gzipLayer } from '../helpers/layers.js';
 import { fixturePath, openVulnDb, silentLog } from '../helpers/vulndb.js';
 
@@ -31,7 +31,7 @@ describe('rpm', () => {
   });
 
   it('matches rpm packages by binary name and EVR in the Rocky Linux ecosystem, scoring CVSS', async () => {
-    const work = await mkdtemp(join(tmpdir(), 'berth-rpm-'));
+    const work = await tempDir('rpm');
     const db = openVulnDb();
     try {
       // A hand-written advisory in the shape osv.dev publishes for Rocky Linux.
@@ -72,7 +72,7 @@ describe('rpm', () => {
       expect(findings[0]!.sourcePackage).toBeUndefined();
     } finally {
       db.close();
-      await rm(work, { recursive: true, force: true });
+      await removeDir(work);
     }
   });
 

@@ -5,18 +5,11 @@ import { matchInventory } from '../../../src/scanning/match/matcher.js';
 import { importVulnDb } from '../../../src/scanning/vulndb/import.js';
 import type { Finding } from '../../../src/scanning/types.js';
 import { gzipLayer } from '../helpers/layers.js';
-import { fixturePath, openVulnDb, silentLog } from '../helpers/vulndb.js';
+import { type ExpectedFinding, expectedDebianFindings, fixturePath, openVulnDb, silentLog } from '../helpers/vulndb.js';
 
-interface Expected {
-  binaryPackage: string;
-  sourcePackage: string;
-  installedVersion: string;
-  fixedVersion: string;
-  vulnerabilityId: string;
-  cveId: string;
-}
+type Expected = ExpectedFinding;
 
-const expected = JSON.parse(readFileSync(fixturePath('vulndb/debian-bookworm/expected.json'), 'utf8')) as Record<string, Expected[]>;
+const expected = expectedDebianFindings();
 const installed = (file: string): Buffer => readFileSync(fixturePath(`vulndb/debian-bookworm/installed/${file}`));
 
 /** A one-layer bookworm image: the real dpkg status plus os-release where Debian puts it. */

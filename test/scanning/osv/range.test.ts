@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchAffected } from '../../../src/scanning/osv/range.js';
-import type { OsvAffected, OsvEvent } from '../../../src/scanning/osv/types.js';
+import type { OsvAffected, OsvEvent } from '../../../src/domain/osv.js';
 import { goComparator, semverComparator } from '../../../src/scanning/versions/index.js';
 
 const semverRange = (events: OsvEvent[], extra: Partial<OsvAffected> = {}): OsvAffected => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreCvssVector } from '../../../src/scanning/osv/cvss.js';
 import { resolveSeverity, severityFromScore } from '../../../src/scanning/osv/severity.js';
-import type { OsvRecord } from '../../../src/scanning/osv/types.js';
+import type { OsvRecord } from '../../../src/domain/osv.js';
 
 const record = (extra: Partial<OsvRecord>): OsvRecord => ({ id: 'X-1', modified: '2026-01-01T00:00:00Z', ...extra });
 

@@ -1,8 +1,8 @@
-import { cp, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importVulnDb, vulnDbStatus } from '../../../src/scanning/vulndb/import.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { fixturePath, openVulnDb, silentLog } from '../helpers/vulndb.js';
 
 describe('vulndb import', () => {
@@ -66,7 +66,7 @@ describe('vulndb import', () => {
   });
 
   it('keeps a version counter that only moves when records change, and reports per-source status', async () => {
-    const work = await mkdtemp(join(tmpdir(), 'berth-vulndb-'));
+    const work = await tempDir('vulndb');
     try {
       const dir = join(work, 'osv');
       await cp(fixturePath('vulndb/debian-bookworm/osv'), dir, { recursive: true });
@@ -99,7 +99,7 @@ describe('vulndb import', () => {
         sources: [{ name: 'debian', format: 'osv-dir', location: dir, records: 81, lastChangeAt: '2026-01-03T00:00:00.000Z' }],
       });
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await removeDir(work);
     }
   });
 

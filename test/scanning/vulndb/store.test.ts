@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OsvRecord } from '../../../src/scanning/osv/types.js';
+import type { OsvRecord } from '../../../src/domain/osv.js';
 import { openVulnDb } from '../helpers/vulndb.js';
 
 const record = (id: string, ecosystem: string, name: string, fixed = '2.0.0'): OsvRecord => ({

@@ -3,42 +3,27 @@
  * this process) share one bucket and one metadata database, and consecutive requests of one push
  * go to different nodes, as behind a load balancer.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BerthApp, buildApp } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config/load.js';
 import { BlobStore } from '../../../src/storage/blob-store.js';
 import type { S3Config } from '../../../src/storage/s3/config-schema.js';
 import { type S3Coordinates, withS3 } from '../../engines/engines.js';
+import { sha256 } from '../../support/digest.js';
+import { type TestServer, startServer } from '../../support/server.js';
+import { removeDir, tempDir } from '../../support/temp.js';
 import { createBucket, deleteBucket, s3Config } from './helpers.js';
 
 const MiB = 1024 * 1024;
-const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
-interface Node {
-  app: BerthApp;
-  url: string;
-}
+type Node = TestServer;
 
-async function startNode(s3: S3Coordinates, dataDir: string, settings: Partial<S3Config> & { bucket: string }): Promise<Node> {
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      auth: { mode: 'none' },
-      log: { level: 'silent' },
-      shutdown: { graceSeconds: 1 },
-      storage: { driver: 's3', s3: s3Config(s3, settings) },
-    },
+/** A node: Berth in-process over the shared data directory (its metadata database) and bucket. */
+function startNode(s3: S3Coordinates, dataDir: string, settings: Partial<S3Config> & { bucket: string }): Promise<Node> {
+  return startServer({
+    dataDir,
+    config: { auth: { mode: 'none' }, shutdown: { graceSeconds: 1 }, storage: { driver: 's3', s3: s3Config(s3, settings) } },
   });
-  const app = await buildApp(config);
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url: `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}` };
 }
 
 withS3((s3) => {
@@ -51,15 +36,15 @@ withS3((s3) => {
 
     beforeAll(async () => {
       bucket = await createBucket(s3, 'registry');
-      dataDir = await mkdtemp(join(tmpdir(), 'berth-s3-'));
+      dataDir = await tempDir('s3');
       // One after the other: the first creates the database and the server secret the others share.
       for (let i = 0; i < 3; i++) nodes.push(await startNode(s3, dataDir, { bucket }));
       redirecting = await startNode(s3, dataDir, { bucket, redirect: true });
     });
     afterAll(async () => {
-      for (const node of [...nodes, redirecting]) await node?.app.close();
+      for (const node of [...nodes, redirecting]) await node?.close();
       await deleteBucket(s3, bucket);
-      await rm(dataDir, { recursive: true, force: true });
+      await removeDir(dataDir);
     });
 
     const node = (i: number) => nodes[i % nodes.length]!;
@@ -248,7 +233,7 @@ withS3((s3) => {
 
   describe('starting Berth on S3', () => {
     it('stops with a message naming the bucket and the endpoint when the bucket is missing or the credentials are wrong', async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'berth-s3-start-'));
+      const dataDir = await tempDir('s3-start');
       try {
         const missing = `berth-missing-${randomUUID().slice(0, 8)}`;
         await expect(startNode(s3, dataDir, { bucket: missing })).rejects.toThrow(
@@ -262,7 +247,7 @@ withS3((s3) => {
           await deleteBucket(s3, bucket);
         }
       } finally {
-        await rm(dataDir, { recursive: true, force: true });
+        await removeDir(dataDir);
       }
     });
   });

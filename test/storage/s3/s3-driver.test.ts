@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../support/digest.js';
 import type { StorageDriver } from '../../../src/storage/driver.js';
 import { listObjects } from '../../../src/storage/s3/listing.js';
 import type { S3Driver, S3DriverOptions } from '../../../src/storage/s3/driver.js';
@@ -12,7 +13,6 @@ import { readAll } from '../driver-conformance.js';
 import { createBucket, deleteBucket, s3Client, s3Driver } from './helpers.js';
 
 const MiB = 1024 * 1024;
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 async function append(driver: StorageDriver, path: string, data: Buffer): Promise<number> {
   const writer = await driver.writer(path, { append: true });
@@ -75,7 +75,7 @@ withS3((s3) => {
       await driver.move('roll/data', 'blobs/rolled');
       expect(await keysUnder(driver, 'roll')).toEqual([]);
       expect(await keysUnder(driver, 'blobs/rolled')).toEqual(['blobs/rolled']);
-      expect(sha256(await driver.getContent('blobs/rolled'))).toBe(sha256(data));
+      expect(sha256Hex(await driver.getContent('blobs/rolled'))).toBe(sha256Hex(data));
     });
 
     it('an abandoned writer that had merged the small last segment leaves it intact, and its parts are aborted by the next writer', async () => {
@@ -99,7 +99,7 @@ withS3((s3) => {
       await pipeline(Readable.from([data.subarray(7 * MiB)]), next.stream);
       await next.commit();
       expect(await pendingUploads(driver, 'd/data')).toBe(0);
-      expect(sha256(await driver.getContent('d/data'))).toBe(sha256(data));
+      expect(sha256Hex(await driver.getContent('d/data'))).toBe(sha256Hex(data));
     });
 
     it('ignores segments past a gap (a writer that raced), and the next append removes them', async () => {

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDomainError } from '../../../domain/errors.js';
 import type { Registry } from '../../../registry/index.js';
-import { sendBlob } from '../../blob-response.js';
+import { sendBlob } from '../../http/blob-response.js';
+import { decodePercent } from '../../http/percent.js';
 import { DOWNLOAD_PREFIX, type DownloadUrlSigner } from './signer.js';
 
 const READ_FAILURE = { status: 500, body: { code: 'InternalError', message: 'reading the layer failed' } };
@@ -32,7 +33,7 @@ export async function layerDownloadRoute(app: FastifyInstance, options: LayerDow
 
 async function serve(request: FastifyRequest, reply: FastifyReply, { registry, signer }: LayerDownloadRouteOptions): Promise<void> {
   const url = new URL(request.raw.url ?? '/', 'http://local');
-  const match = PATH.exec(safeDecode(url.pathname));
+  const match = PATH.exec(decodePercent(url.pathname) ?? '');
   const expires = Number(url.searchParams.get('expires'));
   const signature = url.searchParams.get('signature') ?? '';
   if (!match || !Number.isSafeInteger(expires)) return fail(reply, 404, 'NoSuchKey', 'not a layer download URL');
@@ -55,12 +56,4 @@ async function serve(request: FastifyRequest, reply: FastifyReply, { registry, s
 
 function fail(reply: FastifyReply, status: number, code: string, message: string): void {
   reply.code(status).header('Content-Type', 'application/json').header('Cache-Control', 'no-store').send(JSON.stringify({ code, message }));
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return '';
-  }
 }

@@ -29,8 +29,3 @@ export function checkImageId(id: ImageIdentifier): CheckedImageId | ImageFailure
 export function isFailure(value: CheckedImageId | ImageFailure): value is ImageFailure {
   return 'failureCode' in value;
 }
-
-/** ECR's rendering of an identifier in messages: {imageDigest:'null', imageTag:'latest'}. */
-export function describeImageId(id: ImageIdentifier): string {
-  return `{imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'}`;
-}

@@ -1,14 +1,11 @@
 /** ListImages and DescribeImages. */
-import { DomainError } from '../../../domain/errors.js';
+import { imageNotFound, invalidParameter } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
-import type { ImageRecord, TagStatus } from '../../../metadata/image-store.js';
+import type { ImageRecord } from '../../../metadata/image-store.js';
 import type { Registry } from '../../../registry/index.js';
 import type { ImageDetail, ImageIdentifier, ImageScanFindingsSummary, ImageScanStatus } from '../model/types.js';
 import { defineOperation } from '../operation.js';
-import type { OperationContext } from '../operation.js';
-import { invalidParameterMessage } from '../validation/messages.js';
-import { checkImageId, describeImageId, isFailure } from './image-ids.js';
-import { listImageIdsByStatus, listImagesByStatus, storageDetails } from './images-storage.js';
+import { checkImageId, isFailure } from './image-ids.js';
 import { repositoryKey } from './wire.js';
 
 /**
@@ -25,17 +22,17 @@ export const listImages = (registry: Registry) =>
     name: 'ListImages',
     handler: async (input, ctx) => {
       const key = repositoryKey(ctx, input.repositoryName);
-      const tagStatus: TagStatus = input.filter?.tagStatus ?? 'ANY';
       const { limit, after } = ctx.pages.request<[string, string]>();
-      const page = await listImageIdsByStatus(registry, key, input.filter?.imageStatus, {
+      const { tagStatus, imageStatus } = input.filter ?? {};
+      const page = await registry.images.listIds(key, {
         tagStatus,
+        imageStatus,
         after: after && { digest: after[0], ...(after[1] !== '' && { tag: after[1] }) },
         limit,
       });
-      const last = page.items.at(-1);
       return {
         imageIds: page.items.map((i): ImageIdentifier => ({ imageDigest: i.digest, ...(i.tag !== undefined && { imageTag: i.tag }) })),
-        nextToken: ctx.pages.nextToken(page.more && last ? [last.digest, last.tag ?? ''] : undefined),
+        nextToken: ctx.pages.nextToken(page.next && [page.next.digest, page.next.tag ?? '']),
       };
     },
   });
@@ -49,49 +46,46 @@ export const describeImages = (registry: Registry, scanSummaries?: ImageScanSumm
       let nextToken: string | undefined;
       if (input.imageIds) {
         if (input.maxResults !== undefined || input.nextToken !== undefined) {
-          throw new DomainError('InvalidParameter', invalidParameterMessage('maxResults', 'maxResults and nextToken cannot be used with imageIds'));
+          throw invalidParameter('maxResults', 'maxResults and nextToken cannot be used with imageIds');
         }
-        images = await lookUp(registry, ctx, key, input.imageIds);
+        images = await lookUp(registry, key, input.imageIds);
       } else {
         const { limit, after } = ctx.pages.request<string>();
-        const page = await listImagesByStatus(registry, key, input.filter?.imageStatus, { tagStatus: input.filter?.tagStatus ?? 'ANY', after, limit });
+        const { tagStatus, imageStatus } = input.filter ?? {};
+        const page = await registry.images.list(key, { tagStatus, imageStatus, after, limit });
         images = page.items;
-        nextToken = ctx.pages.nextToken(page.more ? page.items.at(-1)?.digest : undefined);
+        nextToken = ctx.pages.nextToken(page.next);
       }
       const scans = scanSummaries && images.length > 0 ? await scanSummaries(key, images.map((i) => i.digest)) : undefined;
-      const storage = await storageDetails(registry, key, images);
       return {
-        imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...storage.get(image.digest), ...scans?.get(image.digest) })),
+        imageDetails: images.map((image) => ({ ...toImageDetail(image, key), ...scans?.get(image.digest) })),
         nextToken,
       };
     },
   });
 
 /** The named images in request order (each once); any that is absent fails the call, as in ECR. */
-async function lookUp(registry: Registry, ctx: OperationContext, key: RepositoryKey, ids: readonly ImageIdentifier[]): Promise<ImageRecord[]> {
+async function lookUp(registry: Registry, key: RepositoryKey, ids: readonly ImageIdentifier[]): Promise<ImageRecord[]> {
   const digests: string[] = [];
   for (const id of ids) {
     const checked = checkImageId(id);
-    if (isFailure(checked)) throw new DomainError('InvalidParameter', `Invalid parameter at 'imageIds' failed to satisfy constraint: '${checked.failureReason}'`);
+    if (isFailure(checked)) throw invalidParameter('imageIds', checked.failureReason ?? 'invalid image id');
     const resolved = checked.tag !== undefined ? await registry.images.resolveTag(key, checked.tag) : checked.digest;
-    if (resolved === undefined || (checked.digest !== undefined && resolved !== checked.digest)) throw imageNotFound(ctx, key, id);
+    if (resolved === undefined || (checked.digest !== undefined && resolved !== checked.digest)) throw imageNotFound(key, imageRef(id));
     digests.push(resolved);
   }
   const found = await registry.images.byDigest(key, digests);
   const images: ImageRecord[] = [];
   for (const [i, digest] of digests.entries()) {
     const image = found.get(digest);
-    if (!image) throw imageNotFound(ctx, key, ids[i]!);
+    if (!image) throw imageNotFound(key, imageRef(ids[i]!));
     if (!images.includes(image)) images.push(image);
   }
   return images;
 }
 
-function imageNotFound(ctx: OperationContext, key: RepositoryKey, id: ImageIdentifier): DomainError {
-  return new DomainError(
-    'ImageNotFound',
-    `The image with imageId ${describeImageId(id)} does not exist within the repository with name '${key.name}' in the registry with id '${ctx.accountId}'`,
-  );
+function imageRef(id: ImageIdentifier): { digest?: string; tag?: string } {
+  return { digest: id.imageDigest, tag: id.imageTag };
 }
 
 export function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDetail {
@@ -106,6 +100,8 @@ export function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDeta
     ...(image.artifactType !== undefined && { artifactMediaType: image.artifactType }),
     ...(image.lastPulledAt !== undefined && { lastRecordedPullTime: image.lastPulledAt }),
     ...(image.subjectDigest !== undefined && { subjectManifestDigest: image.subjectDigest }),
-    imageStatus: 'ACTIVE',
+    imageStatus: image.status,
+    ...(image.lastArchivedAt !== undefined && { lastArchivedAt: image.lastArchivedAt }),
+    ...(image.lastActivatedAt !== undefined && { lastActivatedAt: image.lastActivatedAt }),
   };
 }

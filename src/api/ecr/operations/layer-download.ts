@@ -1,12 +1,11 @@
 /** GetDownloadUrlForLayer: a URL the caller can fetch the layer from, for a limited time. */
 import { isValidDigest } from '../../../domain/digest.js';
-import { DomainError } from '../../../domain/errors.js';
+import { DomainError, invalidParameter } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import type { Registry } from '../../../registry/index.js';
 import type { DownloadUrlSigner } from '../download/signer.js';
 import { defineOperation } from '../operation.js';
 import type { OperationContext } from '../operation.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 import { repositoryKey } from './wire.js';
 
 export const DOWNLOAD_URL_TTL_SECONDS = 3600;
@@ -26,7 +25,7 @@ export const getDownloadUrlForLayer = (registry: Registry, options: LayerDownloa
       const key = repositoryKey(ctx, input.repositoryName);
       const digest = input.layerDigest;
       if (!isValidDigest(digest)) {
-        throw new DomainError('InvalidParameter', invalidParameterMessage('layerDigest', `${digest} is not a valid sha256 or sha512 digest`));
+        throw invalidParameter('layerDigest', `${digest} is not a valid sha256 or sha512 digest`);
       }
       const where = `the repository with name '${key.name}' in the registry with id '${key.accountId}'`;
       if (!(await registry.images.layers(key, [digest])).has(digest)) {

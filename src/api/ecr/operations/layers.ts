@@ -6,12 +6,11 @@
 import { actorOf } from '../../../audit/actor.js';
 import { Readable } from 'node:stream';
 import { isValidDigest } from '../../../domain/digest.js';
-import { DomainError, isDomainError } from '../../../domain/errors.js';
+import { DomainError, invalidParameter, isDomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import type { Registry } from '../../../registry/index.js';
 import type { Layer, LayerFailure } from '../model/types.js';
 import { defineOperation } from '../operation.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 import { repositoryKey } from './wire.js';
 
 /** The part size InitiateLayerUpload suggests (ECR's); parts may be any size up to the model's 20 MiB. */
@@ -83,11 +82,11 @@ export const completeLayerUpload = (registry: Registry) =>
     handler: async (input, ctx) => {
       const key = repositoryKey(ctx, input.repositoryName);
       if (input.layerDigests.length !== 1) {
-        throw new DomainError('InvalidParameter', invalidParameterMessage('layerDigests', 'exactly one layer digest is required'));
+        throw invalidParameter('layerDigests', 'exactly one layer digest is required');
       }
       const digest = input.layerDigests[0]!;
       if (!isValidDigest(digest)) {
-        throw new DomainError('InvalidParameter', invalidParameterMessage('layerDigests', `${digest} is not a valid sha256 or sha512 digest`));
+        throw invalidParameter('layerDigests', `${digest} is not a valid sha256 or sha512 digest`);
       }
       const { size } = await registry.uploads.status(key, input.uploadId);
       if (size === 0) throw new DomainError('EmptyUpload', `The upload with id '${input.uploadId}' does not contain any layer parts`);

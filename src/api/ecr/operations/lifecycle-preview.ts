@@ -1,10 +1,9 @@
 /** StartLifecyclePolicyPreview and GetLifecyclePolicyPreview. */
-import { DomainError } from '../../../domain/errors.js';
+import { invalidParameter } from '../../../domain/errors.js';
 import type { LifecyclePreviewService } from '../../../lifecycle/previews.js';
 import type { LifecyclePreviewRecord, LifecyclePreviewResultRecord } from '../../../metadata/lifecycle-store.js';
 import type { ImageIdentifier, LifecyclePolicyPreviewResult, LifecyclePolicyPreviewSummary } from '../model/types.js';
 import { defineOperation } from '../operation.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 import { checkImageId, isFailure } from './image-ids.js';
 import { repositoryKey } from './wire.js';
 
@@ -34,7 +33,7 @@ export const getLifecyclePolicyPreview = (previews: LifecyclePreviewService) =>
       let limit: number;
       if (input.imageIds) {
         if (input.maxResults !== undefined || input.nextToken !== undefined) {
-          throw new DomainError('InvalidParameter', invalidParameterMessage('maxResults', 'maxResults and nextToken cannot be used with imageIds'));
+          throw invalidParameter('maxResults', 'maxResults and nextToken cannot be used with imageIds');
         }
         named = namedImages(input.imageIds);
         limit = 1000;
@@ -42,7 +41,6 @@ export const getLifecyclePolicyPreview = (previews: LifecyclePreviewService) =>
         ({ limit, after } = ctx.pages.request<number>());
       }
       const page = await previews.get(key, { tagStatus: input.filter?.tagStatus, ...named, after, limit });
-      const last = page.results.at(-1);
       return {
         registryId: key.accountId,
         repositoryName: key.name,
@@ -50,7 +48,7 @@ export const getLifecyclePolicyPreview = (previews: LifecyclePreviewService) =>
         status: page.preview.status,
         previewResults: page.results.map(toWireResult),
         ...(page.preview.status === 'COMPLETE' && { summary: toWireSummary(page.preview) }),
-        nextToken: named ? undefined : ctx.pages.nextToken(page.more && last ? last.position : undefined),
+        nextToken: named ? undefined : ctx.pages.nextToken(page.next),
       };
     },
   });
@@ -60,7 +58,7 @@ function namedImages(ids: readonly ImageIdentifier[]): { digests: string[]; tags
   const tags: string[] = [];
   for (const id of ids) {
     const checked = checkImageId(id);
-    if (isFailure(checked)) throw new DomainError('InvalidParameter', invalidParameterMessage('imageIds', checked.failureReason ?? 'invalid image id'));
+    if (isFailure(checked)) throw invalidParameter('imageIds', checked.failureReason ?? 'invalid image id');
     if (checked.digest !== undefined) digests.push(checked.digest);
     else tags.push(checked.tag);
   }

@@ -1,8 +1,7 @@
 /** ECR's tag mutability settings as CreateRepository and PutImageTagMutability accept them. */
-import { DomainError } from '../../../domain/errors.js';
+import { invalidParameter, type DomainError } from '../../../domain/errors.js';
 import type { RepositorySettings, TagMutability } from '../../../metadata/registry-store.js';
 import type { ImageTagMutabilityExclusionFilter } from '../model/types.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 
 /**
  * The model already bounds the filters (1-5, `^[0-9a-zA-Z._*-]{1,128}$`, WILDCARD only); what it
@@ -28,5 +27,5 @@ export function mutabilitySettings(
 }
 
 function invalid(constraint: string): DomainError {
-  return new DomainError('InvalidParameter', invalidParameterMessage('imageTagMutabilityExclusionFilters', constraint));
+  return invalidParameter('imageTagMutabilityExclusionFilters', constraint);
 }

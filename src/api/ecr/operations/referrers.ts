@@ -1,10 +1,9 @@
 /** ListImageReferrers: the artifacts (signatures, SBOMs, ...) whose subject is an image. */
 import { isValidDigest } from '../../../domain/digest.js';
-import { DomainError } from '../../../domain/errors.js';
+import { invalidParameter } from '../../../domain/errors.js';
 import type { Registry } from '../../../registry/index.js';
 import type { ImageReferrer } from '../model/types.js';
 import { defineOperation } from '../operation.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 import { repositoryKey } from './wire.js';
 
 export const listImageReferrers = (registry: Registry) =>
@@ -14,7 +13,7 @@ export const listImageReferrers = (registry: Registry) =>
       const key = repositoryKey(ctx, input.repositoryName);
       const subject = input.subjectId.imageDigest;
       if (!isValidDigest(subject)) {
-        throw new DomainError('InvalidParameter', invalidParameterMessage('subjectId.imageDigest', `${subject} is not a valid digest`));
+        throw invalidParameter('subjectId.imageDigest', `${subject} is not a valid digest`);
       }
       // Unlike /v2 referrers, the API names a missing repository.
       await registry.repositories.get(key);

@@ -4,6 +4,6 @@ import { defineOperation } from '../operation.js';
 export const describeRegistry = () =>
   defineOperation({
     name: 'DescribeRegistry',
-    // Replication is not configured yet; ECR answers an unconfigured registry with no rules.
+    // Berth does not replicate images; ECR answers a registry without replication rules with none.
     handler: async (_input, ctx) => ({ registryId: ctx.accountId, replicationConfiguration: { rules: [] } }),
   });

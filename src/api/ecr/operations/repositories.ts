@@ -1,13 +1,11 @@
 /** CreateRepository, DescribeRepositories, DeleteRepository, PutImageTagMutability. */
 import { actorOf } from '../../../audit/actor.js';
-import { DomainError } from '../../../domain/errors.js';
+import { invalidParameter, repositoryNotFound } from '../../../domain/errors.js';
 import type { RepositorySettings } from '../../../metadata/registry-store.js';
 import type { Registry } from '../../../registry/index.js';
-import { notFound } from '../../../registry/repositories.js';
 import { checkTags } from '../../../registry/repository-tags.js';
 import { defineOperation } from '../operation.js';
 import type { EncryptionConfiguration } from '../model/types.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 import { mutabilitySettings } from './mutability.js';
 import { repositoryKey, toWireRepository } from './wire.js';
 
@@ -36,12 +34,12 @@ export const describeRepositories = (registry: Registry) =>
       if (input.repositoryNames) {
         // As ECR documents: named repositories come back in one response, and every one must exist.
         if (input.maxResults !== undefined || input.nextToken !== undefined) {
-          throw new DomainError('InvalidParameter', invalidParameterMessage('maxResults', 'maxResults and nextToken cannot be used with repositoryNames'));
+          throw invalidParameter('maxResults', 'maxResults and nextToken cannot be used with repositoryNames');
         }
         const repositories = [];
         for (const name of new Set(input.repositoryNames)) {
           const record = await registry.repositories.find(repositoryKey(ctx, name));
-          if (!record) throw notFound(repositoryKey(ctx, name));
+          if (!record) throw repositoryNotFound(repositoryKey(ctx, name));
           repositories.push(toWireRepository(record, ctx));
         }
         return { repositories };
@@ -79,7 +77,7 @@ export const putImageTagMutability = (registry: Registry) =>
 
 function encryption(config: EncryptionConfiguration): Pick<RepositorySettings, 'encryptionType' | 'kmsKey'> {
   if (config.kmsKey !== undefined && config.encryptionType === 'AES256') {
-    throw new DomainError('InvalidParameter', invalidParameterMessage('encryptionConfiguration.kmsKey', 'kmsKey can only be specified with KMS or KMS_DSSE encryption'));
+    throw invalidParameter('encryptionConfiguration.kmsKey', 'kmsKey can only be specified with KMS or KMS_DSSE encryption');
   }
   return { encryptionType: config.encryptionType, ...(config.kmsKey !== undefined && { kmsKey: config.kmsKey }) };
 }

@@ -1,5 +1,5 @@
 /** StartImageScan, DescribeImageScanFindings, and the scan status DescribeImages joins. */
-import { DomainError } from '../../../domain/errors.js';
+import { invalidParameter } from '../../../domain/errors.js';
 import type { ImageScanRecord } from '../../../metadata/scan-store.js';
 import type { ImageRef, ScanningService } from '../../../scanning/service/index.js';
 import type { FindingSeverity, ImageIdentifier, ImageScanFindingsSummary, ImageScanStatus } from '../model/types.js';
@@ -71,7 +71,7 @@ function findingsSummary(scan: ImageScanRecord): ImageScanFindingsSummary | unde
 
 function imageRef(id: ImageIdentifier): ImageRef {
   const checked = checkImageId(id);
-  if (isFailure(checked)) throw new DomainError('InvalidParameter', `Invalid parameter at 'imageId' failed to satisfy constraint: '${checked.failureReason}'`);
+  if (isFailure(checked)) throw invalidParameter('imageId', checked.failureReason ?? 'invalid image id');
   return { ...(checked.digest !== undefined && { digest: checked.digest }), ...(checked.tag !== undefined && { tag: checked.tag }) };
 }
 

@@ -1,11 +1,10 @@
 /** TagResource, UntagResource, ListTagsForResource: resource tags on repositories, by ARN. */
-import { DomainError } from '../../../domain/errors.js';
+import { invalidParameter } from '../../../domain/errors.js';
 import { type RepositoryKey, isValidRepositoryName } from '../../../domain/reference.js';
 import type { Registry } from '../../../registry/index.js';
 import { defineOperation } from '../operation.js';
 import type { OperationContext } from '../operation.js';
 import { parseRepositoryArn } from '../resources.js';
-import { invalidParameterMessage } from '../validation/messages.js';
 
 /** The repository an ARN names, in this deployment's region; its account may be another's. */
 function repositoryOf(arn: string, ctx: OperationContext): RepositoryKey {
@@ -18,7 +17,7 @@ function repositoryOf(arn: string, ctx: OperationContext): RepositoryKey {
   ) {
     return { accountId: parsed.accountId, name: parsed.repositoryName };
   }
-  throw new DomainError('InvalidParameter', invalidParameterMessage('resourceArn', `Invalid ARN: expected arn:aws:ecr:${ctx.region}:<account>:repository/<name>`));
+  throw invalidParameter('resourceArn', `Invalid ARN: expected arn:aws:ecr:${ctx.region}:<account>:repository/<name>`);
 }
 
 export const tagResource = (registry: Registry) =>

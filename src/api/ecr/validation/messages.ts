@@ -13,13 +13,10 @@
  * A string that is a structure member gets ECR's short wording; anything inside a list or map
  * gets Coral's "Member must ..." wording wrapped in "Member must satisfy constraint: [...]".
  * The required-member, enum and map wordings are Coral's; no ECR sample was found for them.
+ * The frame itself is invalidParameterMessage in src/domain/errors (services raise it too).
  */
 
 export type Wording = 'member' | 'nested';
-
-export function invalidParameterMessage(member: string, constraint: string): string {
-  return `Invalid parameter at '${member}' failed to satisfy constraint: '${constraint}'`;
-}
 
 export const constraintText = {
   required: (): string => 'Member must not be null',

@@ -1,13 +1,12 @@
-import { sendBlob } from '../../blob-response.js';
-import { ociError } from '../errors.js';
+import { sendBlob } from '../../http/blob-response.js';
+import { INTERNAL_ERROR } from '../errors.js';
 import type { OciHandler } from './context.js';
 
-const READ_FAILURE = ociError(500, 'UNKNOWN', 'internal server error');
 /** How long the presigned URL a blob GET redirects to stays valid (when storage offers one). */
 const REDIRECT_SECONDS = 600;
 
 export const getBlob: OciHandler = async ({ request, reply, route, key, registry }) => {
-  await sendBlob({ request, reply, registry, key, digest: route.reference!, readFailure: READ_FAILURE, redirectSeconds: REDIRECT_SECONDS });
+  await sendBlob({ request, reply, registry, key, digest: route.reference!, readFailure: INTERNAL_ERROR, redirectSeconds: REDIRECT_SECONDS });
 };
 
 export const deleteBlob: OciHandler = async ({ reply, route, key, registry }) => {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import type { Principal } from '../../../iam/principal.js';
 import type { Registry } from '../../../registry/index.js';
-import type { OciAccess, OciRequestInfo } from '../access.js';
+import type { OciAccess, OciRequestInfo } from '../../../iam/ports.js';
 import type { OciRoute } from '../route.js';
 
 /** Everything one /v2 handler call needs. */

@@ -1,6 +1,7 @@
-import { DomainError } from '../../../domain/errors.js';
+import { manifestTooLarge } from '../../../domain/errors.js';
 import { MAX_MANIFEST_BYTES } from '../../../domain/manifest/parse.js';
-import { parseAccept, readBody } from '../http.js';
+import { readBody } from '../../http/body.js';
+import { parseAccept } from '../http.js';
 import { type OciHandler, location } from './context.js';
 
 // Clients send the same Accept header on every pull (docker's is ~300 bytes naming six types), so
@@ -34,11 +35,7 @@ export const getManifest: OciHandler = async ({ request, reply, route, key, regi
 };
 
 export const putManifest: OciHandler = async ({ request, reply, route, key, registry, actor }) => {
-  const content = await readBody(
-    request.raw,
-    MAX_MANIFEST_BYTES,
-    () => new DomainError('ManifestTooLarge', `manifest exceeds ${MAX_MANIFEST_BYTES} bytes`),
-  );
+  const content = await readBody(request.raw, { limit: MAX_MANIFEST_BYTES, tooLarge: () => manifestTooLarge(MAX_MANIFEST_BYTES) });
   const outcome = await registry.manifests.put(key, {
     reference: route.reference!,
     content,

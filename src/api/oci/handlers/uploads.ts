@@ -1,6 +1,6 @@
-import { DomainError } from '../../../domain/errors.js';
+import { DomainError, digestInvalid } from '../../../domain/errors.js';
 import { isValidRepositoryName } from '../../../domain/reference.js';
-import { hasBody, parseContentRange } from '../http.js';
+import { hasBody, parseContentRange, uploadBodyHandling } from '../http.js';
 import type { ChunkRange } from '../../../registry/uploads.js';
 import { type OciCall, type OciHandler, location } from './context.js';
 
@@ -45,7 +45,7 @@ export const startUpload: OciHandler = async (call) => {
   }
   if (digest !== null) {
     // Without a body this uploads the empty blob, which succeeds only if the digest names it.
-    const result = await registry.uploads.monolithic(key, digest, request.raw, call.actor);
+    const result = await registry.uploads.monolithic(key, digest, request.raw, call.actor, uploadBodyHandling(request.raw));
     return blobCreated(call, result.digest);
   }
   const upload = await registry.uploads.start(key, call.actor);
@@ -79,7 +79,7 @@ function chunkRange(request: OciCall['request']): ChunkRange | undefined {
 export const patchUpload: OciHandler = async (call) => {
   const { request, route, key, registry } = call;
   const range = chunkRange(request);
-  const state = await registry.uploads.append(key, route.uploadId!, request.raw, range);
+  const state = await registry.uploads.append(key, route.uploadId!, request.raw, range, uploadBodyHandling(request.raw));
   uploadAccepted(call, state.id, state.size);
 };
 
@@ -87,10 +87,10 @@ export const patchUpload: OciHandler = async (call) => {
 export const completeUpload: OciHandler = async (call) => {
   const { request, route, key, query, registry } = call;
   const digest = query.get('digest');
-  if (digest === null) throw new DomainError('DigestInvalid', 'the digest query parameter is required to complete an upload');
+  if (digest === null) throw digestInvalid('the digest query parameter is required to complete an upload');
   const body = hasBody(request.headers) ? request.raw : undefined;
   const range = body ? chunkRange(request) : undefined;
-  const result = await registry.uploads.complete(key, route.uploadId!, digest, body, range);
+  const result = await registry.uploads.complete(key, route.uploadId!, digest, body, range, uploadBodyHandling(request.raw));
   blobCreated(call, result.digest);
 };
 

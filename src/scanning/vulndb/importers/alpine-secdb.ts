@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { OsvAffected, OsvRecord } from '../../osv/types.js';
+import type { OsvAffected, OsvRecord } from '../../../domain/osv.js';
 import { compareApkVersions } from '../../versions/apk.js';
 import { MAX_RECORD_FILE_BYTES, newStats, type FeedStats, type ImportFeed } from './feed.js';
 import { walkFiles } from './walk.js';

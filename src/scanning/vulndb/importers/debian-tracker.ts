@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { OsvAffected, OsvRecord } from '../../osv/types.js';
+import type { OsvAffected, OsvRecord } from '../../../domain/osv.js';
 import { severityFromLabel } from '../../osv/severity.js';
 import { newStats, type FeedStats, type ImportFeed } from './feed.js';
 

@@ -1,4 +1,4 @@
-import type { OsvRecord } from '../../osv/types.js';
+import type { OsvRecord } from '../../../domain/osv.js';
 
 /** One input file the importer could not use, and why. */
 export interface ImportProblem {

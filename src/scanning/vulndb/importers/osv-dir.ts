@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { OsvRecord } from '../../osv/types.js';
+import type { OsvRecord } from '../../../domain/osv.js';
 import { MAX_RECORD_FILE_BYTES, newStats, type FeedStats, type ImportFeed } from './feed.js';
 import { osvRecordsOf, parseOsvText } from './parse-osv.js';
 import { isOsvFileName, walkFiles } from './walk.js';

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type yauzl from 'yauzl';
 import { nextZipEntry, openZipBuffer, openZipFile, readZipEntry } from '../../zip.js';
-import type { OsvRecord } from '../../osv/types.js';
+import type { OsvRecord } from '../../../domain/osv.js';
 import { MAX_RECORD_FILE_BYTES, newStats, type FeedStats, type ImportFeed } from './feed.js';
 import { osvRecordsOf, parseOsvText } from './parse-osv.js';
 

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { osvShapeError, type OsvRecord } from '../../osv/types.js';
+import { osvShapeError, type OsvRecord } from '../../../domain/osv.js';
 import type { FeedStats } from './feed.js';
 
 /**

@@ -2,18 +2,19 @@
  * A fastify app with the ECR plugin and a few toy operations over an in-memory list, standing in
  * for the real services so the protocol adapter can be driven by real clients.
  */
-import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { DomainError } from '../../../../src/domain/errors.js';
+import { DomainError, repositoryAlreadyExists, repositoryNotFound } from '../../../../src/domain/errors.js';
 import type { Principal } from '../../../../src/iam/principal.js';
 import { SigV4Error } from '../../../../src/iam/sigv4/index.js';
 import { defineOperation } from '../../../../src/api/ecr/operation.js';
 import type { AnyOperationDefinition } from '../../../../src/api/ecr/operation.js';
 import { ecrApiPlugin } from '../../../../src/api/ecr/plugin.js';
-import type { AuthenticationRequest, EcrApiPluginOptions } from '../../../../src/api/ecr/plugin.js';
+import type { EcrApiPluginOptions } from '../../../../src/api/ecr/plugin.js';
+import type { SignedRequest } from '../../../../src/iam/ports.js';
 import type { Repository } from '../../../../src/api/ecr/model/types.js';
+import { sha256Hex } from '../../../support/digest.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -29,7 +30,7 @@ export interface ToyApp {
   app: FastifyInstance;
   url: string;
   repos: ToyRepo[];
-  authRequests: AuthenticationRequest[];
+  authRequests: SignedRequest[];
   client: ECRClient;
   close(): Promise<void>;
 }
@@ -46,15 +47,12 @@ function toWire(repo: ToyRepo, ctx: { resources: { repositoryArn(n: string, a?: 
 }
 
 export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
-  const notFound = (name: string, accountId: string): DomainError =>
-    new DomainError('RepositoryNotFound', `The repository with name '${name}' does not exist in the registry with id '${accountId}'`);
-
   const describeRepositories = defineOperation({
     name: 'DescribeRepositories',
     handler: async (input, ctx) => {
       const mine = repos.filter((r) => r.accountId === ctx.accountId);
       for (const name of input.repositoryNames ?? []) {
-        if (!mine.some((r) => r.name === name)) throw notFound(name, ctx.accountId);
+        if (!mine.some((r) => r.name === name)) throw repositoryNotFound({ accountId: ctx.accountId, name });
       }
       const selected = input.repositoryNames ? mine.filter((r) => input.repositoryNames!.includes(r.name)) : mine;
       const page = ctx.pages.paginate(selected, (r) => r.name);
@@ -66,10 +64,7 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
     name: 'CreateRepository',
     handler: async (input, ctx) => {
       if (repos.some((r) => r.accountId === ctx.accountId && r.name === input.repositoryName)) {
-        throw new DomainError(
-          'RepositoryAlreadyExists',
-          `The repository with name '${input.repositoryName}' already exists in the registry with id '${ctx.accountId}'`,
-        );
+        throw repositoryAlreadyExists({ accountId: ctx.accountId, name: input.repositoryName });
       }
       const repo = { name: input.repositoryName, createdAt: new Date('2024-03-01T12:34:56.789Z'), accountId: ctx.accountId };
       repos.push(repo);
@@ -100,7 +95,7 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
     name: 'GetAuthorizationToken',
     handler: async (input, ctx) => ({
       authorizationData: (input.registryIds ?? [ctx.accountId]).map((id) => ({
-        authorizationToken: Buffer.from(`AWS:${createHash('sha256').update(id).digest('hex')}`).toString('base64'),
+        authorizationToken: Buffer.from(`AWS:${sha256Hex(id)}`).toString('base64'),
         expiresAt: new Date('2030-01-02T03:04:05.500Z'),
         proxyEndpoint: ctx.resources.proxyEndpoint(id),
       })),
@@ -111,14 +106,12 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
 }
 
 /** Accepts every request as the account root, except on demand for tests of the error paths. */
-export function fakeAuthenticate(seen: AuthenticationRequest[]): EcrApiPluginOptions['authenticate'] {
+export function fakeAuthenticate(seen: SignedRequest[]): EcrApiPluginOptions['authenticate'] {
   return async (request) => {
     seen.push(request);
     const mode = request.headers['x-test-auth']?.[0];
     if (mode === 'reject') throw new SigV4Error('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
-    if (mode === 'expired') {
-      throw Object.assign(new Error('The security token included in the request is expired'), { awsErrorCode: 'ExpiredTokenException', statusCode: 400 });
-    }
+    if (mode === 'unknown-key') throw new DomainError('Unauthenticated', 'The security token included in the request is invalid.');
     if (mode === 'anonymous') return { kind: 'anonymous' } satisfies Principal;
     return { kind: 'root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root` } satisfies Principal;
   };
@@ -126,7 +119,7 @@ export function fakeAuthenticate(seen: AuthenticationRequest[]): EcrApiPluginOpt
 
 export async function startToyApp(overrides: Partial<EcrApiPluginOptions> = {}): Promise<ToyApp> {
   const repos: ToyRepo[] = [];
-  const authRequests: AuthenticationRequest[] = [];
+  const authRequests: SignedRequest[] = [];
   const app = Fastify({ logger: false });
   await app.register(ecrApiPlugin, {
     operations: toyOperations(repos),

@@ -12,20 +12,10 @@ import {
   paginateDescribeImages,
   paginateListImages,
 } from '@aws-sdk/client-ecr';
-import {
-  ACCOUNT,
-  DOCKER_CONFIG,
-  DOCKER_MANIFEST,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  blob,
-  image,
-  rejection,
-  sha256,
-  uniqueName,
-  useBerth,
-  v2Of,
-} from './harness.js';
+import { sha256 } from '../../../support/digest.js';
+import { blob, image, indexDocument, manifestDescriptor } from '../../../support/oci.js';
+import { DOCKER_CONFIG, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../../../support/media-types.js';
+import { ACCOUNT, rejection, uniqueName, useBerth, v2Of } from './harness.js';
 
 const berth = useBerth();
 
@@ -122,7 +112,7 @@ describe('DescribeImages', () => {
       imageSizeInBytes: a.size,
       imagePushedAt: expect.any(Date),
       imageManifestMediaType: OCI_MANIFEST,
-      artifactMediaType: 'application/vnd.oci.image.config.v1+json',
+      artifactMediaType: OCI_CONFIG,
       imageStatus: 'ACTIVE',
     });
     expect(byDigest.get(b.digest)).toMatchObject({ imageManifestMediaType: DOCKER_MANIFEST, artifactMediaType: DOCKER_CONFIG, imageSizeInBytes: b.size });
@@ -135,11 +125,7 @@ describe('DescribeImages', () => {
 
   it('reports an index at the size of its largest image, and a referrer with its subject', async () => {
     const { name, a, c } = await seeded();
-    const index = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: [a, c].map((m) => ({ mediaType: OCI_MANIFEST, digest: m.digest, size: Buffer.byteLength(m.manifest), platform: { os: 'linux', architecture: 'amd64' } })),
-    });
+    const index = JSON.stringify(indexDocument({ manifests: [a, c].map((m) => manifestDescriptor(m, { platform: { os: 'linux', architecture: 'amd64' } })) }));
     expect((await v2Of(berth()).putManifest(name, 'multi', index, OCI_INDEX)).status).toBe(201);
     const sbom = image({ extra: { artifactType: 'application/spdx+json', subject: { mediaType: OCI_MANIFEST, digest: a.digest, size: Buffer.byteLength(a.manifest) } } });
     await v2Of(berth()).pushImage(name, sbom.digest, sbom);
@@ -245,11 +231,7 @@ describe('BatchDeleteImage', () => {
 
   it('keeps an image an index lists: not deletable by digest, and kept untagged when its last tag goes', async () => {
     const { name, a, c } = await seeded();
-    const index = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_INDEX,
-      manifests: [a, c].map((m) => ({ mediaType: OCI_MANIFEST, digest: m.digest, size: Buffer.byteLength(m.manifest) })),
-    });
+    const index = JSON.stringify(indexDocument({ manifests: [a, c].map((m) => manifestDescriptor(m)) }));
     await v2Of(berth()).putManifest(name, 'multi', index, OCI_INDEX);
     const refused = await berth().ecr.send(new BatchDeleteImageCommand({ repositoryName: name, imageIds: [{ imageDigest: c.digest }] }));
     expect(refused.failures?.[0]).toMatchObject({ failureCode: 'ImageReferencedByManifestList' });

@@ -2,7 +2,7 @@
  * Layer uploads through the API (InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload),
  * BatchCheckLayerAvailability and GetDownloadUrlForLayer, end to end with /v2 pulls.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   BatchCheckLayerAvailabilityCommand,
@@ -24,7 +24,9 @@ import {
 } from '@aws-sdk/client-ecr';
 import { DownloadUrlSigner } from '../../../../src/api/ecr/download/signer.js';
 import { loadServerSecret } from '../../../../src/config/server-secret.js';
-import { ACCOUNT, type Blob, blob, image, rejection, sha256, uniqueName, useBerth, v2Of } from './harness.js';
+import { sha256 } from '../../../support/digest.js';
+import { type Blob, blob, image } from '../../../support/oci.js';
+import { ACCOUNT, rejection, uniqueName, useBerth, v2Of } from './harness.js';
 
 const berth = useBerth();
 
@@ -161,7 +163,7 @@ describe('GetDownloadUrlForLayer', () => {
     const response = await fetch(url);
     expect(response.status).toBe(200);
     const body = Buffer.from(await response.arrayBuffer());
-    expect(`sha256:${createHash('sha256').update(body).digest('hex')}`).toBe(layer.digest);
+    expect(sha256(body)).toBe(layer.digest);
     const ranged = await fetch(url, { headers: { range: 'bytes=10-19' } });
     expect([ranged.status, ranged.headers.get('content-range')]).toEqual([206, `bytes 10-19/${layer.size}`]);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(layer.content.subarray(10, 20))).toBe(true);

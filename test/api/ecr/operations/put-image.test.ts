@@ -13,7 +13,10 @@ import {
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import type { ImageTagMutability } from '@aws-sdk/client-ecr';
-import { ACCOUNT, OCI_INDEX, OCI_MANIFEST, image, rejection, sha256, uniqueName, useBerth, v2Of } from './harness.js';
+import { sha256 } from '../../../support/digest.js';
+import { image, indexDocument, manifestDescriptor } from '../../../support/oci.js';
+import { DOCKER_MANIFEST, OCI_MANIFEST } from '../../../support/media-types.js';
+import { ACCOUNT, rejection, uniqueName, useBerth, v2Of } from './harness.js';
 
 const berth = useBerth();
 
@@ -76,7 +79,7 @@ describe('PutImage', () => {
     const missing = await rejection(berth().ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: img.manifest, imageTag: 'v1' })));
     expect(missing).toBeInstanceOf(LayersNotFoundException);
     expect(missing.message).toContain(img.config.digest);
-    const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: img.digest, size: img.manifest.length }] });
+    const index = JSON.stringify(indexDocument({ manifests: [manifestDescriptor(img)] }));
     const children = await rejection(berth().ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: index, imageTag: 'multi' })));
     expect(children).toBeInstanceOf(ReferencedImagesNotFoundException);
     expect(children.message).toContain(img.digest);
@@ -88,7 +91,7 @@ describe('PutImage', () => {
     for (const input of [
       { imageManifest: '{"not":"a manifest"}', imageTag: 'x' },
       { imageManifest: img.manifest, imageTag: '-bad' },
-      { imageManifest: img.manifest, imageTag: 'x', imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
+      { imageManifest: img.manifest, imageTag: 'x', imageManifestMediaType: DOCKER_MANIFEST },
     ]) {
       expect(await rejection(berth().ecr.send(new PutImageCommand({ repositoryName: name, ...input })))).toBeInstanceOf(InvalidParameterException);
     }

@@ -1,7 +1,9 @@
 /** ListImageReferrers over referrers pushed through /v2. */
 import { describe, expect, it } from 'vitest';
 import { CreateRepositoryCommand, InvalidParameterException, ListImageReferrersCommand, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
-import { OCI_MANIFEST, blob, image, rejection, uniqueName, useBerth, v2Of } from './harness.js';
+import { blob, image } from '../../../support/oci.js';
+import { OCI_EMPTY, OCI_MANIFEST } from '../../../support/media-types.js';
+import { rejection, uniqueName, useBerth, v2Of } from './harness.js';
 
 const berth = useBerth();
 
@@ -12,7 +14,7 @@ describe('ListImageReferrers', () => {
     const v2 = v2Of(berth());
     const subject = image();
     await v2.pushImage(name, 'v1', subject);
-    const empty = blob(Buffer.from('{}'), 'application/vnd.oci.empty.v1+json');
+    const empty = blob(Buffer.from('{}'), OCI_EMPTY);
     const referrer = (artifactType: string, n: number) =>
       image({
         config: empty,

@@ -16,7 +16,8 @@ import {
   TooManyTagsException,
   paginateDescribeRepositories,
 } from '@aws-sdk/client-ecr';
-import { ACCOUNT, REGION, V2, accountClient, image, rejection, uniqueName, useBerth, v2Of } from './harness.js';
+import { image } from '../../../support/oci.js';
+import { ACCOUNT, REGION, V2, accountClient, rejection, uniqueName, useBerth, v2Of } from './harness.js';
 
 const berth = useBerth();
 

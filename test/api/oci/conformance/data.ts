@@ -5,7 +5,8 @@
  * inline `data` of config descriptors. Random content differs from run to run, as upstream.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sha256 } from '../harness/oci-client.js';
+import { sha256 } from '../../../support/digest.js';
+import { OCI_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_LAYER, OCI_MANIFEST } from '../../../support/media-types.js';
 
 export interface TestBlob {
   content: Buffer;
@@ -23,10 +24,6 @@ interface Descriptor {
   // Go marshals a nil []byte without omitempty as null.
   newUnspecifiedField: string | null;
 }
-
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 
 // pull = 1<<0 … contentManagement = 1<<3, so numWorkflows = 1<<4: upstream really makes 16.
 const NUM_WORKFLOWS = 16;
@@ -96,7 +93,7 @@ export function makeConformanceData() {
 
   const layerBlobData = Buffer.from(LAYER_BASE64, 'base64');
   const layerBlobDigest = sha256(layerBlobData);
-  const layers = [descriptor('application/vnd.oci.image.layer.v1.tar+gzip', layerBlobData)];
+  const layers = [descriptor(OCI_LAYER, layerBlobData)];
 
   const configDescriptor = (config: TestBlob): Descriptor =>
     descriptor(OCI_CONFIG, config.content, {
@@ -115,7 +112,7 @@ export function makeConformanceData() {
 
   // Referrers test data: artifacts whose subject is manifests[4] (and one whose subject, manifests[3], is never pushed there).
   const emptyJSONBlob = Buffer.from('{}');
-  const emptyJSONDescriptor = descriptor('application/vnd.oci.empty.v1+json', emptyJSONBlob);
+  const emptyJSONDescriptor = descriptor(OCI_EMPTY, emptyJSONBlob);
   const testRefBlobA = Buffer.from('NHL Peanut Butter on my NHL bagel');
   const testRefBlobB = Buffer.from('NBA Strawberry Jam on my NBA croissant');
   const testRefArtifactTypeA = 'application/vnd.nhl.peanut.butter.bagel';

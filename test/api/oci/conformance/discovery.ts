@@ -1,10 +1,9 @@
 /** Port of conformance/03_discovery_test.go: the Content Discovery workflow (tags and referrers). */
 import { describe, expect, it } from 'vitest';
+import { OCI_INDEX, OCI_MANIFEST } from '../../../support/media-types.js';
 import { type HttpResponse, relativeLocation } from '../harness/http.js';
 import { type ConformanceContext, expectStatus, expectSuccessOr, tagsOf } from './context.js';
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const EMPTY_JSON_DIGEST = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
 
 interface Index {

@@ -1,9 +1,8 @@
 /** Port of conformance/01_pull_test.go: the Pull workflow. */
 import { describe, expect, it } from 'vitest';
+import { OCI_MANIFEST } from '../../../support/media-types.js';
 import { relativeLocation } from '../harness/http.js';
 import { type ConformanceContext, expectStatus, expectSuccessOr } from './context.js';
-
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 export function pullWorkflow(ctx: ConformanceContext): void {
   const { client, data: d, settings: s } = ctx;

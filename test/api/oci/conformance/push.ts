@@ -1,10 +1,10 @@
 /** Port of conformance/02_push_test.go: the Push workflow. */
 import { describe, expect, it } from 'vitest';
+import { OCI_MANIFEST } from '../../../support/media-types.js';
 import { type HttpResponse, relativeLocation } from '../harness/http.js';
 import { type ConformanceContext, expectStatus, expectSuccessOr } from './context.js';
 import { chunkedBlob } from './data.js';
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCTET = { 'content-type': 'application/octet-stream' };
 
 export function pushWorkflow(ctx: ConformanceContext): void {

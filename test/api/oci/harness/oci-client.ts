@@ -3,7 +3,7 @@
  * with `<name>`, `<reference>` and `<digest>`, and `<name>` defaults to the client's namespace.
  * Also the few push/pull shortcuts the focused tests build on.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../support/digest.js';
 import type { Body, HttpClient, HttpResponse } from './http.js';
 import { relativeLocation } from './http.js';
 
@@ -17,14 +17,6 @@ export interface OciRequest extends PathParams {
   headers?: Record<string, string | string[]>;
   query?: Record<string, string>;
   body?: Body;
-}
-
-export function sha256(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
-
-export function sha512(data: Buffer | string): string {
-  return `sha512:${createHash('sha512').update(data).digest('hex')}`;
 }
 
 export class OciClient {

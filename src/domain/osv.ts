@@ -1,6 +1,7 @@
 /**
  * The OSV schema (https://ossf.github.io/osv-schema/), the canonical form of every advisory in the
- * vulnerability database. Only the fields Berth reads are typed; records keep everything else.
+ * vulnerability database, and the naming rules the database indexes packages by. Only the fields
+ * Berth reads are typed; records keep everything else.
  */
 export interface OsvEvent {
   introduced?: string;
@@ -73,4 +74,22 @@ export function osvShapeError(value: unknown): string | null {
     }
   }
   return null;
+}
+
+/**
+ * An OSV ecosystem's base name: the part before the first ':' ("Debian:12" → "Debian",
+ * "Red Hat:enterprise_linux:9::appstream" → "Red Hat").
+ */
+export function ecosystemBase(ecosystem: string): string {
+  const colon = ecosystem.indexOf(':');
+  return colon < 0 ? ecosystem : ecosystem.slice(0, colon);
+}
+
+/**
+ * Package names as the database indexes them. PyPI names compare after PEP 503 normalisation
+ * ("Jinja2" = "jinja2", "zope.interface" = "zope-interface"); other ecosystems compare exactly.
+ */
+export function normalizePackageName(ecosystem: string, name: string): string {
+  if (ecosystemBase(ecosystem) === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return name;
 }

@@ -1,9 +1,6 @@
-import type { OsvRecord } from '../osv/types.js';
+import type { OsvRecord } from '../domain/osv.js';
 
-/**
- * The vulnerability database as the scanner sees it. Async so a PostgreSQL implementation can sit
- * behind the same interface; the SQLite one answers synchronously underneath.
- */
+/** A package to look advisories up for. */
 export interface PackageKey {
   /** Exact OSV ecosystem ("Debian:12"), or a prefix when `ecosystemPrefix` is set ("Red Hat:enterprise_linux:9:"). */
   ecosystem: string;
@@ -65,6 +62,11 @@ export interface ImportOptions {
   now?: () => Date;
 }
 
+/**
+ * The vulnerability database scans match against: OSV advisories per source, indexed by affected
+ * package. Async so a PostgreSQL implementation can sit behind the same interface; the SQLite one
+ * (sqlite/vulndb-store.ts) answers synchronously underneath.
+ */
 export interface VulnDbStore {
   /** Advisories with an affected entry for each key; the map is keyed by `packageKeyString(key)`. */
   advisoriesFor(keys: readonly PackageKey[]): Promise<Map<string, OsvRecord[]>>;

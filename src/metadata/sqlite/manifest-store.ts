@@ -1,219 +1,33 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, manifestInvalid } from '../../domain/errors.js';
 import type { OutboxEvent } from '../event-store.js';
 import type {
-  BlobRecord,
   FoundManifest,
   ManifestRecord,
   ManifestReference,
-  NewRepository,
-  Page,
+  ManifestStore,
   PutManifestInput,
   PutManifestResult,
   ReferrerRecord,
-  RegistryStore,
-  RepositoryRecord,
-  RepositorySettings,
-  UploadRecord,
-} from '../registry-store.js';
-import { ReadCache } from './read-cache.js';
+} from '../manifest-store.js';
+import { type Page, pageOf, rowsFor } from '../page.js';
+import { repositoryBlob } from './blob-link-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
-import { insertRepositoryTags } from './repository-tag-store.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type RepositoryRow, toManifest, toRepository } from './rows.js';
+import { IMAGE_STATUS, storageOf } from './image-store.js';
+import { ReadCache } from './read-cache.js';
+import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifest } from './rows.js';
 
-const REPOSITORY_DEFAULTS: RepositorySettings = {
-  imageTagMutability: 'MUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-  scanOnPush: false,
-  encryptionType: 'AES256',
-  public: false,
-};
-
-// The pull path's columns. The storage status comes from the lifecycle module's image_storage table
-// (a row only for images ever archived) so a pull is one query, not two; this is the one place the
-// registry store reads that table.
+// The pull path's columns, with the image's storage status (read as image-store.ts reads it) so a
+// pull is one query, not two.
 const PULL_COLUMNS = `${MANIFEST_SUMMARY_COLUMNS.split(', ')
   .map((c) => (c === 'repository_id' ? 'r.id AS repository_id' : `m.${c}`))
-  .join(', ')}, m.content, (SELECT s.status FROM image_storage s WHERE s.manifest_id = m.id) AS image_status`;
+  .join(', ')}, m.content, ${IMAGE_STATUS} AS image_status`;
 
-export class SqliteRegistryStore implements RegistryStore {
+export class SqliteManifestStore implements ManifestStore {
   /** findManifest's answers (shared and frozen), for as long as the database is unchanged. */
   private readonly pulls = new ReadCache<FoundManifest | undefined>({ entries: 1024, bytes: 8 * 1024 * 1024 });
 
   constructor(private readonly database: SqliteDatabase) {}
-
-  // ---- repositories ----
-
-  private insertRepository(input: NewRepository): RepositoryRow | undefined {
-    const s = { ...REPOSITORY_DEFAULTS, ...input };
-    return this.database
-      .stmt(
-        `INSERT INTO repositories (account_id, name, created_at, image_tag_mutability, tag_mutability_exclusions,
-           scan_on_push, encryption_type, kms_key, public)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, name) DO NOTHING RETURNING *`,
-      )
-      .get(
-        s.accountId,
-        s.name,
-        s.now.getTime(),
-        s.imageTagMutability,
-        JSON.stringify(s.imageTagMutabilityExclusionFilters),
-        s.scanOnPush ? 1 : 0,
-        s.encryptionType,
-        s.kmsKey ?? null,
-        s.public ? 1 : 0,
-      ) as RepositoryRow | undefined;
-  }
-
-  async createRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord> {
-    return this.database.write(() => {
-      const row = this.insertRepository(input);
-      if (!row) {
-        throw new DomainError(
-          'RepositoryAlreadyExists',
-          `The repository with name '${input.name}' already exists in the registry with id '${input.accountId}'`,
-        );
-      }
-      if (input.tags) insertRepositoryTags(this.database, row.id, input.tags);
-      insertEvents(this.database, events);
-      return toRepository(row);
-    });
-  }
-
-  async ensureRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord> {
-    const existing = this.selectRepository(input.accountId, input.name);
-    if (existing) return toRepository(existing);
-    return this.database.write(() => {
-      const row = this.insertRepository(input);
-      if (row) {
-        insertEvents(this.database, events);
-        return toRepository(row);
-      }
-      return toRepository(this.selectRepository(input.accountId, input.name)!);
-    });
-  }
-
-  private selectRepository(accountId: string, name: string): RepositoryRow | undefined {
-    return this.database.stmt('SELECT * FROM repositories WHERE account_id = ? AND name = ?').get(accountId, name) as
-      | RepositoryRow
-      | undefined;
-  }
-
-  async getRepository(accountId: string, name: string): Promise<RepositoryRecord | undefined> {
-    const row = this.selectRepository(accountId, name);
-    return row && toRepository(row);
-  }
-
-  async getRepositoryById(id: number): Promise<RepositoryRecord | undefined> {
-    const row = this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
-    return row && toRepository(row);
-  }
-
-  async listRepositories(accountId: string, options: { after?: string; limit: number }): Promise<Page<RepositoryRecord>> {
-    const rows = this.database
-      .stmt('SELECT * FROM repositories WHERE account_id = ? AND name > ? ORDER BY name LIMIT ?')
-      .all(accountId, options.after ?? '', options.limit + 1) as RepositoryRow[];
-    return pageOf(rows.map(toRepository), options.limit, (r) => r.name);
-  }
-
-  async updateRepository(id: number, patch: Partial<RepositorySettings>): Promise<RepositoryRecord> {
-    return this.database.write(() => {
-      const current = this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
-      if (!current) throw new DomainError('RepositoryNotFound', `repository ${id} does not exist`);
-      const s = { ...toRepository(current), ...patch };
-      const row = this.database
-        .stmt(
-          `UPDATE repositories SET image_tag_mutability = ?, tag_mutability_exclusions = ?, scan_on_push = ?,
-             encryption_type = ?, kms_key = ?, public = ? WHERE id = ? RETURNING *`,
-        )
-        .get(
-          s.imageTagMutability,
-          JSON.stringify(s.imageTagMutabilityExclusionFilters),
-          s.scanOnPush ? 1 : 0,
-          s.encryptionType,
-          s.kmsKey ?? null,
-          s.public ? 1 : 0,
-          id,
-        ) as RepositoryRow;
-      return toRepository(row);
-    });
-  }
-
-  async deleteRepository(id: number, options: { force: boolean; events: OutboxEvent[] }): Promise<number> {
-    return this.database.write(() => {
-      const { count } = this.database.stmt('SELECT COUNT(*) AS count FROM manifests WHERE repository_id = ?').get(id) as {
-        count: number;
-      };
-      if (count > 0 && !options.force) {
-        throw new DomainError('RepositoryNotEmpty', 'The repository cannot be deleted because it still contains images');
-      }
-      this.database.stmt('DELETE FROM repositories WHERE id = ?').run(id);
-      insertEvents(this.database, options.events);
-      return count;
-    });
-  }
-
-  // ---- blobs ----
-
-  async getRepositoryBlob(repositoryId: number, digest: string): Promise<BlobRecord | undefined> {
-    return this.database
-      .stmt(
-        `SELECT b.digest, b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-         WHERE rb.repository_id = ? AND rb.digest = ?`,
-      )
-      .get(repositoryId, digest) as BlobRecord | undefined;
-  }
-
-  async linkBlob(repositoryId: number, blob: BlobRecord, now: Date): Promise<void> {
-    this.database.write(() => {
-      this.database
-        .stmt('INSERT INTO blobs (digest, size, created_at) VALUES (?, ?, ?) ON CONFLICT(digest) DO NOTHING')
-        .run(blob.digest, blob.size, now.getTime());
-      this.database
-        .stmt(
-          `INSERT INTO repository_blobs (repository_id, digest, created_at) VALUES (?, ?, ?)
-           ON CONFLICT(repository_id, digest) DO NOTHING`,
-        )
-        .run(repositoryId, blob.digest, now.getTime());
-    });
-  }
-
-  async unlinkBlob(repositoryId: number, digest: string): Promise<boolean> {
-    const result = this.database
-      .stmt('DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?')
-      .run(repositoryId, digest);
-    return result.changes > 0;
-  }
-
-  // ---- uploads ----
-
-  async createUpload(upload: UploadRecord): Promise<void> {
-    this.database
-      .stmt('INSERT INTO uploads (id, repository_id, started_at, updated_at) VALUES (?, ?, ?, ?)')
-      .run(upload.id, upload.repositoryId, upload.startedAt.getTime(), upload.updatedAt.getTime());
-  }
-
-  async getUpload(id: string): Promise<UploadRecord | undefined> {
-    const row = this.database.stmt('SELECT * FROM uploads WHERE id = ?').get(id) as UploadRow | undefined;
-    return row && toUpload(row);
-  }
-
-  async touchUpload(id: string, at: Date): Promise<void> {
-    this.database.stmt('UPDATE uploads SET updated_at = ? WHERE id = ?').run(at.getTime(), id);
-  }
-
-  async deleteUpload(id: string): Promise<void> {
-    this.database.stmt('DELETE FROM uploads WHERE id = ?').run(id);
-  }
-
-  async listUploadsUpdatedBefore(before: Date, limit: number): Promise<UploadRecord[]> {
-    const rows = this.database
-      .stmt('SELECT * FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?')
-      .all(before.getTime(), limit) as UploadRow[];
-    return rows.map(toUpload);
-  }
-
-  // ---- manifests and tags ----
 
   async putManifest(input: PutManifestInput): Promise<PutManifestResult> {
     return this.database.write(() => {
@@ -290,19 +104,15 @@ export class SqliteRegistryStore implements RegistryStore {
   /** Every referenced blob must be linked with its declared size, and every child manifest present. */
   private assertReferencesPresent(input: PutManifestInput): void {
     const missing: string[] = [];
-    const blobQuery = this.database.stmt(
-      `SELECT b.size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.digest
-       WHERE rb.repository_id = ? AND rb.digest = ?`,
-    );
     for (const blob of input.blobs) {
-      const row = blobQuery.get(input.repositoryId, blob.digest) as { size: number } | undefined;
+      const row = repositoryBlob(this.database, input.repositoryId, blob.digest);
       if (!row) missing.push(blob.digest);
       else if (row.size !== blob.size) {
-        throw new DomainError(
-          'ManifestInvalid',
-          `descriptor size ${blob.size} for ${blob.digest} does not match the stored blob size ${row.size}`,
-          { digest: blob.digest, declaredSize: blob.size, size: row.size },
-        );
+        throw manifestInvalid(`descriptor size ${blob.size} for ${blob.digest} does not match the stored blob size ${row.size}`, {
+          digest: blob.digest,
+          declaredSize: blob.size,
+          size: row.size,
+        });
       }
     }
     const childQuery = this.database.stmt('SELECT size FROM manifests WHERE repository_id = ? AND digest = ?');
@@ -342,24 +152,24 @@ export class SqliteRegistryStore implements RegistryStore {
             .stmt(
               `SELECT ${PULL_COLUMNS} FROM repositories r
                LEFT JOIN tags t ON t.repository_id = r.id AND t.name = ?
-               LEFT JOIN manifests m ON m.id = t.manifest_id
+               LEFT JOIN manifests m ON m.id = t.manifest_id ${storageOf('m')}
                WHERE r.account_id = ? AND r.name = ?`,
             )
             .get(reference.tag, accountId, name)
         : this.database
             .stmt(
               `SELECT ${PULL_COLUMNS} FROM repositories r
-               LEFT JOIN manifests m ON m.repository_id = r.id AND m.digest = ?
+               LEFT JOIN manifests m ON m.repository_id = r.id AND m.digest = ? ${storageOf('m')}
                WHERE r.account_id = ? AND r.name = ?`,
             )
             .get(reference.digest, accountId, name)
-    ) as (ManifestRow & { content: Buffer | null; id: number | null; image_status: string | null }) | undefined;
+    ) as (ManifestRow & { content: Buffer | null; id: number | null; image_status: string }) | undefined;
     if (!row) return undefined;
     if (row.id === null) return { repositoryId: row.repository_id };
     return {
       repositoryId: row.repository_id,
       manifest: toManifest(row as ManifestRow & { content: Buffer }),
-      imageStatus: row.image_status ?? 'ACTIVE',
+      imageStatus: row.image_status,
     };
   }
 
@@ -422,7 +232,7 @@ export class SqliteRegistryStore implements RegistryStore {
   async listTags(repositoryId: number, options: { after?: string; limit: number }): Promise<Page<string>> {
     const rows = this.database
       .stmt('SELECT name FROM tags WHERE repository_id = ? AND name > ? ORDER BY name LIMIT ?')
-      .all(repositoryId, options.after ?? '', options.limit + 1) as { name: string }[];
+      .all(repositoryId, options.after ?? '', rowsFor(options.limit)) as { name: string }[];
     return pageOf(
       rows.map((r) => r.name),
       options.limit,
@@ -472,26 +282,4 @@ export class SqliteRegistryStore implements RegistryStore {
       for (const pull of pulls) update.run(pull.at.getTime(), pull.repositoryId, pull.digest);
     });
   }
-}
-
-interface UploadRow {
-  id: string;
-  repository_id: number;
-  started_at: number;
-  updated_at: number;
-}
-
-function toUpload(row: UploadRow): UploadRecord {
-  return {
-    id: row.id,
-    repositoryId: row.repository_id,
-    startedAt: new Date(row.started_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-function pageOf<T>(rows: T[], limit: number, keyOf: (item: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, next: keyOf(items[items.length - 1]!) };
 }

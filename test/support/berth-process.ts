@@ -1,7 +1,11 @@
+/**
+ * The real `berth serve` process (node bin/berth.js serve, as a user starts it) on a free port, for the
+ * end-to-end tests: real clients, SIGTERM, kill -9 and restarts. In-process tests use server.ts.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { BERTH_BIN, REPO_ROOT } from './paths.js';
 import { freePort } from './ports.js';
-import { httpFetch } from './http.js';
+import { httpFetch } from './http-fetch.js';
 
 export interface BerthServerOptions {
   /** Data directory; kept after stop so a test can restart on it or inspect it. */

@@ -1,6 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuditLog } from './audit-log.js';
-import { actorOf, requestPrincipal } from './actor.js';
+import { actorOf } from '../audit/actor.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../iam/principal.js';
+
+// The principal a request authenticated as, set by each adapter once it knows, for the hook below.
+const requestPrincipals = new WeakMap<object, Principal>();
+
+export function setRequestPrincipal(request: FastifyRequest, principal: Principal): void {
+  requestPrincipals.set(request.raw, principal);
+}
+
+function requestPrincipal(request: FastifyRequest): Principal | undefined {
+  return requestPrincipals.get(request.raw);
+}
 
 const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 

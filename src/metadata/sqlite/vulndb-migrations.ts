@@ -1,4 +1,4 @@
-import type { Migration } from '../../metadata/migration.js';
+import type { Migration } from '../migration.js';
 
 /**
  * Vulnerability-database schema. Advisories are stored whole as OSV JSON per (source, id); an

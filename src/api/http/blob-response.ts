@@ -3,11 +3,11 @@
  * whether through /v2 or a GetDownloadUrlForLayer URL.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RepositoryKey } from '../domain/reference.js';
-import type { Registry } from '../registry/index.js';
-import { type HandingOverReadable, handsOverChunks } from '../storage/handed-over.js';
-import { releaseBuffer } from '../storage/release-buffer.js';
-import { parseRange } from './oci/http.js';
+import type { RepositoryKey } from '../../domain/reference.js';
+import type { Registry } from '../../registry/index.js';
+import { type HandingOverReadable, handsOverChunks } from '../../storage/handed-over.js';
+import { releaseBuffer } from '../../storage/release-buffer.js';
+import { parseRange } from './range.js';
 
 export interface BlobResponse {
   request: FastifyRequest;

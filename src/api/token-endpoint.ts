@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isDomainError } from '../domain/errors.js';
-import type { RequestFacts } from './principal.js';
-import { ANONYMOUS_TOKEN, type RegistryTokenAuthenticator } from './registry-auth.js';
-import { TOKEN_PATH } from './oci-access.js';
+import { TOKEN_PATH } from '../iam/oci-access.js';
+import type { RequestFacts } from '../iam/principal.js';
+import { ANONYMOUS_TOKEN, type RegistryTokenAuthenticator } from '../iam/registry-auth.js';
 
 /** How long the placeholder token for callers without credentials is said to last. */
 const ANONYMOUS_TTL_SECONDS = 300;
