@@ -5,7 +5,7 @@
  * an earlier run left behind, free ports, and waiting with a deadline and the logs' tails.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,12 +74,13 @@ function watchdog(dir: string): void {
   ].join('\n');
   const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   child.unref();
-  void writeFile(join(dir, 'watchdog.pid'), String(child.pid));
+  writeFileSync(join(dir, 'watchdog.pid'), String(child.pid));
 }
 
 /** Ends the watchdog of a run directory being stopped properly. */
 export function stopWatchdog(dir: string): void {
-  const pid = Number(readFileSync(join(dir, 'watchdog.pid'), 'utf8').trim() || 0);
+  const file = join(dir, 'watchdog.pid');
+  const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim() || 0) : 0;
   if (pid > 1 && commandLine(pid).includes(dir)) signalProcess(pid, 'SIGKILL');
 }
 
