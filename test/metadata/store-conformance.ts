@@ -11,7 +11,8 @@ const ACCOUNT = '111122223333';
 const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const event = (type: string): OutboxEvent => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } });
+// The store keeps events as opaque records; the types and payloads here are not the registry's.
+const event = (type: string) => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } }) as unknown as OutboxEvent;
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
