@@ -4,26 +4,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ENGINES_ROOT, runDirectory, stopWatchdog } from './daemons.js';
+import { eventually } from '../support/eventually.js';
+import { ENGINES_ROOT, isAlive, runDirectory, stopWatchdog } from './daemons.js';
 
 const run = promisify(execFile);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Waits until `check` holds (a daemon gone, a directory removed). */
+const until = (check: () => boolean, what: string) => eventually(async () => (check() ? true : undefined), what);
 
 describe('engine run directories', () => {
   it('clean up what a crashed run left: its daemons (only those naming its directory) and the directory', async () => {
@@ -43,15 +30,15 @@ describe('engine run directories', () => {
 
       const dir = await runDirectory('fresh');
       try {
-        await eventually(() => !alive(daemon.pid!));
+        await until(() => !isAlive(daemon.pid!), 'the leftover daemon killed');
         expect(existsSync(leftover)).toBe(false);
-        expect(alive(bystander.pid!)).toBe(true);
+        expect(isAlive(bystander.pid!)).toBe(true);
       } finally {
         stopWatchdog(dir);
         await rm(dir, { recursive: true, force: true });
       }
     } finally {
-      for (const child of [daemon, bystander]) if (child.pid && alive(child.pid)) process.kill(child.pid, 'SIGKILL');
+      for (const child of [daemon, bystander]) if (child.pid && isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
     }
   });
 
@@ -59,7 +46,7 @@ describe('engine run directories', () => {
     const fixture = join(import.meta.dirname, 'fixtures', 'abandoned-daemon.ts');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', fixture], { cwd: join(import.meta.dirname, '..', '..') });
     const { dir, pid } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { dir: string; pid: number };
-    await eventually(() => !alive(pid));
-    await eventually(() => !existsSync(dir));
+    await until(() => !isAlive(pid), 'the abandoned daemon killed');
+    await until(() => !existsSync(dir), 'the abandoned run directory removed');
   });
 });

@@ -77,6 +77,40 @@ function watchdog(dir: string): void {
   writeFileSync(join(dir, 'watchdog.pid'), String(child.pid));
 }
 
+export type Running<T> = T & {
+  /** The run directory (configuration, logs). */
+  dir: string;
+  /** Stops the daemons (in reverse order of start) and removes the run directory. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts an engine in a fresh run directory: `start` starts its daemons (recording each in
+ * `daemons`) and says how to reach it. When it fails, whatever it started is stopped and the
+ * error carries the tail of every log.
+ */
+export async function launchEngine<T>(
+  engine: string,
+  start: (dir: string, daemons: Daemon[]) => Promise<T>,
+  options: { stopSignal?: NodeJS.Signals } = {},
+): Promise<Running<T>> {
+  const dir = await runDirectory(engine);
+  const daemons: Daemon[] = [];
+  const stop = async () => {
+    await stopDaemons([...daemons].reverse(), { signal: options.stopSignal });
+    killRecorded(dir, 'SIGKILL');
+    stopWatchdog(dir);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    return { ...(await start(dir, daemons)), dir, stop };
+  } catch (err) {
+    const message = `${(err as Error).message}\n${logTails(dir)}`;
+    await stop();
+    throw new Error(`${engine} did not start: ${message}`, { cause: err });
+  }
+}
+
 /** Ends the watchdog of a run directory being stopped properly. */
 export function stopWatchdog(dir: string): void {
   const file = join(dir, 'watchdog.pid');
@@ -191,7 +225,7 @@ export function missingBinaries(names: string[]): string[] {
   });
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
