@@ -56,6 +56,13 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     ...(config.tls && { https: readTlsFiles(config.tls) }),
   });
   const core = openCore(config, { log: server.log, clock: options.clock });
+  try {
+    // The blob storage is usable (S3: the bucket exists and the credentials may use it).
+    await core.blobs.driver.check?.();
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
   const secret = loadServerSecret(config);
   const modules = await createModules({ core, config, secret }, options);
   const all: BerthModule[] = Object.values(modules);

@@ -7,8 +7,8 @@ import { Scheduler } from '../jobs/scheduler.js';
 import { SqliteMetadataStore } from '../metadata/sqlite/store.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { type Registry, createRegistry } from '../registry/index.js';
-import { BlobStore } from '../storage/blob-store.js';
-import { FilesystemDriver } from '../storage/filesystem/driver.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { openBlobStore } from '../storage/open-blob-store.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
@@ -77,9 +77,5 @@ export function openCore(config: Readonly<BerthConfig>, options: CoreOptions): B
 /** The configured metadata and blob stores. */
 function openStores(config: Readonly<BerthConfig>): { store: MetadataStore; blobs: BlobStore } {
   const store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
-  const driver = new FilesystemDriver({
-    root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
-    fsync: config.storage.filesystem.fsync,
-  });
-  return { store, blobs: new BlobStore(driver) };
+  return { store, blobs: openBlobStore(config.storage, config.dataDir) };
 }

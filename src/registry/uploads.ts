@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { type Hash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { blobTooLarge, blobUploadNotFound, digestInvalid, isStorageFullCause, rangeNotSatisfiable, storageFull } from '../domain/errors.js';
-import { parseDigest } from '../domain/digest.js';
+import { type DigestAlgorithm, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
 import { type SourceHandling, UploadLimitExceededError } from '../storage/blob-store.js';
@@ -91,8 +91,7 @@ export class UploadService {
     return this.locks.run(id, async () => {
       let size = await this.stagedSize(id);
       if (body) size = await this.write(id, size, body, range, algorithm, handling);
-      const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
-      const actual = `${algorithm}:${hash.digest('hex')}`;
+      const actual = await this.digestOf(id, algorithm, size);
       if (actual !== digest) {
         await this.discardAfter(id, 'digest mismatch');
         throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest);
@@ -157,6 +156,17 @@ export class UploadService {
     return upload;
   }
 
+  /** The digest of the upload's `size` bytes: hashed here, recorded by the node that hashed them, or read back and hashed. */
+  private async digestOf(id: string, algorithm: DigestAlgorithm, size: number): Promise<string> {
+    const recorded = this.hashers.holds(id, algorithm, size) ? undefined : await this.ctx.blobs.uploadDigest(id, algorithm, size);
+    if (recorded) {
+      this.hashers.drop(id);
+      return recorded;
+    }
+    const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
+    return `${algorithm}:${hash.digest('hex')}`;
+  }
+
   private async stagedSize(id: string): Promise<number> {
     const size = await this.ctx.blobs.uploadSize(id);
     if (size === undefined) throw blobUploadNotFound(id, 'has no staged data');
@@ -193,10 +203,16 @@ export class UploadService {
     }
     if (range && newSize !== range.end + 1) {
       // The bytes are kept (the client may resume from the real offset), but the claim was false.
-      this.hashers.put(id, algorithm, hash, newSize);
+      await this.keep(id, algorithm, hash, newSize);
       throw rangeNotSatisfiable(`Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`, newSize);
     }
-    this.hashers.put(id, algorithm, hash, newSize);
+    await this.keep(id, algorithm, hash, newSize);
     return newSize;
+  }
+
+  /** Keeps the running hash for this node's next chunk, and (shared storage) its digest for other nodes. */
+  private async keep(id: string, algorithm: DigestAlgorithm, hash: Hash, size: number): Promise<void> {
+    this.hashers.put(id, algorithm, hash, size);
+    if (this.ctx.blobs.driver.shared) await this.ctx.blobs.saveUploadDigest(id, `${algorithm}:${hash.copy().digest('hex')}`, size);
   }
 }

@@ -1,8 +1,8 @@
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Hash } from 'node:crypto';
-import { parseDigest } from '../domain/digest.js';
-import type { FileInfo, StorageDriver } from './driver.js';
+import { type DigestAlgorithm, parseDigest } from '../domain/digest.js';
+import { type FileInfo, PathNotFoundError, type StorageDriver } from './driver.js';
 
 /** An append stopped because the upload would grow past the `maxBytes` its caller allowed. */
 export class UploadLimitExceededError extends Error {
@@ -163,6 +163,29 @@ export class BlobStore {
       await writer.close();
     }
     return writer.size;
+  }
+
+  /**
+   * On shared storage (driver.shared), records the digest of the upload's first `size` bytes after
+   * each append, so that whichever node completes the upload need not read them back to hash them
+   * (see registry/upload-hashers.ts). A no-op on storage only one node uses.
+   */
+  async saveUploadDigest(id: string, digest: string, size: number): Promise<void> {
+    if (!this.driver.shared) return;
+    const { algorithm } = parseDigest(digest);
+    await this.driver.putContent(`uploads/${id}/${algorithm}-digest`, Buffer.from(JSON.stringify({ size, digest })));
+  }
+
+  /** The digest saveUploadDigest recorded, when it covers exactly the upload's first `size` bytes. */
+  async uploadDigest(id: string, algorithm: DigestAlgorithm, size: number): Promise<string | undefined> {
+    if (!this.driver.shared) return undefined;
+    try {
+      const saved = JSON.parse((await this.driver.getContent(`uploads/${id}/${algorithm}-digest`)).toString()) as { size?: unknown; digest?: unknown };
+      return saved.size === size && typeof saved.digest === 'string' ? saved.digest : undefined;
+    } catch (err) {
+      if (err instanceof PathNotFoundError || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
   }
 
   /** Reads an upload's bytes back (to rebuild a hash after a restart). */

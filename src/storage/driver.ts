@@ -7,6 +7,11 @@ import type { Readable, Writable } from 'node:stream';
  */
 export interface StorageDriver {
   readonly name: string;
+  /**
+   * Several nodes use this storage at once (an object store): the blob store then also keeps in
+   * storage what lets another node finish an upload without reading it back (saveUploadDigest).
+   */
+  readonly shared?: boolean;
   /** Small objects only; throws PathNotFound when absent. */
   getContent(path: string): Promise<Buffer>;
   /** Atomically creates or replaces a small object. */
@@ -32,6 +37,8 @@ export interface StorageDriver {
   delete(path: string): Promise<void>;
   /** A URL the client may fetch the object from directly, when the backend supports it. */
   redirectURL?(path: string, options: { expiresInSeconds: number }): Promise<string | undefined>;
+  /** Checks at start that the backend is reachable and usable, throwing an error that says what is wrong. */
+  check?(): Promise<void>;
 }
 
 export interface FileInfo {

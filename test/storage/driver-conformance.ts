@@ -3,19 +3,22 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PathNotFoundError, ShortReadError, type StorageDriver } from '../../src/storage/driver.js';
+import { describeAppendConformance, describeScaleConformance } from './driver-conformance-scale.js';
 
 export interface DriverHarness {
   driver: StorageDriver;
+  /** Another instance over the same storage, as another node (another process) would have. */
+  another(): StorageDriver;
   cleanup(): Promise<void>;
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
+export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-async function writeAll(driver: StorageDriver, path: string, data: Buffer, append = false): Promise<number> {
+export async function writeAll(driver: StorageDriver, path: string, data: Buffer, append = false): Promise<number> {
   const writer = await driver.writer(path, { append });
   await pipeline(Readable.from([data]), writer.stream);
   await writer.commit();
@@ -208,5 +211,27 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       });
       await Promise.all([...writes, ...reads]);
     });
+
+    it('reports a directory-like prefix as a directory', async () => {
+      await driver.putContent('parent/child/leaf', Buffer.from('1'));
+      expect(await driver.stat('parent/child')).toMatchObject({ isDir: true });
+      expect((await driver.stat('parent/child'))?.modTime).toBeInstanceOf(Date);
+    });
+
+    it('offers no redirect URL, or one that serves the object', async () => {
+      const content = randomBytes(1000);
+      await driver.putContent('redirect/blob', content);
+      const url = await driver.redirectURL?.('redirect/blob', { expiresInSeconds: 60 });
+      if (url === undefined) return;
+      const whole = await fetch(url);
+      expect(whole.status).toBe(200);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(content)).toBe(true);
+      const ranged = await fetch(url, { headers: { Range: 'bytes=10-19' } });
+      expect(ranged.status).toBe(206);
+      expect(Buffer.from(await ranged.arrayBuffer()).equals(content.subarray(10, 20))).toBe(true);
+    });
+
+    describeAppendConformance(() => harness);
+    describeScaleConformance(() => harness);
   });
 }

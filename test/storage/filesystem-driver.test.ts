@@ -12,7 +12,11 @@ import { describeDriverConformance } from './driver-conformance.js';
 for (const fsync of [true, false]) {
   describeDriverConformance(`filesystem (fsync ${fsync ? 'on' : 'off'})`, async () => {
     const root = await tempDir('fs');
-    return { driver: new FilesystemDriver({ root, fsync }), cleanup: () => removeDir(root) };
+    return {
+      driver: new FilesystemDriver({ root, fsync }),
+      another: () => new FilesystemDriver({ root, fsync }),
+      cleanup: () => removeDir(root),
+    };
   });
 }
 
