@@ -34,9 +34,9 @@ export function registerVulnDb(program: Command): void {
 
 /** `berth vulndb import <path>`: the import summary to stdout. Returns the exit code. */
 export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store, log } = openOffline(flags, io);
+  const core = openOffline(flags, io);
   try {
-    const summary = await importAndAnnounce(store, path, log, { ...(flags.source && { source: flags.source }) });
+    const summary = await importAndAnnounce(core.store, path, core.log, { now: core.clock, ...(flags.source && { source: flags.source }) });
     io.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
     return summary.problems.length > 0 ? 1 : 0;
   } catch (err) {
@@ -46,19 +46,19 @@ export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: Vuln
     }
     throw err;
   } finally {
-    await store.close();
+    await core.close();
   }
 }
 
 /** `berth vulndb status`. Returns the exit code. */
 export async function runVulnDbStatus(flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store } = openOffline(flags, io);
+  const core = openOffline(flags, io);
   try {
-    const status = await store.vulnDb.status();
+    const status = await core.store.vulnDb.status();
     io.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     return 0;
   } finally {
-    await store.close();
+    await core.close();
   }
 }
 

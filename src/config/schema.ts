@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authConfigSchema } from '../iam/config-schema.js';
 import { scanningConfigSchema } from '../scanning/service/config-schema.js';
+import { s3ConfigSchema } from '../storage/s3/config-schema.js';
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/;
 const hostPort = z
@@ -58,7 +59,8 @@ export const configSchema = z
       .default({}),
     storage: z
       .object({
-        driver: z.enum(['filesystem']).default('filesystem'),
+        /** filesystem: one node, blobs under dataDir; s3: a bucket every node of a deployment shares. */
+        driver: z.enum(['filesystem', 's3']).default('filesystem'),
         filesystem: z
           .object({
             /** Defaults to <dataDir>/storage. */
@@ -68,8 +70,14 @@ export const configSchema = z
           })
           .strict()
           .default({}),
+        /** The bucket for driver s3 (see src/storage/s3/config-schema.ts). */
+        s3: s3ConfigSchema.optional(),
       })
       .strict()
+      .refine((storage) => storage.driver !== 's3' || storage.s3 !== undefined, {
+        message: 'driver s3 needs storage.s3 (at least bucket)',
+        path: ['s3'],
+      })
       .default({}),
     metadata: z
       .object({

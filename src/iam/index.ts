@@ -1,5 +1,6 @@
 import type { Logger } from '../util/logger.js';
 import type { MetadataStore } from '../metadata/store.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import { AccountSettings } from './account-settings.js';
 import { Authorizer } from './authorizer.js';
 import { CredentialResolver } from './credentials.js';
@@ -49,10 +50,11 @@ export interface IamOptions extends KeyringSource, RootCredentialsConfig {
  * and its root credentials exist, and wires the authenticators and the one Authorizer both APIs
  * use.
  */
-export async function createIam(deps: { options: Readonly<IamOptions>; store: MetadataStore; log: Logger }): Promise<Iam> {
+export async function createIam(deps: { options: Readonly<IamOptions>; store: MetadataStore; log: Logger; now?: Clock }): Promise<Iam> {
   const { options: config, store } = deps;
   const log = deps.log.child({ component: 'iam' });
-  const now = () => new Date();
+  /** What identities, policies and settings are stamped with. */
+  const now = deps.now ?? systemClock;
   const { keyring, createdFile } = loadKeyring(config);
   if (createdFile) log.info({ file: createdFile }, 'key-encryption keyring created');
   const root = await bootstrapRootCredentials({ config, store: store.iam, keyring, now });

@@ -175,7 +175,7 @@ export class IamOciAccess implements OciAccess {
 }
 
 /** `<12 digits>.<anything>` names an account, as ECR's `<account>.dkr.ecr.<region>.amazonaws.com` does. */
-export function hostAccount(host: string | undefined): string | undefined {
+function hostAccount(host: string | undefined): string | undefined {
   const match = host === undefined ? null : /^(\d{12})\./.exec(host);
   return match ? match[1] : undefined;
 }

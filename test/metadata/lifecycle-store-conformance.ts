@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
+import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { LifecyclePreviewResultRecord } from '../../src/metadata/lifecycle-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
@@ -63,7 +64,8 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
       from,
       to,
       at: when,
-      events: (state) => [{ type: `test.${to.toLowerCase()}`, accountId: repo.accountId, occurredAt: when, payload: { status: state.status } }],
+      // Opaque to the store: test types, not the registry's.
+      events: (state) => [{ type: `test.${to.toLowerCase()}`, accountId: repo.accountId, occurredAt: when, payload: { status: state.status } } as unknown as OutboxEvent],
     });
 
   describe('lifecycle policies', () => {

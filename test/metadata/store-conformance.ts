@@ -11,7 +11,8 @@ const ACCOUNT = '111122223333';
 const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const event = (type: string): OutboxEvent => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } });
+// The store keeps events as opaque records; the types and payloads here are not the registry's.
+const event = (type: string) => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } }) as unknown as OutboxEvent;
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -508,6 +509,23 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await store.registry.createUpload({ id: 'u1', repositoryId: repo.id, startedAt: t0, updatedAt: t0 });
         expect(await store.gc.knownUploads(['u1', 'u2'])).toEqual(new Set(['u1']));
         expect(await store.gc.knownUploads([])).toEqual(new Set());
+      });
+
+      it('lists blob rows with their sizes a page at a time, and the manifests that reference a blob', async () => {
+        await garbageSetup();
+        expect(await store.gc.blobsAfter('', 2)).toEqual([
+          { digest: digest(1), size: 10 },
+          { digest: digest(2), size: 20 },
+        ]);
+        expect(await store.gc.blobsAfter(digest(2), 2)).toEqual([{ digest: digest(3), size: 30 }]);
+        expect(await store.gc.blobsAfter(digest(3), 2)).toEqual([]);
+        await store.registry.putManifest(manifest({ digest: digest(101), content: Buffer.from('{"other":1}') }));
+        expect(await store.gc.manifestsReferencing(digest(1), 10)).toEqual([
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(100) },
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(101) },
+        ]);
+        expect(await store.gc.manifestsReferencing(digest(1), 1)).toHaveLength(1);
+        expect(await store.gc.manifestsReferencing(digest(3), 10)).toEqual([]);
       });
     });
   });

@@ -20,7 +20,7 @@
 import { setRequestPrincipal } from '../audit-hook.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, RequestFacts } from '../../iam/principal.js';
+import type { Principal } from '../../iam/principal.js';
 import type { EcrCall, PendingAuthentication, SignedRequestHead } from '../../iam/ports.js';
 import type { BodyPace } from '../http/body.js';
 import { ByteBudget } from '../http/byte-budget.js';
@@ -40,6 +40,7 @@ import { operationRegistry } from './operation.js';
 import type { AnyOperationDefinition, OperationContext } from './operation.js';
 import { PageTokenCodec } from './pagination.js';
 import { checkHostTemplate } from './resources.js';
+import { requestFacts } from '../request-facts.js';
 import { JSON_CONTENT_TYPE, isJsonContentType, operationFromTarget } from './target.js';
 import type { Logger } from '../../util/logger.js';
 
@@ -163,7 +164,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     const json = parseJsonBody(body.raw);
     const input = model.input ? checkInput(model.input.shape, json) : {};
     const log = req.log.child({ requestId: state.requestId, operation });
-    const ctx = buildContext(settings, { operation, principal, input, requestFacts: facts(req, state.requestId), log });
+    const ctx = buildContext(settings, { operation, principal, input, requestFacts: requestFacts(req, state.requestId), log });
     await options.authorize({ operation, principal, input, accountId: ctx.accountId, requestFacts: ctx.requestFacts });
 
     const handler = definition.handler as (i: unknown, c: OperationContext) => Promise<unknown>;
@@ -205,11 +206,6 @@ function distinctHeaders(req: FastifyRequest): SignedRequestHead['headers'] {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value : [String(value)];
   }
   return headers;
-}
-
-function facts(req: FastifyRequest, requestId: string): RequestFacts {
-  const userAgent = req.headers['user-agent'];
-  return { requestId, sourceIp: req.ip, secureTransport: req.protocol === 'https', userAgent, now: new Date() };
 }
 
 /** Fastify's own request errors, in AWS's vocabulary. */

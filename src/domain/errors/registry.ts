@@ -109,9 +109,20 @@ export function blobInUse(key: RepositoryKey, digest: string, user: { manifest: 
   );
 }
 
-/** Metadata links the blob but storage lost its file: reported as not found rather than served empty. */
-export function blobMissingFromStorage(digest: string): DomainError {
-  return new DomainError('BlobNotFound', `blob ${digest} is missing from storage`, { digest });
+/**
+ * Metadata links the blob but storage lost its file, or it was set aside (`quarantined`) as
+ * damaged: reported as not found rather than served empty or wrong.
+ */
+export function blobMissingFromStorage(digest: string, quarantined = false): DomainError {
+  const message = quarantined
+    ? `blob ${digest} was found damaged and set aside; push it again`
+    : `blob ${digest} is missing from storage`;
+  return new DomainError('BlobNotFound', message, { digest });
+}
+
+/** Storage holds the blob's file with another size or content than recorded (`why`): damaged, so not served. */
+export function blobDamaged(digest: string, why: string): DomainError {
+  return new DomainError('BlobNotFound', `blob ${digest} is damaged in storage (${why}); push it again`, { digest });
 }
 
 /** `why` completes "upload <id> …". */

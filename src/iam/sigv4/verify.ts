@@ -1,11 +1,10 @@
 import { canonicalHeaderValue, parseQuery, type HeaderMap, type QueryParam } from './canonical.js';
-import { checkDeclaredHash, checkScope, checkSignature, checkSignedHeaders, checkSkew, lookup } from './checks.js';
+import { checkSignedForm, checkSkew } from './checks.js';
 import { incomplete, missingToken } from './errors.js';
-import { checkAlgorithm, parseAuthorizationHeader, requestDate } from './parse.js';
+import { parseAuthorizationHeader, requestDate } from './parse.js';
 import { verifyPresigned } from './presigned.js';
 import {
   DEFAULT_MAX_SKEW_MS,
-  UNSIGNED_PAYLOAD,
   type PendingSigV4,
   type SigV4Request,
   type SigV4RequestHead,
@@ -68,36 +67,18 @@ async function verifyHeaderForm<P>(
   const { raw: dateRaw, date } = requestDate(amzDate, httpDate);
   const now = opts.now ?? new Date();
   checkSkew(dateRaw, date, now, opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
-  const signedHeaders = checkSignedHeaders(claims, opts);
-  checkAlgorithm(claims.algorithm);
-  const scope = checkScope(claims.credential, dateRaw, opts);
-  const sessionToken = canonicalHeaderValue(req.headers['x-amz-security-token']);
-  const secret = await lookup(scope, sessionToken, opts);
-
-  const verified: VerifiedSigV4<P> = {
-    principal: secret.principal,
-    accessKeyId: scope.accessKeyId,
-    region: scope.region,
-    service: scope.service,
-    signedAt: date,
-    presigned: false,
-    ...(sessionToken !== undefined ? { sessionToken } : {}),
-  };
-  const check = (payloadHash: string): void =>
-    checkSignature(req, params, undefined, signedHeaders, [payloadHash], claims, scope, dateRaw, secret.secretAccessKey);
-  const declared = canonicalHeaderValue(req.headers['x-amz-content-sha256']);
-  if (declared !== undefined) {
-    check(declared);
-    // Only presigned URLs may leave the body unsigned; no body makes this one right.
-    if (declared === UNSIGNED_PAYLOAD) checkDeclaredHash(declared, '', false);
-  }
-  return {
-    signatureVerified: declared !== undefined,
-    finish(payloadSha256) {
-      if (declared === undefined) check(payloadSha256.toLowerCase());
-      else checkDeclaredHash(declared, payloadSha256, false);
-      return verified;
+  return checkSignedForm(
+    req,
+    {
+      params,
+      signatureParam: undefined,
+      claims,
+      dateRaw,
+      date,
+      sessionToken: canonicalHeaderValue(req.headers['x-amz-security-token']),
+      declaredHash: canonicalHeaderValue(req.headers['x-amz-content-sha256']),
+      presigned: false,
     },
-  };
+    opts,
+  );
 }
-

@@ -32,7 +32,7 @@ function toEvent(row: EventRow): StoredEvent {
 export class SqliteEventStore implements EventStore {
   constructor(private readonly database: SqliteDatabase) {}
 
-  async append(events: OutboxEvent[]): Promise<void> {
+  async append(events: readonly OutboxEvent[]): Promise<void> {
     this.database.write(() => insertEvents(this.database, events));
   }
 

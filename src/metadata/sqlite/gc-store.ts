@@ -1,4 +1,4 @@
-import { type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
+import { type BlobReferrer, type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
 import type { SqliteDatabase } from './database.js';
 
 // Rows written before the gc migration (or by code that does not set it) have no last_used_at.
@@ -66,6 +66,23 @@ export class SqliteGcStore implements GcStore {
   async blobDigestsBetween(from: string, to: string): Promise<string[]> {
     // Plucked: a shard holds thousands of rows, and a storage pass visits every shard.
     return this.database.stmt('SELECT digest FROM blobs WHERE digest >= ? AND digest < ? ORDER BY digest').pluck(true).all(from, to) as string[];
+  }
+
+  async blobsAfter(after: string, limit: number): Promise<{ digest: string; size: number }[]> {
+    return this.database.stmt('SELECT digest, size FROM blobs WHERE digest > ? ORDER BY digest LIMIT ?').all(after, limit) as {
+      digest: string;
+      size: number;
+    }[];
+  }
+
+  async manifestsReferencing(digest: string, limit: number): Promise<BlobReferrer[]> {
+    return this.database
+      .stmt(
+        `SELECT r.account_id AS accountId, r.name AS repositoryName, m.digest AS manifestDigest
+         FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id JOIN repositories r ON r.id = m.repository_id
+         WHERE mb.digest = ? ORDER BY r.account_id, r.name, m.digest LIMIT ?`,
+      )
+      .all(digest, limit) as BlobReferrer[];
   }
 
   async hasBlob(digest: string): Promise<boolean> {

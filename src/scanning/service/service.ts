@@ -87,7 +87,7 @@ export class ScanningService {
       scanType: 'BASIC',
       now,
       ...(this.deps.scanQuotaMs > 0 && { quotaSince: new Date(now.getTime() - this.deps.scanQuotaMs) }),
-      job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }),
+      job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }, now),
     });
     if (!requested.started) throw new DomainError('LimitExceeded', 'The scan quota per image has been exceeded. Wait and try again.');
     this.deps.poke();
@@ -133,7 +133,7 @@ export class ScanningService {
     const scanning = effectiveScanning(repository, registryConfig);
     if (!scanning.scanOnPush) return false;
     const now = this.deps.now();
-    const job = scanJob({ manifestId: manifest.id, repositoryId: repository.id, digest, reason: 'push' });
+    const job = scanJob({ manifestId: manifest.id, repositoryId: repository.id, digest, reason: 'push' }, now);
     const requested = await this.deps.store.scans.requestScan({
       manifestId: manifest.id,
       repositoryId: repository.id,
