@@ -82,9 +82,9 @@ export interface EcrApiPluginOptions {
 }
 
 /** Ten seconds to start, then at least 64 KiB/s: a 32 MiB body gets about 8.5 minutes. */
-export const DEFAULT_BODY_PACE: BodyPace = { graceMs: 10_000, minBytesPerSecond: 64 * 1024 };
+const DEFAULT_BODY_PACE: BodyPace = { graceMs: 10_000, minBytesPerSecond: 64 * 1024 };
 /** Two of the largest (UploadLayerPart) bodies. */
-export const DEFAULT_UNVERIFIED_BODY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_UNVERIFIED_BODY_BYTES = 64 * 1024 * 1024;
 /** An answer that leaves at most this much of a body unread lets Node drain it and keeps the connection. */
 const DRAINED_REMAINDER = 64 * 1024;
 

@@ -357,4 +357,20 @@ describe('beginSigV4: what the headers decide before the body is read', () => {
     expect(() => pending.finish(sha256Hex('{"repositoryName":"evil"}'))).toThrow(/does not match the signature you provided/);
     expect(pending.finish(sha256Hex(body).toUpperCase()).principal).toEqual(principal);
   });
+
+  it('refuses UNSIGNED-PAYLOAD on a header-signed request before the body', async () => {
+    const req = signed({ extraHeaders: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    await expect(beginSigV4(head(req), opts)).rejects.toThrow("'x-amz-content-sha256' may be UNSIGNED-PAYLOAD only for presigned URLs.");
+  });
+
+  it('takes a presigned URL in the same two steps: its signature is checked with the body hash', async () => {
+    const path = '/v2/app/blobs/sha256:abc';
+    const query = presignQuery({ method: 'GET', host, path, credentials: creds, region: 'us-east-1', service: 'ecr', now, expiresSeconds: 900 });
+    const presignOpts = { ...opts, requiredSignedHeaders: [] };
+    const pending = await beginSigV4({ method: 'GET', path, query, headers: { host } }, presignOpts);
+    expect(pending.signatureVerified).toBe(false);
+    expect(pending.finish(sha256Hex(''))).toMatchObject({ principal, presigned: true, expiresAt: new Date('2024-05-01T10:15:00Z') });
+    const moved = await beginSigV4({ method: 'GET', path: '/v2/other/blobs/sha256:abc', query, headers: { host } }, presignOpts);
+    expect(() => moved.finish(sha256Hex(''))).toThrow(/does not match the signature you provided/);
+  });
 });
