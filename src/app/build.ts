@@ -53,6 +53,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     logLevel: config.log.level,
     logStream: options.logStream,
     idleTimeoutSeconds: config.http.idleTimeoutSeconds,
+    headersTimeoutSeconds: config.http.headersTimeoutSeconds,
     ...(config.tls && { https: readTlsFiles(config.tls) }),
   });
   const core = openCore(config, { log: server.log, clock: options.clock });
@@ -81,6 +82,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     region: config.region,
     registryHostTemplate: (bound) => registryHostTemplateFor(config, bound),
     deriveSecret: (purpose) => secret.derive(purpose),
+    bodies: config.http.ecrBody,
     ...access.ecr,
     operations: all.flatMap((module) => module.ecrOperations ?? []),
   });

@@ -135,6 +135,30 @@ export const configSchema = z
          * reading. Requests themselves have no time limit (multi-GiB layers). 0 turns it off.
          */
         idleTimeoutSeconds: z.number().int().nonnegative().default(120),
+        /** A request's headers must all arrive within this (else 408 and the connection is closed). 0 turns it off. */
+        headersTimeoutSeconds: z.number().int().nonnegative().default(30),
+        /**
+         * Request bodies of the ECR API (POST /), read into memory. The headers are authenticated
+         * first, so only a caller naming a valid access key gets its body read at all.
+         */
+        ecrBody: z
+          .object({
+            /**
+             * A body must arrive at `minBytesPerSecond` once `graceSeconds` have passed (counted
+             * from the start of the body); a slower one is cut with 408 RequestTimeoutException.
+             */
+            graceSeconds: z.number().nonnegative().default(10),
+            minBytesPerSecond: z.number().int().nonnegative().default(64 * 1024),
+            /**
+             * Bytes held at once, across all requests, by bodies the signature still depends on
+             * (the AWS CLI signs the body's hash without declaring it; the SDKs declare and sign
+             * it, so theirs are verified before the body is read). A body the budget cannot take is
+             * answered 503 ServiceUnavailableException before it is read.
+             */
+            maxUnverifiedBytes: byteSize.default(64 * 1024 * 1024),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

@@ -11,6 +11,7 @@ export { asDomainError, invalidParameter, invalidParameterMessage, isStorageFull
 export { accountNotFound, noPermissionMapping, userNotFound } from './errors/iam.js';
 export {
   blobDamaged,
+  blobInUse,
   blobMissingFromStorage,
   blobNotFound,
   blobTooLarge,

@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/actor.js';
 import { Readable } from 'node:stream';
-import { type DomainError, blobDamaged, blobMissingFromStorage, blobNotFound, isDomainError } from '../domain/errors.js';
+import { type DomainError, blobDamaged, blobInUse, blobMissingFromStorage, blobNotFound, isDomainError } from '../domain/errors.js';
 import { digestOf, isValidDigest, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import { quarantineBlob } from '../gc/quarantine.js';
@@ -143,7 +143,9 @@ export class BlobService {
   async delete(key: RepositoryKey, digest: string): Promise<void> {
     parseDigest(digest);
     const repository = await this.repositories.get(key);
-    if (!(await this.ctx.store.registry.unlinkBlob(repository.id, digest))) throw blobNotFound(repository, digest);
+    const result = await this.ctx.store.registry.unlinkBlob(repository.id, digest);
+    if (result.outcome === 'missing') throw blobNotFound(repository, digest);
+    if (result.outcome === 'referenced') throw blobInUse(key, digest, result);
   }
 
   /**

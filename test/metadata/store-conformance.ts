@@ -131,9 +131,21 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toEqual({ digest: digest(1), size: 10 });
         const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
         expect(await store.registry.getRepositoryBlob(other.id, digest(1))).toBeUndefined();
-        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(true);
-        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(false);
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toEqual({ outcome: 'unlinked' });
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toEqual({ outcome: 'missing' });
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toBeUndefined();
+      });
+
+      it('keeps the link of a blob a manifest of the repository references, naming a tagged one', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ digest: digest(100) }));
+        await store.registry.putManifest(manifest({ digest: digest(101), tag: 'v1', content: Buffer.from('{"schemaVersion":2,"x":1}') }));
+        expect(await store.registry.unlinkBlob(repo.id, digest(2))).toEqual({ outcome: 'referenced', manifest: digest(101), tag: 'v1' });
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(2))).toEqual({ digest: digest(2), size: 20 });
+        // Another repository's manifests do not hold this repository's link.
+        const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
+        await store.registry.linkBlob(other.id, { digest: digest(2), size: 20 }, t0);
+        expect(await store.registry.unlinkBlob(other.id, digest(2))).toEqual({ outcome: 'unlinked' });
       });
 
       it('tracks uploads and lists idle ones', async () => {

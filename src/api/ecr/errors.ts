@@ -26,6 +26,8 @@ const COMMON_ERRORS = {
   UnknownOperationException: 400,
   SerializationException: 400,
   RequestEntityTooLargeException: 413,
+  // A body that arrives too slowly (api/http/body.ts's pace); clients see a timeout's status.
+  RequestTimeoutException: 408,
   ServiceUnavailableException: 503,
 } as const;
 
@@ -55,6 +57,8 @@ export const DOMAIN_ERRORS: Readonly<Record<DomainErrorCode, EcrErrorName>> = {
   RepositoryAlreadyExists: 'RepositoryAlreadyExistsException',
   RepositoryNotEmpty: 'RepositoryNotEmptyException',
   BlobNotFound: 'LayersNotFoundException',
+  // ECR has no blob deletion; no operation raises it.
+  BlobInUse: 'InvalidParameterException',
   BlobUploadNotFound: 'UploadNotFoundException',
   BlobUploadInvalid: 'InvalidLayerPartException',
   RangeNotSatisfiable: 'InvalidLayerPartException',

@@ -56,6 +56,8 @@ export const OCI_ERRORS: Readonly<Record<DomainErrorCode, OciWireError>> = {
   RepositoryAlreadyExists: CONFLICT,
   RepositoryNotEmpty: CONFLICT,
   BlobNotFound: { code: 'BLOB_UNKNOWN', status: 404 },
+  // The spec's answer for a delete the registry does not perform (the conformance suite expects it).
+  BlobInUse: { code: 'UNSUPPORTED', status: 405 },
   BlobUploadNotFound: { code: 'BLOB_UPLOAD_UNKNOWN', status: 404 },
   BlobUploadInvalid: { code: 'BLOB_UPLOAD_INVALID', status: 400 },
   RangeNotSatisfiable: { code: 'BLOB_UPLOAD_INVALID', status: 416 },

@@ -13,8 +13,9 @@ import { deriveSigningKey, signatureHex } from './signing-key.js';
 import {
   MAX_PRESIGN_EXPIRES_SECONDS,
   UNSIGNED_PAYLOAD,
+  type PendingSigV4,
   type SecretRecord,
-  type SigV4Request,
+  type SigV4RequestHead,
   type VerifiedSigV4,
   type VerifyOptions,
 } from './types.js';
@@ -113,7 +114,7 @@ async function lookup<P>(
 }
 
 function checkSignature(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   params: QueryParam[],
   excludeParam: string | undefined,
   signedHeaders: string[],
@@ -161,7 +162,6 @@ function checkDeclaredHash(declared: string, actual: string, presigned: boolean)
   }
 }
 
-
 /** What either form read from the request, its date checked (skew, or a presigned URL's window). */
 export interface SignedForm {
   params: QueryParam[];
@@ -178,22 +178,26 @@ export interface SignedForm {
   expiresAt?: Date;
 }
 
-/** The rest of the checks, common to both forms, in AWS's order; then who signed. */
-export async function checkSignedForm<P>(req: SigV4Request, form: SignedForm, opts: VerifyOptions<P>): Promise<VerifiedSigV4<P>> {
+/**
+ * The rest of the checks, common to both forms, in AWS's order: signed headers, algorithm, scope,
+ * a known key, and — when the client declared the body's hash — the signature itself. All of them
+ * need only the request's head, so a request that fails them is refused before its body is read;
+ * `finish` does what is left with the body's hash.
+ */
+export async function checkSignedForm<P>(req: SigV4RequestHead, form: SignedForm, opts: VerifyOptions<P>): Promise<PendingSigV4<P>> {
   const { claims, dateRaw, sessionToken, declaredHash, presigned } = form;
   const signedHeaders = checkSignedHeaders(claims, opts);
   checkAlgorithm(claims.algorithm);
   const scope = checkScope(claims.credential, dateRaw, opts);
   const secret = await lookup(scope, sessionToken, opts);
-
-  // The payload is rarely known to whoever presigns a URL: accept the body's hash (what
-  // @smithy/signature-v4 and the AWS test suite use) or UNSIGNED-PAYLOAD (what S3 presigners use),
-  // unless the client declared one.
-  const undeclared = presigned ? [req.payloadSha256, UNSIGNED_PAYLOAD] : [req.payloadSha256];
-  const candidates = declaredHash !== undefined ? [declaredHash] : undeclared;
-  checkSignature(req, form.params, form.signatureParam, signedHeaders, candidates, claims, scope, dateRaw, secret.secretAccessKey);
-  if (declaredHash !== undefined) checkDeclaredHash(declaredHash, req.payloadSha256, presigned);
-  return {
+  const check = (candidates: string[]): void =>
+    checkSignature(req, form.params, form.signatureParam, signedHeaders, candidates, claims, scope, dateRaw, secret.secretAccessKey);
+  if (declaredHash !== undefined) {
+    check([declaredHash]);
+    // Only presigned URLs may leave the body unsigned; no body makes a header-signed one right.
+    if (declaredHash === UNSIGNED_PAYLOAD) checkDeclaredHash(declaredHash, '', presigned);
+  }
+  const verified: VerifiedSigV4<P> = {
     principal: secret.principal,
     accessKeyId: scope.accessKeyId,
     region: scope.region,
@@ -202,5 +206,19 @@ export async function checkSignedForm<P>(req: SigV4Request, form: SignedForm, op
     presigned,
     ...(form.expiresAt !== undefined ? { expiresAt: form.expiresAt } : {}),
     ...(sessionToken !== undefined ? { sessionToken } : {}),
+  };
+  return {
+    signatureVerified: declaredHash !== undefined,
+    finish(payloadSha256) {
+      const actual = payloadSha256.toLowerCase();
+      if (declaredHash !== undefined) {
+        checkDeclaredHash(declaredHash, actual, presigned);
+      } else {
+        // The payload is rarely known to whoever presigns a URL: accept the body's hash (what
+        // @smithy/signature-v4 and the AWS test suite use) or UNSIGNED-PAYLOAD (what S3 presigners use).
+        check(presigned ? [actual, UNSIGNED_PAYLOAD] : [actual]);
+      }
+      return verified;
+    },
   };
 }

@@ -2,14 +2,14 @@ import { canonicalHeaderValue, type QueryParam } from './canonical.js';
 import { checkPresignWindow, checkSignedForm } from './checks.js';
 import { incomplete } from './errors.js';
 import { parseAmzDate, type AuthClaims } from './parse.js';
-import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type VerifyOptions } from './types.js';
+import { DEFAULT_MAX_SKEW_MS, type PendingSigV4, type SigV4RequestHead, type VerifyOptions } from './types.js';
 
 /** The query-string form (X-Amz-Algorithm, X-Amz-Credential, ...) used for presigned URLs. */
 export async function verifyPresigned<P>(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   params: QueryParam[],
   opts: VerifyOptions<P>,
-): Promise<VerifiedSigV4<P>> {
+): Promise<PendingSigV4<P>> {
   const get = (name: string): string | undefined => decoded(params, name);
   let missing = '';
   for (const name of ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date']) {
