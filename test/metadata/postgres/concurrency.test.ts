@@ -66,6 +66,20 @@ withPostgres(({ url: server }) => {
       };
     }
 
+    it("a pull on one node answers with another node's write as soon as that write returned", async () => {
+      const [a, b] = await openNodes(2);
+      const repo = await a!.registry.createRepository({ accountId: ACCOUNT, name: 'app', now: t0 }, []);
+      const pulled = async () => (await b!.registry.findManifest(ACCOUNT, 'app', { tag: 'latest' }))?.manifest?.digest;
+      for (let round = 0; round < 20; round++) {
+        await a!.registry.putManifest(manifest(repo.id, round, { tag: 'latest' }));
+        expect(await pulled()).toBe(digest(1000 + round));
+      }
+      await a!.registry.deleteTag(repo.id, 'latest', []);
+      expect(await pulled()).toBeUndefined();
+      await a!.registry.deleteRepository(repo.id, { force: true, events: [] });
+      expect(await b!.registry.findManifest(ACCOUNT, 'app', { tag: 'latest' })).toBeUndefined();
+    });
+
     it('an immutable tag pushed from every node at once: exactly one push tags it, the others get ImageTagAlreadyExists', async () => {
       const [first] = await openNodes();
       const repo = await first!.registry.createRepository({ accountId: ACCOUNT, name: 'app', now: t0 }, []);
