@@ -10,7 +10,7 @@ import type {
   ReferrerRecord,
 } from '../manifest-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifest } from '../rows.js';
+import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type PullRow, type ReferrerRow, toFoundManifest, toManifest, toReferrer } from '../rows.js';
 import { type PostgresDatabase, type Sql, sqlState } from './database.js';
 import { insertEvents } from './event-store.js';
 import { IMAGE_STATUS, storageOf } from './image-store.js';
@@ -19,8 +19,6 @@ import { IMAGE_STATUS, storageOf } from './image-store.js';
 const PULL_COLUMNS = `${MANIFEST_SUMMARY_COLUMNS.split(', ')
   .map((c) => (c === 'repository_id' ? 'r.id AS repository_id' : `m.${c}`))
   .join(', ')}, m.content, ${IMAGE_STATUS} AS image_status`;
-
-type PullRow = ManifestRow & { content: Buffer | null; id: number | null; image_status: string };
 
 /** The pull path's lookups by tag and by digest ($1), in repository $3 of account $2: named, so planned once per connection. */
 export const PULL_BY_TAG = {
@@ -109,9 +107,7 @@ export class PostgresManifestStore implements ManifestStore {
       reference.tag !== undefined
         ? await this.database.row<PullRow>(PULL_BY_TAG, [reference.tag, accountId, name])
         : await this.database.row<PullRow>(PULL_BY_DIGEST, [reference.digest, accountId, name]);
-    if (!row) return undefined;
-    if (row.id === null) return { repositoryId: row.repository_id };
-    return { repositoryId: row.repository_id, manifest: toManifest(row as ManifestRow & { content: Buffer }), imageStatus: row.image_status };
+    return row && toFoundManifest(row);
   }
 
   async resolveTag(repositoryId: number, tag: string): Promise<string | undefined> {
@@ -184,17 +180,12 @@ export class PostgresManifestStore implements ManifestStore {
   }
 
   async listReferrers(repositoryId: number, subjectDigest: string, options: { artifactType?: string }): Promise<ReferrerRecord[]> {
-    const rows = await this.database.rows<Pick<ManifestRow, 'digest' | 'media_type' | 'size' | 'artifact_type' | 'annotations'>>(
+    const rows = await this.database.rows<ReferrerRow>(
       `SELECT digest, media_type, size, artifact_type, annotations FROM manifests
        WHERE repository_id = $1 AND subject_digest = $2 AND ($3::text IS NULL OR artifact_type = $3) ORDER BY digest`,
       [repositoryId, subjectDigest, options.artifactType ?? null],
     );
-    return rows.map((row) => {
-      const referrer: ReferrerRecord = { digest: row.digest, mediaType: row.media_type, size: row.size };
-      if (row.artifact_type !== null) referrer.artifactType = row.artifact_type;
-      if (row.annotations !== null) referrer.annotations = JSON.parse(row.annotations);
-      return referrer;
-    });
+    return rows.map(toReferrer);
   }
 
   async recordPulls(pulls: { repositoryId: number; digest: string; at: Date }[]): Promise<void> {
