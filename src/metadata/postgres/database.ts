@@ -105,6 +105,9 @@ export class PostgresDatabase implements Sql {
       max: options.poolSize ?? 10,
       statement_timeout: options.statementTimeoutMs ?? 30_000,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      // A node that stalls inside a transaction (a frozen process, a lost network) must not keep
+      // its locks — the outbox's among them — for ever: the server ends such a session.
+      idle_in_transaction_session_timeout: 60_000,
       application_name: 'berth',
       types: TYPES,
       ...(options.ssl && { ssl: options.ssl }),
