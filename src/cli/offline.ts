@@ -31,7 +31,7 @@ export function processIo(): CliIo {
  * for a command that runs beside (or instead of) a server: SQLite in WAL mode and GC's per-digest
  * leases make that safe. Nothing starts in the background. Logs go to stderr.
  */
-export function openOffline(flags: StoreFlags, io: CliIo): BerthCore {
+export async function openOffline(flags: StoreFlags, io: CliIo): Promise<BerthCore> {
   const config = configFromFlags(flags, io.env, { log: { level: (flags.logLevel ?? 'warn') as 'warn' } });
-  return openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+  return await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
 }
