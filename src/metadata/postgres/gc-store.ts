@@ -1,4 +1,4 @@
-import { type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
+import { type BlobReferrer, type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
 import { type CandidateRow, toGcBlob } from '../rows.js';
 import { LOCK_SPACE, type PostgresDatabase, type Sql } from './database.js';
 
@@ -73,6 +73,23 @@ export class PostgresGcStore implements GcStore {
   async blobDigestsBetween(from: string, to: string): Promise<string[]> {
     const rows = await this.database.rows<{ digest: string }>('SELECT digest FROM blobs WHERE digest >= $1 AND digest < $2 ORDER BY digest', [from, to]);
     return rows.map((r) => r.digest);
+  }
+
+  async blobsAfter(after: string, limit: number): Promise<{ digest: string; size: number }[]> {
+    return this.database.rows<{ digest: string; size: number }>('SELECT digest, size FROM blobs WHERE digest > $1 ORDER BY digest LIMIT $2', [
+      after,
+      limit,
+    ]);
+  }
+
+  async manifestsReferencing(digest: string, limit: number): Promise<BlobReferrer[]> {
+    // Quoted aliases: PostgreSQL folds unquoted identifiers to lower case.
+    return this.database.rows<BlobReferrer>(
+      `SELECT r.account_id AS "accountId", r.name AS "repositoryName", m.digest AS "manifestDigest"
+       FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id JOIN repositories r ON r.id = m.repository_id
+       WHERE mb.digest = $1 ORDER BY r.account_id, r.name, m.digest LIMIT $2`,
+      [digest, limit],
+    );
   }
 
   async hasBlob(digest: string): Promise<boolean> {

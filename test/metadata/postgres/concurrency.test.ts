@@ -6,7 +6,8 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../../../src/domain/errors.js';
-import type { StoredEvent } from '../../../src/metadata/event-store.js';
+import { type DeliveredEvent, outboxEvent } from '../../../src/domain/events/index.js';
+import { defineSubscription } from '../../../src/events/subscription.js';
 import { insertEvents } from '../../../src/metadata/postgres/event-store.js';
 import { PostgresMetadataStore } from '../../../src/metadata/postgres/store.js';
 import type { PutManifestInput } from '../../../src/metadata/registry-store.js';
@@ -19,6 +20,10 @@ const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const NODES = 6;
+
+/** A valid event of a real type, for writers that only need some event (the dispatcher parses every one). */
+const created = (repositoryName: string) =>
+  outboxEvent('repository.created', { accountId: ACCOUNT, occurredAt: t0, payload: { repositoryName, actor: 'test' } });
 
 /** The DomainError code a promise rejected with, 'ok' when it fulfilled. */
 async function outcome(promise: Promise<unknown>): Promise<string> {
@@ -61,7 +66,13 @@ withPostgres(({ url: server }) => {
         blobs: [],
         children: [],
         now: t0,
-        events: [{ type: 'image.pushed', accountId: ACCOUNT, occurredAt: t0, payload: { n } }],
+        events: [
+          outboxEvent('image.pushed', {
+            accountId: ACCOUNT,
+            occurredAt: t0,
+            payload: { repositoryName: 'app', actor: 'test', digest: digest(1000 + n), tag: extra.tag ?? null, mediaType: OCI_MANIFEST, artifactType: null },
+          }),
+        ],
         ...extra,
       };
     }
@@ -116,7 +127,7 @@ withPostgres(({ url: server }) => {
       const [first] = await openNodes();
       for (let round = 0; round < 20; round++) {
         const name = `team/app-${round}`;
-        const event = { type: 'repository.created', accountId: ACCOUNT, occurredAt: t0, payload: { name } };
+        const event = outboxEvent('repository.created', { accountId: ACCOUNT, occurredAt: t0, payload: { repositoryName: name, actor: 'test', createdBy: 'push' } });
         const repos = await Promise.all(nodes.map((node) => node.registry.ensureRepository({ accountId: ACCOUNT, name, now: t0 }, [event])));
         expect(new Set(repos.map((r) => r.id)).size).toBe(1);
       }
@@ -234,9 +245,18 @@ withPostgres(({ url: server }) => {
       vi.resetModules();
       const { EventDispatcher: DispatcherB } = await import('../../../src/events/dispatcher.js');
       const log = pino({ level: 'silent' });
-      const delivered: { by: string; event: StoredEvent }[] = [];
+      const delivered: { by: string; event: DeliveredEvent }[] = [];
       const dispatchers = [new DispatcherA(stores[0]!.events, log), new DispatcherB(stores[1]!.events, log)];
-      dispatchers.forEach((d, i) => d.subscribe('audit', async (events) => void delivered.push(...events.map((event) => ({ by: `d${i}`, event }))), { startAt: 'beginning', batchSize: 7 }));
+      dispatchers.forEach((d, i) =>
+        d.subscribe(
+          defineSubscription({
+            name: 'audit',
+            startAt: 'beginning',
+            batchSize: 7,
+            handle: async (events) => void delivered.push(...events.map((event) => ({ by: `d${i}`, event }))),
+          }),
+        ),
+      );
 
       // Writers on every node: outbox events from manifest pushes, plain appends, and transactions
       // whose commit reaches the server a moment after their events (a slow network or disk): the
@@ -245,12 +265,12 @@ withPostgres(({ url: server }) => {
       let writing = true;
       const writers = stores.map(async (store, w) => {
         for (let i = 0; i < 40; i++) {
-          const payload = { w, i };
+          const event = created(`writer-${w}/${i}`);
           if (w === 0) await store.registry.putManifest(manifest(repo.id, w * 1000 + i, { tag: `t${w}-${i}` }));
-          else if (w === 1) await store.events.append([{ type: 'plain', occurredAt: t0, payload }]);
+          else if (w === 1) await store.events.append([event]);
           else {
             await store.database.transaction(async (tx) => {
-              await insertEvents(tx, [{ type: 'slow', occurredAt: t0, payload }]);
+              await insertEvents(tx, [event]);
               await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
             });
           }
