@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Unit and in-process tests run in parallel forks; e2e tests with real clients (docker, skopeo,
 // podman, aws) share one dockerd and run one file at a time; engine tests run against the private
 // Ceph RGW (S3) and PostgreSQL their global setup starts once per run (test/engines/).
-const ENGINE_TESTS = ['test/engines/**/*.test.ts', 'test/storage/s3/**/*.test.ts'];
+const ENGINE_TESTS = ['test/engines/**/*.test.ts', 'test/storage/s3/**/*.test.ts', 'test/**/postgres/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -56,7 +56,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     headersTimeoutSeconds: config.http.headersTimeoutSeconds,
     ...(config.tls && { https: readTlsFiles(config.tls) }),
   });
-  const core = openCore(config, { log: server.log, clock: options.clock });
+  const core = await openCore(config, { log: server.log, clock: options.clock });
   try {
     // The blob storage is usable (S3: the bucket exists and the credentials may use it).
     await core.blobs.driver.check?.();

@@ -25,7 +25,7 @@ export function registerFsck(program: Command): void {
 
 /** `berth fsck`: progress to stderr, the report to stdout. Exit code 0 when every blob is whole, 1 otherwise. */
 export async function runFsck(flags: FsckFlags, io: CliIo): Promise<number> {
-  const { store, blobs, log, close } = openOffline(flags, io);
+  const { store, blobs, log, close } = await openOffline(flags, io);
   try {
     let lastProgress = 0;
     let lastLine = '';

@@ -28,10 +28,10 @@ export function processIo(): CliIo {
 
 /**
  * Opens the core `berth serve` opens (stores, registry services with GC's blob guard, the clock)
- * for a command that runs beside (or instead of) a server: SQLite in WAL mode and GC's per-digest
- * leases make that safe. Nothing starts in the background. Logs go to stderr.
+ * for a command that runs beside (or instead of) a server: SQLite in WAL mode (or PostgreSQL) and
+ * GC's per-digest leases make that safe. Nothing starts in the background. Logs go to stderr.
  */
-export function openOffline(flags: StoreFlags, io: CliIo): BerthCore {
+export async function openOffline(flags: StoreFlags, io: CliIo): Promise<BerthCore> {
   const config = configFromFlags(flags, io.env, { log: { level: (flags.logLevel ?? 'warn') as 'warn' } });
-  return openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+  return await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
 }

@@ -12,6 +12,56 @@ const hostPort = z
 
 const byteSize = z.number().int().positive();
 
+const postgresSchema = z
+  .object({
+    /** postgres://user:password@host:port/database (env BERTH_POSTGRES_URL). */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    /** Connections each node keeps at most. */
+    poolSize: z.number().int().positive().max(1000).default(10),
+    /** The server cancels a statement that runs longer (0: no limit). Migrations at start are exempt. */
+    statementTimeoutMs: z.number().int().nonnegative().default(30_000),
+    /** How long to wait for a connection, new or from a full pool. */
+    connectTimeoutMs: z.number().int().positive().default(10_000),
+    /** TLS to the database (replaces any ssl/sslmode parameters in the URL). */
+    ssl: z
+      .object({
+        /** Refuse a server certificate that does not verify. */
+        rejectUnauthorized: z.boolean().default(true),
+        /** PEM file of the CA(s) that signed the server certificate (default: the system's). */
+        ca: z.string().min(1).optional(),
+        /** PEM files of a client certificate and its key. */
+        cert: z.string().min(1).optional(),
+        key: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((ssl) => (ssl.cert === undefined) === (ssl.key === undefined), 'cert and key go together')
+      .optional(),
+  })
+  .strict();
+
+const metadataSchema = z
+  .object({
+    /** Where metadata lives; default postgres when metadata.postgres.url is set, else sqlite. */
+    driver: z.enum(['sqlite', 'postgres']).optional(),
+    sqlite: z
+      .object({
+        /** Defaults to <dataDir>/metadata.db. */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    postgres: postgresSchema.default({}),
+  })
+  .strict()
+  .refine((m) => m.driver !== 'postgres' || m.postgres.url !== undefined, {
+    message: 'metadata.driver postgres needs metadata.postgres.url (or BERTH_POSTGRES_URL)',
+    path: ['postgres', 'url'],
+  })
+  .transform((m) => ({ ...m, driver: m.driver ?? (m.postgres.url === undefined ? ('sqlite' as const) : ('postgres' as const)) }));
+
 export const configSchema = z
   .object({
     /** HOST:PORT the registry (/v2 and the ECR API) listens on. */
@@ -79,19 +129,7 @@ export const configSchema = z
         path: ['s3'],
       })
       .default({}),
-    metadata: z
-      .object({
-        driver: z.enum(['sqlite']).default('sqlite'),
-        sqlite: z
-          .object({
-            /** Defaults to <dataDir>/metadata.db. */
-            file: z.string().min(1).optional(),
-          })
-          .strict()
-          .default({}),
-      })
-      .strict()
-      .default({}),
+    metadata: metadataSchema.default({}),
     uploads: z
       .object({
         /** Uploads idle this long are purged. */

@@ -19,6 +19,7 @@ declare module 'vitest' {
  *
  * BERTH_TEST_S3_ENDPOINT (+ BERTH_TEST_S3_ACCESS_KEY_ID, BERTH_TEST_S3_SECRET_ACCESS_KEY,
  * BERTH_TEST_S3_REGION) runs the tests against that S3 server instead of starting RGW.
+ * BERTH_TEST_ENGINES=postgres (or s3) starts only the engines named (a run of some files only).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const engines: EngineCoordinates = {};
@@ -61,7 +62,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       engines.postgresProblem = { kind: 'failed', message: (err as Error).message };
     }
   };
-  await Promise.all([s3(), pg()]);
+  const only = process.env.BERTH_TEST_ENGINES?.split(',');
+  const wanted = (engine: string) => !only || only.includes(engine);
+  if (!wanted('s3')) engines.s3Problem = missing('not started (BERTH_TEST_ENGINES)');
+  if (!wanted('postgres')) engines.postgresProblem = missing('not started (BERTH_TEST_ENGINES)');
+  await Promise.all([wanted('s3') && s3(), wanted('postgres') && pg()]);
   project.provide('engines', engines);
 
   return async () => {

@@ -25,11 +25,23 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
- * The metadata-store contract, run against every implementation (SQLite now, PostgreSQL later)
- * so the registry services behave the same on either.
+ * Sub-stores an implementation does not have yet, whose cases are skipped: temporary, while the
+ * PostgreSQL engine is being completed ('registry' skips everything: every case starts with a
+ * repository).
  */
-export function describeMetadataStoreConformance(name: string, open: () => Promise<MetadataStore>): void {
-  describe(`metadata store conformance: ${name}`, () => {
+export type PendingStores = readonly ('registry' | 'lifecycle')[];
+
+/**
+ * The metadata-store contract, run against every implementation (SQLite and PostgreSQL) so the
+ * registry services behave the same on either.
+ */
+export function describeMetadataStoreConformance(
+  name: string,
+  open: () => Promise<MetadataStore>,
+  options: { pending?: PendingStores } = {},
+): void {
+  const pending = options.pending ?? [];
+  describe.skipIf(pending.includes('registry'))(`metadata store conformance: ${name}`, () => {
     let store: MetadataStore;
     let repo: RepositoryRecord;
 
@@ -59,8 +71,8 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
       };
     }
 
-    describeEcrStoreConformance(() => ({ store, repo }));
-    describeLifecycleStoreConformance(() => ({ store, repo }));
+    describeEcrStoreConformance(() => ({ store, repo }), pending);
+    describeLifecycleStoreConformance(() => ({ store, repo }), pending);
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);

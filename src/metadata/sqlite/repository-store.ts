@@ -1,19 +1,11 @@
 import { DomainError, repositoryAlreadyExists } from '../../domain/errors.js';
 import type { OutboxEvent } from '../event-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
-import type { NewRepository, RepositoryRecord, RepositorySettings, RepositoryStore } from '../repository-store.js';
+import { type NewRepository, REPOSITORY_DEFAULTS, type RepositoryRecord, type RepositorySettings, type RepositoryStore } from '../repository-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 import { insertRepositoryTags } from './repository-tag-store.js';
-import { type RepositoryRow, toRepository } from './rows.js';
-
-const REPOSITORY_DEFAULTS: RepositorySettings = {
-  imageTagMutability: 'MUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-  scanOnPush: false,
-  encryptionType: 'AES256',
-  public: false,
-};
+import { type RepositoryRow, toRepository } from '../rows.js';
 
 /** The settings columns' values, in the order image_tag_mutability … public. */
 function settingsColumns(s: RepositorySettings): (string | number | null)[] {
