@@ -22,8 +22,11 @@ export function invalidParameter(member: string, constraint: string): DomainErro
   return new DomainError('InvalidParameter', invalidParameterMessage(member, constraint));
 }
 
-/** The system's ways of saying "no space left": a full disk, an exhausted quota, SQLite unable to grow its files. */
-const STORAGE_FULL_CODES: ReadonlySet<unknown> = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+/**
+ * The system's ways of saying "no space left": a full disk, an exhausted quota, SQLite unable to
+ * grow its files, PostgreSQL's disk_full (SQLSTATE 53100).
+ */
+const STORAGE_FULL_CODES: ReadonlySet<unknown> = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
 
 /** Whether `err` (or what it wraps, as `cause`) is a full disk or quota. */
 export function isStorageFullCause(err: unknown): boolean {
