@@ -47,9 +47,9 @@ export function registerVulnDb(program: Command): void {
 
 /** `berth vulndb import <path>`: the import summary to stdout. Returns the exit code. */
 export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store, log } = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   try {
-    const summary = await importAndAnnounce(store, path, log, { ...(flags.source && { source: flags.source }) });
+    const summary = await importAndAnnounce(core.store, path, core.log, { now: core.clock, ...(flags.source && { source: flags.source }) });
     io.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
     return summary.problems.length > 0 ? 1 : 0;
   } catch (err) {
@@ -59,7 +59,7 @@ export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: Vuln
     }
     throw err;
   } finally {
-    await store.close();
+    await core.close();
   }
 }
 
@@ -68,32 +68,36 @@ export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: Vuln
  * Exit code 1 when a feed failed (the others are still updated), 2 when a named feed is unknown.
  */
 export async function runVulnDbUpdate(flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store, log, config } = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   try {
-    const configured = config.scanning.feeds.sources;
+    const configured = core.config.scanning.feeds.sources;
     const unknown = (flags.feed ?? []).filter((name) => !configured.some((f) => f.name === name));
     if (unknown.length > 0) {
       io.stderr.write(`berth vulndb update: no feed named ${unknown.join(', ')}; configured: ${configured.map((f) => f.name).join(', ')}\n`);
       return 2;
     }
     const feeds = flags.feed ? configured.filter((f) => flags.feed!.includes(f.name)) : configured;
-    const outcomes = await updateFeeds(store, feeds, log, { onProgress: (p) => io.stderr.write(formatProgress(p)), ...(io.signal && { signal: io.signal }) });
+    const outcomes = await updateFeeds(core.store, feeds, core.log, {
+      onProgress: (p) => io.stderr.write(formatProgress(p)),
+      now: core.clock,
+      ...(io.signal && { signal: io.signal }),
+    });
     io.stdout.write(flags.json ? `${JSON.stringify(outcomes, null, 2)}\n` : outcomes.map(formatOutcome).join(''));
     return outcomes.some((o) => o.status === 'failed') ? 1 : 0;
   } finally {
-    await store.close();
+    await core.close();
   }
 }
 
 /** `berth vulndb status`. Returns the exit code. */
 export async function runVulnDbStatus(flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const { store } = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   try {
-    const status = await store.vulnDb.status();
+    const status = await core.store.vulnDb.status();
     io.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     return 0;
   } finally {
-    await store.close();
+    await core.close();
   }
 }
 

@@ -4,6 +4,7 @@ import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.j
 import { isNonDistributable } from '../domain/media-types.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
 import type { OutboxEvent } from '../metadata/event-store.js';
+import type { PayloadOf } from '../domain/events/index.js';
 import type { ManifestRecord, ManifestReference, PutManifestInput, PutManifestResult, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
@@ -13,6 +14,9 @@ import type { PullRecorder } from './pull-recorder.js';
 import type { RepositoryService } from './repositories.js';
 import { isTagImmutable } from './tag-mutability.js';
 
+
+/** What a deletion by a system actor adds to image.deleted (a lifecycle rule: ECR's action and the rule's priority). */
+type ImageDeletedDetail = Pick<PayloadOf<'image.deleted'>, 'action' | 'rulePriority'>;
 export interface PutManifestCommand {
   reference: string;
   content: Buffer;
@@ -30,7 +34,7 @@ export interface PutManifestOutcome {
   repository: RepositoryRecord;
 }
 
-export function parseReference(reference: string): ManifestReference {
+function parseReference(reference: string): ManifestReference {
   if (looksLikeDigest(reference)) {
     parseDigest(reference);
     return { digest: reference };
@@ -151,7 +155,7 @@ export class ManifestService {
   async delete(
     key: RepositoryKey,
     referenceText: string,
-    options: { actor: Actor; detail?: Record<string, unknown>; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] },
+    options: { actor: Actor; detail?: ImageDeletedDetail; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] },
   ): Promise<{ digest: string; tags: string[] }> {
     const reference = lookupReference(key, referenceText);
     const repository = await this.repositories.get(key);

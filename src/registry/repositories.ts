@@ -46,7 +46,7 @@ export class RepositoryService {
     const now = this.ctx.now();
     const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
     return this.ctx.store.registry.createRepository({ ...key, ...given, ...(tags && { tags }), now }, [
-      registryEvent(RegistryEvent.RepositoryCreated, key, now, actor),
+      registryEvent(RegistryEvent.RepositoryCreated, key, now, actor, {}),
     ]);
   }
 

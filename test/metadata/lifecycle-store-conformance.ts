@@ -4,9 +4,11 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
+import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { LifecyclePreviewResultRecord } from '../../src/metadata/lifecycle-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import type { PendingStores } from './store-conformance.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -27,7 +29,8 @@ function result(n: number, tags: string[], action: 'EXPIRE' | 'TRANSITION' = 'EX
   return { imageDigest: digest(n), imageTags: tags, imagePushedAt: at(n), storageClass: 'STANDARD', appliedRulePriority: 1, action };
 }
 
-export function describeLifecycleStoreConformance(current: () => { store: MetadataStore; repo: RepositoryRecord }): void {
+export function describeLifecycleStoreConformance(current: () => { store: MetadataStore; repo: RepositoryRecord }, pending: PendingStores): void {
+  if (pending.includes('lifecycle')) return;
   let store: MetadataStore;
   let repo: RepositoryRecord;
 
@@ -63,7 +66,8 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
       from,
       to,
       at: when,
-      events: (state) => [{ type: `test.${to.toLowerCase()}`, accountId: repo.accountId, occurredAt: when, payload: { status: state.status } }],
+      // Opaque to the store: test types, not the registry's.
+      events: (state) => [{ type: `test.${to.toLowerCase()}`, accountId: repo.accountId, occurredAt: when, payload: { status: state.status } } as unknown as OutboxEvent],
     });
 
   describe('lifecycle policies', () => {

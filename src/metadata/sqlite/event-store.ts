@@ -1,13 +1,6 @@
 import type { EventStore, OutboxEvent, StoredEvent } from '../event-store.js';
+import { type EventRow, toEvent } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface EventRow {
-  id: number;
-  type: string;
-  account_id: string | null;
-  occurred_at: number;
-  payload: string;
-}
 
 /** Inserts outbox rows; callers run it inside their own write transaction. */
 export function insertEvents(database: SqliteDatabase, events: readonly OutboxEvent[]): void {
@@ -18,21 +11,10 @@ export function insertEvents(database: SqliteDatabase, events: readonly OutboxEv
   }
 }
 
-function toEvent(row: EventRow): StoredEvent {
-  const event: StoredEvent = {
-    id: row.id,
-    type: row.type,
-    occurredAt: new Date(row.occurred_at),
-    payload: JSON.parse(row.payload),
-  };
-  if (row.account_id !== null) event.accountId = row.account_id;
-  return event;
-}
-
 export class SqliteEventStore implements EventStore {
   constructor(private readonly database: SqliteDatabase) {}
 
-  async append(events: OutboxEvent[]): Promise<void> {
+  async append(events: readonly OutboxEvent[]): Promise<void> {
     this.database.write(() => insertEvents(this.database, events));
   }
 

@@ -88,7 +88,7 @@ export class ScanningService {
       scanType: 'BASIC',
       now,
       ...(this.deps.scanQuotaMs > 0 && { quotaSince: new Date(now.getTime() - this.deps.scanQuotaMs) }),
-      job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }),
+      job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }, now),
     };
     let requested = await this.deps.store.scans.requestScan(request);
     if (!requested.started && usedNoQuota(requested.existing)) {
@@ -143,7 +143,7 @@ export class ScanningService {
     const scanning = effectiveScanning(repository, registryConfig);
     if (!scanning.scanOnPush) return false;
     const now = this.deps.now();
-    const job = scanJob({ manifestId: manifest.id, repositoryId: repository.id, digest, reason: 'push' });
+    const job = scanJob({ manifestId: manifest.id, repositoryId: repository.id, digest, reason: 'push' }, now);
     const request: ScanRequest = { manifestId: manifest.id, repositoryId: repository.id, digest, scanType: scanning.scanType, now, onlyIfNeverScanned: true, job };
     let requested = await this.deps.store.scans.requestScan(request);
     // Scanned before, but under the other scan type: that scan is no longer available, so scan again.

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { EventStore } from '../../metadata/event-store.js';
 import type { VulnDbStore } from '../../metadata/vulndb-store.js';
+import { type Clock, systemClock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { FeedSource } from '../vulndb/default-feeds.js';
 import type { ImportSummary } from '../vulndb/import.js';
@@ -39,6 +40,8 @@ export interface UpdateOptions {
   signal?: AbortSignal;
   /** Who the vulndb.updated events name. */
   actor?: string;
+  /** When imports and the stored validators say they happened (default: the system clock). */
+  now?: Clock;
 }
 
 /** A download reports progress every tenth of its length, or every this many bytes when the length is unknown. */
@@ -125,13 +128,14 @@ async function updateFeed(
     ...(options.signal && { signal: options.signal }),
   });
   progress({ feed: feed.name, phase: 'downloaded', received, ms: Date.now() - started });
-  const summary = await importAndAnnounce(stores, file, log, { source: feed.name, actor: options.actor ?? 'berth:cli' });
+  const now = options.now ?? systemClock;
+  const summary = await importAndAnnounce(stores, file, log, { source: feed.name, actor: options.actor ?? 'berth:cli', now });
   const etag = response.headers.get('etag');
   const lastModified = response.headers.get('last-modified');
   await stores.vulnDb.putFeedValidators(feed.url, {
     ...(etag && { etag }),
     ...(lastModified && { lastModified }),
-    importedAt: new Date().toISOString(),
+    importedAt: now().toISOString(),
   });
   progress({ feed: feed.name, phase: 'imported', summary });
   await rm(file, { force: true });

@@ -3,7 +3,7 @@
  * public feeds would (an OSV export .zip, Alpine secdb JSON, the Debian security tracker JSON),
  * with ETag and Last-Modified: the first update downloads and imports every feed with progress,
  * the second gets 304s and imports nothing, a changed ETag is downloaded and imported again, a
- * failing feed does not stop the others; and `berth serve` runs it as a scheduled job.
+ * failing feed does not stop the others; and `berth serve` runs it as a scheduled job when configured.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
@@ -173,21 +173,24 @@ describe('berth vulndb update', () => {
 });
 
 describe('berth serve with scanning.feeds.updateIntervalSeconds', () => {
-  it('updates the feeds as a scheduled durable job', async () => {
+  it('updates the feeds as a scheduled durable job, the first one soon while the database is empty', async () => {
     const scheduled = await startBerth({
       background: false,
       overrides: { scanning: { feeds: { sources: [{ name: 'osv-go', url: `${base}/osv/Go/all.zip` }], updateIntervalSeconds: 86_400 } } },
     });
     try {
-      const scheduledAt = Date.now();
-      await scheduled.app.scanning.schedule();
-      const [job] = await scheduled.app.store.jobs.list({ type: 'vulndb.update', limit: 5 });
+      const startedAt = Date.now();
+      await scheduled.app.startBackground();
+      const jobs = await scheduled.app.store.jobs.list({ type: 'vulndb.update', limit: 5 });
+      const after = (dedupeKey: string) => jobs.find((j) => j.dedupeKey === dedupeKey)!.runAt.getTime() - startedAt;
+      // The schedule: every day.
+      expect(after('schedule:vulndb-update')).toBeGreaterThanOrEqual(86_399_000);
       // The database is empty, so the first update comes a minute after start, not a day.
-      expect(job!.runAt.getTime() - scheduledAt).toBeGreaterThanOrEqual(59_000);
-      expect(job!.runAt.getTime() - scheduledAt).toBeLessThan(65_000);
-      // Run an occurrence now rather than wait for it.
-      await scheduled.app.scheduler.trigger('vulndb.update', {});
-      expect(await scheduled.app.jobs.pollOnce()).toBe(1);
+      expect(after('vulndb.update')).toBeGreaterThanOrEqual(59_000);
+      expect(after('vulndb.update')).toBeLessThan(65_000);
+      // A minute later (on the app's clock) it runs.
+      scheduled.advance(61_000);
+      scheduled.app.jobs.poke();
       const sources = await eventually(async () => {
         const found = (await scheduled.app.store.vulnDb.status()).sources;
         return found.length > 0 ? found : undefined;
@@ -195,6 +198,16 @@ describe('berth serve with scanning.feeds.updateIntervalSeconds', () => {
       expect(sources.map((x) => x.name)).toEqual(['osv-go']);
     } finally {
       await scheduled.close();
+    }
+  });
+
+  it('is off by default', async () => {
+    const plain = await startBerth({ background: false });
+    try {
+      await plain.app.startBackground();
+      expect(await plain.app.store.jobs.list({ type: 'vulndb.update', limit: 5 })).toEqual([]);
+    } finally {
+      await plain.close();
     }
   });
 });

@@ -1,4 +1,5 @@
 /** BatchGetImage and BatchDeleteImage: per-image results, per-image failures. */
+import { isUtf8 } from 'node:buffer';
 import { actorOf } from '../../../audit/actor.js';
 import { isDomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
@@ -27,7 +28,12 @@ export const batchGetImage = (registry: Registry) =>
         });
         try {
           // A pull like GET /v2/.../manifests/<ref>: recorded for lastRecordedPullTime.
-          images.push(image(await registry.manifests.get(key, checked.digest ?? checked.tag, input.acceptedMediaTypes, true)));
+          const manifest = await registry.manifests.get(key, checked.digest ?? checked.tag, input.acceptedMediaTypes, true);
+          if (!isUtf8(manifest.content)) {
+            failures.push(notText(id));
+            continue;
+          }
+          images.push(image(manifest));
         } catch (err) {
           if (isDomainError(err, 'ImageArchived')) {
             // Not pullable until restored; ECR's pulls of archived images fail as not found (404).
@@ -47,6 +53,10 @@ export const batchGetImage = (registry: Registry) =>
             continue;
           }
           const stored = await registry.manifests.get(key, checked.tag, undefined, false);
+          if (!isUtf8(stored.content)) {
+            failures.push(notText(id));
+            continue;
+          }
           const converted = convertManifest(stored.content, stored.mediaType, input.acceptedMediaTypes ?? []);
           if ('unavailable' in converted) {
             failures.push(imageFailure(id, 'ImageNotFound', `${unaccepted}, and ${converted.unavailable}`));
@@ -96,6 +106,14 @@ export const batchDeleteImage = (registry: Registry) =>
       return { imageIds, failures };
     },
   });
+
+/**
+ * A manifest stored before non-UTF-8 manifests were refused: as text it would come back altered
+ * (U+FFFD) and no longer hash to its digest, so it is not returned (nor converted) as text at all.
+ */
+function notText(id: ImageIdentifier): ImageFailure {
+  return imageFailure(id, 'ImageInaccessible', 'The stored manifest is not valid UTF-8 and cannot be returned as text; pull it by digest through the /v2 API');
+}
 
 function archivedReason(status: unknown): string {
   return status === 'ACTIVATING'
