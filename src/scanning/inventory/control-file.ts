@@ -61,9 +61,3 @@ export function parseStanzas(text: string): Record<string, string>[] {
   reader.end();
   return out;
 }
-
-/** Only the first stanza (headers of a METADATA / PKG-INFO file, whose body follows a blank line). */
-export function parseHeaderStanza(text: string): Record<string, string> {
-  const end = text.search(/\r?\n\r?\n/);
-  return parseStanzas(end < 0 ? text : text.slice(0, end))[0] ?? {};
-}

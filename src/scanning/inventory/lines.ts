@@ -20,7 +20,7 @@ export class FileContentError extends Error {
 }
 
 /** No line of a package database comes near this; a longer one is a broken or hostile file. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+const MAX_LINE_BYTES = 1024 * 1024;
 
 export async function readLines<T>(body: AsyncIterable<Buffer>, sink: LineSink<T>, maxLineBytes = MAX_LINE_BYTES): Promise<T> {
   let carry: Buffer[] = [];
@@ -45,11 +45,5 @@ export async function readLines<T>(body: AsyncIterable<Buffer>, sink: LineSink<T
     }
   }
   if (carried) sink.line(Buffer.concat(carry).toString('utf8'));
-  return sink.end();
-}
-
-/** The same sink over a string (tests, and small files already in memory). */
-export function sinkText<T>(text: string, sink: LineSink<T>): T {
-  for (const line of text.split('\n')) if (sink.line(line) === false) break;
   return sink.end();
 }

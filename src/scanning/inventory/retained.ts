@@ -8,8 +8,6 @@ import type { Artifact } from './artifacts.js';
  */
 export type Retain = (bytes: number) => void;
 
-export const noRetain: Retain = () => {};
-
 /** A package: an object or two with a handful of properties, beyond its strings (measured: ~200). */
 export const PACKAGE_BYTES = 200;
 /** A string in an array (an owned file path), beyond its characters. */

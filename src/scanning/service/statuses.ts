@@ -17,7 +17,7 @@ const UNSUPPORTED_ENHANCED = 'The operating system and/or package manager are no
  * The database is empty: no advisory was there to match, so a scan says so (ECR's
  * FINDINGS_UNAVAILABLE) rather than COMPLETE with no findings, which reads as a clean image.
  */
-export const VULNDB_EMPTY =
+const VULNDB_EMPTY =
   "VulnerabilityDatabaseEmpty: Berth's vulnerability database holds no advisories, so the image was not checked for vulnerabilities. " +
   "Load it with 'berth vulndb update' (or 'berth vulndb import <path>'), then scan the image again.";
 

@@ -1,6 +1,6 @@
 import type { ApkPackage, Artifact } from '../artifacts.js';
-import { sinkText, type LineSink } from '../lines.js';
-import { ENTRY_BYTES, PACKAGE_BYTES, type Retain, noRetain } from '../retained.js';
+import type { LineSink } from '../lines.js';
+import { ENTRY_BYTES, PACKAGE_BYTES, type Retain } from '../retained.js';
 
 /**
  * lib/apk/db/installed, line by line: one stanza per package of single-letter fields (P name,
@@ -62,8 +62,4 @@ export function apkInstalledReader(retain: Retain): LineSink<Artifact> {
       return { kind: 'apk-db', packages };
     },
   };
-}
-
-export function parseApkInstalled(text: string): Artifact {
-  return sinkText(text, apkInstalledReader(noRetain));
 }

@@ -1,7 +1,7 @@
 import type { Artifact, DpkgPackage } from '../artifacts.js';
 import { StanzaReader } from '../control-file.js';
-import { sinkText, type LineSink } from '../lines.js';
-import { type Retain, PACKAGE_BYTES, noRetain } from '../retained.js';
+import type { LineSink } from '../lines.js';
+import { type Retain, PACKAGE_BYTES } from '../retained.js';
 
 /** Installed states whose files are on disk ("config-files" and "not-installed" have none). */
 const GONE = new Set(['not-installed', 'config-files']);
@@ -34,10 +34,6 @@ export function dpkgStatusReader(retain: Retain): LineSink<Artifact> {
   };
 }
 
-export function parseDpkgStatus(text: string): Artifact {
-  return sinkText(text, dpkgStatusReader(noRetain));
-}
-
 function toPackage(s: Record<string, string>): DpkgPackage | undefined {
   const name = s.Package;
   const version = s.Version;
@@ -66,10 +62,6 @@ export function dpkgFileListReader(format: 'list' | 'md5sums', retain: Retain): 
     },
     end: () => ({ kind: 'owned-files', format, text: lines.join('\n') }),
   };
-}
-
-export function dpkgFileList(format: 'list' | 'md5sums', text: string): Artifact {
-  return { kind: 'owned-files', format, text };
 }
 
 export function ownedPaths(format: 'list' | 'md5sums', text: string): string[] {

@@ -1,6 +1,6 @@
 import type { Artifact } from '../artifacts.js';
 import { StanzaReader } from '../control-file.js';
-import { sinkText, type LineSink } from '../lines.js';
+import type { LineSink } from '../lines.js';
 
 /** Core metadata headers are a few KiB; the (long) description after them is never read. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -24,10 +24,6 @@ export function pythonMetadataReader(): LineSink<Artifact | undefined> {
       return toArtifact(headers);
     },
   };
-}
-
-export function parsePythonMetadata(text: string): Artifact | undefined {
-  return sinkText(text, pythonMetadataReader());
 }
 
 function toArtifact(h: Record<string, string>): Artifact | undefined {
