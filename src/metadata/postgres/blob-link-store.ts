@@ -42,10 +42,11 @@ export class PostgresBlobLinkStore implements BlobLinkStore {
       const link = await tx.row('SELECT 1 AS found FROM repository_blobs WHERE repository_id = $1 AND digest = $2 FOR UPDATE', [repositoryId, digest]);
       if (!link) return { outcome: 'missing' };
       const user = await tx.row<{ digest: string; tag: string | null }>(
-        `SELECT m.digest, (SELECT t.name FROM tags t WHERE t.manifest_id = m.id ORDER BY t.name LIMIT 1) AS tag
-         FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
-         WHERE mb.digest = $1 AND m.repository_id = $2
-         ORDER BY tag IS NULL, m.id LIMIT 1`,
+        `SELECT digest, tag FROM (
+           SELECT m.id, m.digest, (SELECT t.name FROM tags t WHERE t.manifest_id = m.id ORDER BY t.name LIMIT 1) AS tag
+           FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
+           WHERE mb.digest = $1 AND m.repository_id = $2
+         ) users ORDER BY tag IS NULL, id LIMIT 1`,
         [digest, repositoryId],
       );
       if (user) return { outcome: 'referenced', manifest: user.digest, ...(user.tag !== null && { tag: user.tag }) };

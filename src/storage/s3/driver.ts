@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type FileInfo, type FileWriter, PathNotFoundError, type StorageDriver, type WriterOptions } from '../driver.js';
+import { type FileInfo, type FileWriter, PathNotFoundError, ShortReadError, type StorageDriver, type WriterOptions } from '../driver.js';
 import { checkBucket, createS3Client, isInvalidRange, isNotFound } from './client.js';
 import type { S3Config } from './config-schema.js';
 import { compose } from './copy.js';
@@ -92,7 +92,15 @@ export class S3Driver implements StorageDriver {
     try {
       const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: rangeHeader(offset, length) }));
       body = object.Body as Readable;
-      if (object.Metadata?.[LAYOUT_META] !== SEGMENTED) return body;
+      if (object.Metadata?.[LAYOUT_META] !== SEGMENTED) {
+        // S3 answers a range past the end with what there is: the contract wants ShortReadError.
+        const size = object.ContentLength ?? 0;
+        if (length !== undefined && size < length) {
+          body.destroy();
+          throw new ShortReadError(path, offset + length, offset + size);
+        }
+        return body;
+      }
       body.destroy();
     } catch (err) {
       if (isNotFound(err)) throw new PathNotFoundError(path);
@@ -101,13 +109,15 @@ export class S3Driver implements StorageDriver {
       const head = await this.layout.head(key);
       if (!head) throw new PathNotFoundError(path);
       if (!head.segmented) {
+        if (length !== undefined) throw new ShortReadError(path, offset + length, head.size);
         if (offset >= head.size) return Readable.from([]);
         throw err;
       }
     }
     const chain = await this.layout.chain(key);
     const available = Math.max(0, chain.size - offset);
-    return segmentsReader(this.client, this.bucket, chain.segments, offset, Math.min(available, length ?? available));
+    if (length !== undefined && available < length) throw new ShortReadError(path, offset + length, chain.size);
+    return segmentsReader(this.client, this.bucket, chain.segments, offset, length ?? available);
   }
 
   async writer(path: string, options?: WriterOptions): Promise<FileWriter> {
