@@ -32,7 +32,7 @@ export interface RegistryScanningConfigRecord {
 }
 
 /** ECR's ScanStatus values Berth records. */
-export type ScanStatus = 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | 'UNSUPPORTED_IMAGE' | 'ACTIVE';
+export type ScanStatus = 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | 'UNSUPPORTED_IMAGE' | 'ACTIVE' | 'FINDINGS_UNAVAILABLE';
 
 export type SeverityCounts = Readonly<Record<string, number>>;
 
@@ -134,7 +134,7 @@ export interface ScanResult {
 export interface ScanFailure {
   manifestId: number;
   generation: number;
-  status: 'FAILED' | 'UNSUPPORTED_IMAGE';
+  status: 'FAILED' | 'UNSUPPORTED_IMAGE' | 'FINDINGS_UNAVAILABLE';
   description: string;
   completedAt: Date;
   image?: ScannedImageFacts;
@@ -172,7 +172,8 @@ export interface ScanStore {
 
   /**
    * Scannable images (image manifests with an image config) of a repository in manifest-id order
-   * after `afterManifestId`, that have no scan or were last evaluated below `belowVersion`.
+   * after `afterManifestId`, that have no scan or were last evaluated below `belowVersion`
+   * (status COMPLETE, ACTIVE, or FINDINGS_UNAVAILABLE: scanned while the database was empty).
    */
   listRescanCandidates(repositoryId: number, options: { belowVersion: number; afterManifestId?: number; limit: number }): Promise<RescanCandidate[]>;
   /** The vulnerability-database version continuous re-evaluation last brought every image to. */

@@ -63,6 +63,18 @@ export interface ImportOptions {
 }
 
 /**
+ * What `berth vulndb update` remembers of a feed it downloaded and imported: the HTTP validators
+ * to send next time (If-None-Match, If-Modified-Since), so an unchanged feed is not downloaded
+ * or imported again.
+ */
+export interface FeedValidators {
+  etag?: string;
+  lastModified?: string;
+  /** When the feed was last downloaded and imported (ISO 8601). */
+  importedAt: string;
+}
+
+/**
  * The vulnerability database scans match against: OSV advisories per source, indexed by affected
  * package. Async so a PostgreSQL implementation can sit behind the same interface; the SQLite one
  * (sqlite/vulndb-store.ts) answers synchronously underneath.
@@ -74,6 +86,10 @@ export interface VulnDbStore {
   importSource(source: SourceDescriptor, records: AsyncIterable<OsvRecord>, options: ImportOptions): Promise<ImportOutcome>;
   status(): Promise<VulnDbStatus>;
   version(): Promise<number>;
+  /** The validators stored for a feed URL by the last successful update, if any. */
+  getFeedValidators(url: string): Promise<FeedValidators | undefined>;
+  /** Records a feed URL's validators after its download was imported (replacing earlier ones). */
+  putFeedValidators(url: string, validators: FeedValidators): Promise<void>;
 }
 
 export function packageKeyString(key: PackageKey): string {

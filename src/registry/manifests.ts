@@ -1,11 +1,11 @@
-import { digestInvalid, manifestNotAcceptable, manifestNotFound, repositoryNotFound } from '../domain/errors.js';
+import { digestInvalid, imageTagAlreadyExists, isDomainError, manifestNotAcceptable, manifestNotFound, repositoryNotFound } from '../domain/errors.js';
 import { type DigestAlgorithm, digestOf, looksLikeDigest, parseDigest } from '../domain/digest.js';
 import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.js';
 import { isNonDistributable } from '../domain/media-types.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
 import type { OutboxEvent } from '../metadata/event-store.js';
 import type { PayloadOf } from '../domain/events/index.js';
-import type { ManifestRecord, ManifestReference, RepositoryRecord } from '../metadata/registry-store.js';
+import type { ManifestRecord, ManifestReference, PutManifestInput, PutManifestResult, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
@@ -71,7 +71,7 @@ export class ManifestService {
     }
     const repository = await this.repositories.forPush(key, command.actor);
     const now = this.ctx.now();
-    const result = await this.ctx.store.registry.putManifest({
+    const result = await this.storeManifest(key, {
       repositoryId: repository.id,
       digest,
       mediaType: manifest.mediaType,
@@ -106,6 +106,16 @@ export class ManifestService {
     };
   }
 
+  /** The store knows the repository by id only; an immutable tag's refusal names it as ECR does. */
+  private async storeManifest(key: RepositoryKey, input: PutManifestInput): Promise<PutManifestResult> {
+    try {
+      return await this.ctx.store.registry.putManifest(input);
+    } catch (err) {
+      if (isDomainError(err, 'ImageTagAlreadyExists') && input.tag !== undefined) throw imageTagAlreadyExists(key, input.tag);
+      throw err;
+    }
+  }
+
   /** Resolves a reference to the stored manifest, or ManifestNotFound. */
   async resolve(key: RepositoryKey, referenceText: string): Promise<{ repository: RepositoryRecord; manifest: ManifestRecord }> {
     const reference = lookupReference(key, referenceText);
@@ -130,6 +140,11 @@ export class ManifestService {
     if (!acceptable(manifest.mediaType, accept)) throw manifestNotAcceptable(reference, manifest.mediaType);
     if (recordPull) this.pulls.record(found.repositoryId, manifest.digest, this.ctx.now());
     return manifest;
+  }
+
+  /** Records a pull of a manifest fetched with `recordPull` false (served after all, e.g. converted). */
+  recordPull(manifest: ManifestRecord): void {
+    this.pulls.record(manifest.repositoryId, manifest.digest, this.ctx.now());
   }
 
   /**

@@ -94,7 +94,7 @@ export class UploadService {
       const actual = await this.digestOf(id, algorithm, size);
       if (actual !== digest) {
         await this.discardAfter(id, 'digest mismatch');
-        throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest);
+        throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest, { actual, size });
       }
       // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
       // never delete the file between this move (or "already there") and this link.

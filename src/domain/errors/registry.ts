@@ -52,9 +52,12 @@ export function tagInvalid(tag: string): DomainError {
   return new DomainError('TagInvalid', `invalid tag "${shown}"`, { tag: shown });
 }
 
-/** `message` says what is wrong with the digest; `digest` is the one the request named, if any. */
-export function digestInvalid(message: string, digest?: string): DomainError {
-  return new DomainError('DigestInvalid', message, digest === undefined ? undefined : { digest });
+/**
+ * `message` says what is wrong with the digest; `digest` is the one the request named, if any;
+ * `content` the digest and size of what was actually received, when it did not match.
+ */
+export function digestInvalid(message: string, digest?: string, content?: { actual: string; size: number }): DomainError {
+  return new DomainError('DigestInvalid', message, digest === undefined ? undefined : { digest, ...content });
 }
 
 /** ECR's wording (RepositoryNotFoundException), which the /v2 API answers with too. */
@@ -69,6 +72,27 @@ export function repositoryNotFound(key: RepositoryKey): DomainError {
 /** ECR's wording (RepositoryAlreadyExistsException). */
 export function repositoryAlreadyExists(key: RepositoryKey): DomainError {
   return new DomainError('RepositoryAlreadyExists', `The repository with name '${key.name}' already exists in the registry with id '${key.accountId}'`);
+}
+
+/** ECR's wording (RepositoryNotEmptyException), which DeleteRepository's users search for. */
+export function repositoryNotEmpty(key: RepositoryKey): DomainError {
+  return new DomainError(
+    'RepositoryNotEmpty',
+    `The repository with name '${key.name}' in registry with id '${key.accountId}' cannot be deleted because it still contains images`,
+    { name: key.name },
+  );
+}
+
+/**
+ * ECR's wording (ImageTagAlreadyExistsException), for /v2 pushes too. ECR says "the repository is
+ * immutable" also when only the tag is, through the repository's exclusion filters.
+ */
+export function imageTagAlreadyExists(key: RepositoryKey, tag: string): DomainError {
+  return new DomainError(
+    'ImageTagAlreadyExists',
+    `The image tag '${tag}' already exists in the '${key.name}' repository and cannot be overwritten because the repository is immutable.`,
+    { tag },
+  );
 }
 
 /** No manifest under `reference` (a tag or a digest, as the request named it). */

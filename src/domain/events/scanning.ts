@@ -5,7 +5,7 @@ import { aboutRepository, accountEvent, digest, registryWideEvent, tags } from '
 export const ScanningEvent = {
   /** A scan or re-evaluation finished (any status): ECR's "ECR Image Scan" EventBridge event. */
   ImageScanned: 'image.scan.completed',
-  /** `berth vulndb import` changed the vulnerability database (continuous scanning re-evaluates). */
+  /** `berth vulndb import` or `update` changed the vulnerability database (continuous scanning re-evaluates). */
   VulnDbUpdated: 'vulndb.updated',
 } as const;
 
@@ -28,7 +28,8 @@ export const scanningEvents = {
     source: z.literal('aws.ecr'),
     detailType: z.literal('ECR Image Scan'),
     detail: z.object({
-      'scan-status': z.enum(['IN_PROGRESS', 'COMPLETE', 'FAILED', 'UNSUPPORTED_IMAGE', 'ACTIVE']),
+      // FINDINGS_UNAVAILABLE: scanned while the vulnerability database was empty (nothing checked).
+      'scan-status': z.enum(['IN_PROGRESS', 'COMPLETE', 'FAILED', 'UNSUPPORTED_IMAGE', 'ACTIVE', 'FINDINGS_UNAVAILABLE']),
       'repository-name': z.string(),
       'finding-severity-counts': z.record(z.number()),
       'image-digest': digest,

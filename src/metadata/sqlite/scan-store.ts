@@ -237,12 +237,13 @@ export class SqliteScanStore implements ScanStore {
     options: { belowVersion: number; afterManifestId?: number; limit: number },
   ): Promise<RescanCandidate[]> {
     // Failed and unsupported images are left alone: a database update does not make their layers readable.
+    // Images scanned while the database was empty (FINDINGS_UNAVAILABLE) are matched once it has advisories.
     const rows = this.database
       .stmt(
         `SELECT m.id AS manifest_id, m.digest, s.status, s.generation, s.vulndb_version, s.scan_type
          FROM manifests m LEFT JOIN image_scans s ON s.manifest_id = m.id
          WHERE m.repository_id = ? AND m.id > ? AND ${SCANNABLE}
-           AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE') AND COALESCE(s.vulndb_version, -1) < ?))
+           AND (s.manifest_id IS NULL OR (s.status IN ('COMPLETE', 'ACTIVE', 'FINDINGS_UNAVAILABLE') AND COALESCE(s.vulndb_version, -1) < ?))
          ORDER BY m.id LIMIT ?`,
       )
       .all(repositoryId, options.afterManifestId ?? 0, options.belowVersion, options.limit) as {

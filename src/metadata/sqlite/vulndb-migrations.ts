@@ -42,4 +42,16 @@ export const vulnDbMigrations: readonly Migration[] = [
       INSERT INTO vulndb_state (id, version, updated_at) VALUES (1, 0, NULL);
     `,
   },
+  {
+    // HTTP validators of the feeds `berth vulndb update` downloads, per URL.
+    id: 'vulndb/002-feeds',
+    sqlite: `
+      CREATE TABLE vulndb_feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        imported_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

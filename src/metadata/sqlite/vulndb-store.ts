@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { normalizePackageName, type OsvRecord } from '../../domain/osv.js';
 import {
   packageKeyString,
+  type FeedValidators,
   type ImportOptions,
   type ImportOutcome,
   type PackageKey,
@@ -176,6 +177,24 @@ export class SqliteVulnDbStore implements VulnDbStore {
 
   async version(): Promise<number> {
     return this.currentVersion();
+  }
+
+  async getFeedValidators(url: string): Promise<FeedValidators | undefined> {
+    const row = this.database.stmt('SELECT etag, last_modified, imported_at FROM vulndb_feeds WHERE url = ?').get(url) as
+      | { etag: string | null; last_modified: string | null; imported_at: string }
+      | undefined;
+    return row && { ...(row.etag !== null && { etag: row.etag }), ...(row.last_modified !== null && { lastModified: row.last_modified }), importedAt: row.imported_at };
+  }
+
+  async putFeedValidators(url: string, validators: FeedValidators): Promise<void> {
+    this.database.write(() => {
+      this.database
+        .stmt(
+          `INSERT INTO vulndb_feeds (url, etag, last_modified, imported_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, imported_at = excluded.imported_at`,
+        )
+        .run(url, validators.etag ?? null, validators.lastModified ?? null, validators.importedAt);
+    });
   }
 
   private currentVersion(): number {

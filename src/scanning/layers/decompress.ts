@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { ZstdErrorCode } from 'fzstd';
 import { ScanFailedError } from '../errors.js';
-import { decodeThrough } from './decode-through.js';
+import { decodeThrough, type Decoder } from './decode-through.js';
 import { formatBytes, type ScanLimits } from './limits.js';
 import { zstdDecompress } from './zstd.js';
 
@@ -53,6 +53,11 @@ export async function* layerTarStream(raw: Readable, digest: string, limits: Sca
       yield next.value;
     }
   }
+  // The ratio compares what the decoder produced with what it consumed to produce it, not with what
+  // was read ahead of it (pipes buffer, and blob storage hands out 1 MiB chunks): counting read-ahead
+  // let a small layer expand far past the ratio before the check noticed.
+  const decoder: Decoder =
+    kind === 'gzip' ? gunzip(compressed()) : kind === 'zstd' ? zstdDecompress(compressed()) : { stream: compressed(), consumed: () => compressedIn };
   let layerOut = 0;
   const account = (chunk: Buffer): void => {
     layerOut += chunk.length;
@@ -62,17 +67,16 @@ export async function* layerTarStream(raw: Readable, digest: string, limits: Sca
         layerDigest: digest,
       });
     }
-    if (kind !== 'none' && layerOut > limits.ratioCheckAfterBytes && layerOut > limits.maxCompressionRatio * compressedIn) {
+    if (kind !== 'none' && layerOut > limits.ratioCheckAfterBytes && layerOut > limits.maxCompressionRatio * decoder.consumed()) {
       throw new ScanFailedError(
         'limit-exceeded',
-        `layer ${digest} expands more than ${limits.maxCompressionRatio}:1 (${formatBytes(layerOut)} from ${formatBytes(compressedIn)}); refusing a likely decompression bomb`,
+        `layer ${digest} expands more than ${limits.maxCompressionRatio}:1 (${formatBytes(layerOut)} from ${formatBytes(decoder.consumed())}); refusing a likely decompression bomb`,
         { layerDigest: digest },
       );
     }
   };
   try {
-    const source = kind === 'gzip' ? gunzip(compressed()) : kind === 'zstd' ? zstdDecompress(compressed()) : compressed();
-    for await (const chunk of guard(source, kind, digest)) {
+    for await (const chunk of guard(decoder.stream, kind, digest)) {
       account(chunk);
       yield chunk;
     }
@@ -89,8 +93,10 @@ async function nextRaw(iterator: AsyncIterator<Buffer>, digest: string): Promise
   }
 }
 
-function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  return decodeThrough(source, zlib.createGunzip({ chunkSize: 128 * 1024 }));
+function gunzip(source: AsyncIterable<Buffer>): Decoder {
+  const gz = zlib.createGunzip({ chunkSize: 128 * 1024 });
+  // node:zlib's bytesWritten: input bytes the engine has consumed so far.
+  return { stream: decodeThrough(source, gz), consumed: () => gz.bytesWritten };
 }
 
 /**

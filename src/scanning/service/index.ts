@@ -1,5 +1,6 @@
 import type { EventSubscription } from '../../events/subscription.js';
 import { type AnyJobDefinition, type JobQueue, defineJob } from '../../jobs/define.js';
+import { type Schedule, defineSchedule } from '../../jobs/scheduler.js';
 import type { MetadataStore } from '../../metadata/store.js';
 import type { Registry } from '../../registry/index.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -7,29 +8,40 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { ScanningConfig } from './config-schema.js';
 import type { ScanDeps } from './deps.js';
-import { RESCAN_JOB, SCAN_JOB } from './job-types.js';
+import { RESCAN_JOB, SCAN_JOB, VULNDB_UPDATE_JOB } from './job-types.js';
 import { ScanningService } from './service.js';
 import { scanErrorDescription } from './statuses.js';
 import { scanningSubscription } from './subscriptions.js';
 
 /**
  * Vulnerability scanning wired to the registry: the service behind the ECR scanning operations,
- * two durable job types and one outbox subscriber.
+ * three durable job types, one outbox subscriber and, when configured, one schedule.
  *
  * - `scan.image`: one image scan (queued on push, by StartImageScan, or for an unscanned image
  *   under continuous scanning), in the same transaction as the IN_PROGRESS status it resolves.
  * - `scan.rescan`: continuous re-evaluation after a database update or a configuration change.
+ * - `vulndb.update`: a whole `berth vulndb update` (download the configured feeds, import what
+ *   changed), every `scanning.feeds.updateIntervalSeconds` when set (off by default: machines may
+ *   be offline).
  * - subscriber `scanning`: image.pushed → scan on push; vulndb.updated → rescan; deletions → SBOM pruning.
  */
 export interface Scanning {
   service: ScanningService;
   /** Queues a continuous re-evaluation sweep now. */
   triggerRescan(force?: boolean): Promise<void>;
-  /** Background start: catch up on database updates no running server saw. */
+  /**
+   * Background start: warn when the vulnerability database is empty, catch up on database updates
+   * no running server saw, and (feed updates on, database empty) update the feeds soon.
+   */
   catchUp(): Promise<void>;
   jobs: readonly AnyJobDefinition[];
+  /** The feed updates' schedule, when `scanning.feeds.updateIntervalSeconds` is set. */
+  schedules: readonly Schedule[];
   subscription: EventSubscription;
 }
+
+/** How soon after start the feeds are updated when the database is empty and updates are on. */
+const FIRST_UPDATE_MS = 60_000;
 
 export function createScanning(deps: {
   store: MetadataStore;
@@ -82,13 +94,37 @@ export function createScanning(deps: {
     },
   });
 
+  // Feed updates: one durable job at a time, each a whole `berth vulndb update`.
+  const vulnDbUpdate = defineJob({
+    ...VULNDB_UPDATE_JOB,
+    leaseMs: 300_000,
+    maxAttempts: 2,
+    retryDelayMs: 600_000,
+    handler: async (_payload, ctx) => {
+      const { updateFeeds } = await import('./vulndb-update.js');
+      const outcomes = await updateFeeds(store, deps.options.feeds.sources, ctx.log, { signal: ctx.signal, actor: 'berth:vulndb-update', now: deps.now });
+      return { feeds: outcomes.map(({ name, status, error }) => ({ name, status, ...(error && { error }) })) };
+    },
+  });
+  const updateEveryMs = deps.options.feeds.updateIntervalSeconds * 1000;
+
   return {
     service,
     triggerRescan,
     catchUp: async () => {
-      if ((await store.vulnDb.version()) > (await store.scans.getRematchedVersion())) await triggerRescan(false);
+      const database = await store.vulnDb.status();
+      if (database.records === 0) {
+        log.warn({ remedy: 'berth vulndb update' }, 'vulnerability database is empty: image scans report FINDINGS_UNAVAILABLE until advisories are loaded');
+      }
+      if (database.version > (await store.scans.getRematchedVersion())) await triggerRescan(false);
+      // With feed updates on and nothing loaded yet, the first update runs soon after start rather
+      // than one interval on (the schedule's own first occurrence).
+      if (updateEveryMs > FIRST_UPDATE_MS && database.records === 0) {
+        await jobs.enqueue(VULNDB_UPDATE_JOB, {}, { dedupeKey: VULNDB_UPDATE_JOB.type, runAt: new Date(deps.now().getTime() + FIRST_UPDATE_MS) });
+      }
     },
-    jobs: [scan, rescan],
+    jobs: [scan, rescan, vulnDbUpdate],
+    schedules: updateEveryMs > 0 ? [defineSchedule({ name: 'vulndb-update', job: VULNDB_UPDATE_JOB, payload: {}, intervalMs: updateEveryMs })] : [],
     subscription: scanningSubscription({ service, scans: store.scans, triggerRescan, log }),
   };
 }

@@ -26,6 +26,9 @@ export const SCAN_JOB = jobType(
 
 export type ScanJobPayload = z.infer<typeof SCAN_JOB.payload>;
 
+/** Downloads and imports the configured vulnerability feeds (`scanning.feeds.updateIntervalSeconds`). */
+export const VULNDB_UPDATE_JOB = jobType('vulndb.update', z.object({}));
+
 /**
  * Which inventory logic produced a stored SBOM. Bump it when the scanner starts finding packages
  * it did not before, so SBOMs made by the older logic are not reused by later scans.

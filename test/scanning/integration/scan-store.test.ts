@@ -151,20 +151,24 @@ describe('SqliteScanStore', () => {
       const old = await manifest();
       const current = await manifest();
       const failed = await manifest();
+      const unavailable = await manifest();
       await manifest({ mediaType: OCI_INDEX, artifactType: OCI_INDEX });
       await manifest({ artifactType: 'application/vnd.cncf.helm.config.v1+json' });
-      for (const image of [old, current, failed]) {
+      for (const image of [old, current, failed, unavailable]) {
         await store.scans.requestScan({ manifestId: image.id, repositoryId: repo, digest: image.digest, scanType: 'ENHANCED', now: new Date(), job });
       }
       await store.scans.completeScan({ ...result(old.id, 1, [], 1, 'track'), vulnDbVersion: 3 });
       await store.scans.completeScan({ ...result(current.id, 1, [], 1, 'track'), vulnDbVersion: 4 });
       await store.scans.failScan({ manifestId: failed.id, generation: 1, status: 'FAILED', description: 'x', completedAt: new Date(), events: [] });
+      // Scanned while the database was empty: matched once it has advisories.
+      await store.scans.failScan({ manifestId: unavailable.id, generation: 1, status: 'FINDINGS_UNAVAILABLE', description: 'x', completedAt: new Date(), events: [] });
       const candidates = await store.scans.listRescanCandidates(repo, { belowVersion: 4, limit: 10 });
       expect(candidates.map((c) => [c.manifestId, c.scan?.vulnDbVersion])).toEqual([
         [fresh.id, undefined],
         [old.id, 3],
+        [unavailable.id, undefined],
       ]);
-      expect(await store.scans.listRescanCandidates(repo, { belowVersion: 4, afterManifestId: fresh.id, limit: 10 })).toHaveLength(1);
+      expect(await store.scans.listRescanCandidates(repo, { belowVersion: 4, afterManifestId: fresh.id, limit: 10 })).toHaveLength(2);
     } finally {
       repositoryId = saved;
     }
