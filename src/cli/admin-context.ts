@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { openStores } from '../app.js';
-import { loadConfig } from '../config/load.js';
-import type { BerthConfig, BerthConfigInput } from '../config/schema.js';
+import { pino } from 'pino';
+import { type BerthCore, openCore } from '../app/core.js';
+import type { BerthConfig } from '../config/schema.js';
 import { isDomainError } from '../domain/errors.js';
 import { IdentityService } from '../iam/identities.js';
 import { loadKeyring } from '../iam/keyring-source.js';
 import type { MetadataStore } from '../metadata/store.js';
+import { type ConfigFlags, configFromFlags } from './options.js';
 
 export interface AdminIo {
   stdout: NodeJS.WritableStream;
@@ -23,14 +24,10 @@ export interface AdminContext {
   account(flag: string | undefined): string;
 }
 
-interface GlobalFlags {
-  config?: string;
-  data?: string;
-}
 
 /**
  * Runs one `berth admin` action against the configured data directory, directly on the metadata
- * store (SQLite in WAL mode or PostgreSQL, so this works while `berth serve` runs): prints the result as JSON on
+ * store (SQLite in WAL mode, so this works while `berth serve` runs): prints the result as JSON on
  * stdout, or the problem on stderr with exit code 1. A running server sees deleted or deactivated
  * keys within auth.credentialCacheSeconds.
  */
@@ -40,15 +37,14 @@ export function adminAction<A extends unknown[]>(
 ): (...args: [...A, Command]) => Promise<void> {
   return async (...args) => {
     const command = args[args.length - 1] as Command;
-    const globals = command.optsWithGlobals<GlobalFlags>();
-    let store: MetadataStore | undefined;
+    const globals = command.optsWithGlobals<ConfigFlags>();
+    let core: BerthCore | undefined;
     try {
-      const overrides: BerthConfigInput = { log: { level: 'silent' } };
-      if (globals.data) overrides.dataDir = globals.data;
-      const config = loadConfig({ file: globals.config ?? io.env.BERTH_CONFIG, env: io.env, overrides });
-      store = (await openStores(config)).store;
+      const config = configFromFlags(globals, io.env, { log: { level: 'silent' } });
+      core = await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+      const { store } = core;
       const { keyring } = loadKeyring(config);
-      const identities = new IdentityService({ store: store.iam, keyring, now: () => new Date() });
+      const identities = new IdentityService({ store: store.iam, keyring, now: core.clock });
       // The default account exists from the server's first start; make sure it does for a CLI run before it.
       await identities.ensureAccount(config.accountId);
       const ctx: AdminContext = { config, store, identities, account: (flag) => flag ?? config.accountId };
@@ -59,7 +55,7 @@ export function adminAction<A extends unknown[]>(
       io.stderr.write(`berth admin: ${message}\n`);
       io.fail(1);
     } finally {
-      await store?.close();
+      await core?.close();
     }
   };
 }

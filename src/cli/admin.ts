@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { AdminIo } from './admin-context.js';
+import { withConfigOptions } from './options.js';
 import { registerIdentityCommands } from './admin-identities.js';
 import { registerKeyCommands } from './admin-keys.js';
 import { registerPolicyCommands } from './admin-policies.js';
@@ -20,11 +21,7 @@ const processIo: AdminIo = {
  * JSON on stdout.
  */
 export function registerAdmin(program: Command, io: AdminIo = processIo): void {
-  const admin = program
-    .command('admin')
-    .description('manage accounts, IAM users, access keys and policies (JSON output)')
-    .option('-c, --config <file>', 'YAML configuration file (env BERTH_CONFIG)')
-    .option('-d, --data <dir>', 'data directory (env BERTH_DATA_DIR, default ./berth-data)');
+  const admin = withConfigOptions(program.command('admin').description('manage accounts, IAM users, access keys and policies (JSON output)'));
   registerIdentityCommands(admin, io);
   registerKeyCommands(admin, io);
   registerPolicyCommands(admin, io);

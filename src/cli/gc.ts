@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { performance } from 'node:perf_hooks';
+import { createCollector } from '../app/modules/gc.js';
 import { isDomainError } from '../domain/errors.js';
-import { GarbageCollector } from '../gc/collector.js';
 import { parseDuration } from '../gc/duration.js';
 import { formatProgress, formatSummary } from '../gc/report.js';
 import { type CliIo, type StoreFlags, openOffline, processIo, withStoreOptions } from './offline.js';
@@ -31,8 +32,8 @@ export function registerGc(program: Command): void {
 
 /** `berth gc`: progress to stderr, the summary to stdout. Returns the exit code. */
 export async function runGc(flags: GcFlags, io: GcIo): Promise<number> {
-  const offline = await openOffline(flags, io);
-  const { config, log, store, blobs } = offline;
+  const core = await openOffline(flags, io);
+  const { config } = core;
   try {
     const configuredGraceMs = config.gc.graceSeconds * 1000;
     const graceMs = flags.grace === undefined ? configuredGraceMs : parseDuration(flags.grace);
@@ -41,17 +42,16 @@ export async function runGc(flags: GcFlags, io: GcIo): Promise<number> {
       // layer a client has just HEAD-checked, failing that client's manifest PUT.
       io.stderr.write(`warning: --grace is shorter than the configured gc.graceSeconds (${config.gc.graceSeconds} s); pushes in progress may fail\n`);
     }
-    const registry = offline.registry();
-    const collector = new GarbageCollector({ store, blobs, log, purgeIdleUploads: (before) => registry.uploads.purgeIdle(before) });
-    let lastProgress = 0;
+    const collector = createCollector(core);
+    let lastProgress = -PROGRESS_EVERY_MS;
     const summary = await collector.run({
       graceMs,
       dryRun: flags.dryRun === true,
       uploadIdleMs: config.uploads.staleAfterSeconds * 1000,
       signal: io.signal,
       onProgress: (phase, sofar) => {
-        if (phase !== 'done' && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
-        lastProgress = Date.now();
+        if (phase !== 'done' && performance.now() - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = performance.now();
         io.stderr.write(`${formatProgress(phase, sofar)}\n`);
       },
     });
@@ -64,6 +64,6 @@ export async function runGc(flags: GcFlags, io: GcIo): Promise<number> {
     }
     throw err;
   } finally {
-    await offline.close();
+    await core.close();
   }
 }

@@ -29,10 +29,9 @@ export function registerLifecycle(program: Command): void {
 
 /** `berth lifecycle run`: the result to stdout (a line per repository, or JSON). Returns the exit code. */
 export async function runLifecycleCommand(flags: LifecycleRunFlags, io: LifecycleIo): Promise<number> {
-  const offline = await openOffline(flags, io);
-  const { config, log, store } = offline;
+  const core = await openOffline(flags, io);
+  const { config, log, store, registry } = core;
   try {
-    const registry = offline.registry();
     let repositoryId: number | undefined;
     if (flags.repository !== undefined) {
       const repository = await store.registry.getRepository(flags.account ?? config.accountId, flags.repository);
@@ -46,7 +45,7 @@ export async function runLifecycleCommand(flags: LifecycleRunFlags, io: Lifecycl
       }
       repositoryId = repository.id;
     }
-    const runs = new LifecycleRuns({ store, manifests: registry.manifests, now: () => new Date(), log });
+    const runs = new LifecycleRuns({ store, manifests: registry.manifests, now: core.clock, log });
     const result = await runs.run({ repositoryId, dryRun: flags.dryRun === true, signal: io.signal });
     if (flags.json) {
       io.stdout.write(`${JSON.stringify({ dryRun: flags.dryRun === true, ...result }, null, 2)}\n`);
@@ -63,6 +62,6 @@ export async function runLifecycleCommand(flags: LifecycleRunFlags, io: Lifecycl
     }
     return result.failed > 0 ? 1 : 0;
   } finally {
-    await offline.close();
+    await core.close();
   }
 }

@@ -1,28 +1,23 @@
 import type { Command } from 'commander';
 import { buildApp } from '../app.js';
 import { rootCredentialsNotice } from '../iam/root-credentials.js';
-import { listenAddress, loadConfig } from '../config/load.js';
+import { listenAddress } from '../config/load.js';
 import type { BerthConfigInput } from '../config/schema.js';
+import { type ConfigFlags, configFromFlags, withConfigOptions } from './options.js';
 
-interface ServeFlags {
-  config?: string;
+interface ServeFlags extends ConfigFlags {
   listen?: string;
-  data?: string;
   tlsCert?: string;
   tlsKey?: string;
-  logLevel?: string;
 }
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('run the registry (OCI Distribution API and ECR API) on one listener')
-    .option('-c, --config <file>', 'YAML configuration file (env BERTH_CONFIG)')
+  withConfigOptions(program.command('serve').description('run the registry (OCI Distribution API and ECR API) on one listener'), {
+    logLevel: 'env BERTH_LOG_LEVEL',
+  })
     .option('-l, --listen <host:port>', 'address to listen on (env BERTH_LISTEN, default 127.0.0.1:5000)')
-    .option('-d, --data <dir>', 'data directory (env BERTH_DATA_DIR, default ./berth-data)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (env BERTH_TLS_CERT)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (env BERTH_TLS_KEY)')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env BERTH_LOG_LEVEL)')
     .action(async (flags: ServeFlags) => {
       await serve(flags);
     });
@@ -31,13 +26,12 @@ export function registerServe(program: Command): void {
 async function serve(flags: ServeFlags): Promise<void> {
   const overrides: BerthConfigInput = {};
   if (flags.listen) overrides.listen = flags.listen;
-  if (flags.data) overrides.dataDir = flags.data;
   if (flags.logLevel) overrides.log = { level: flags.logLevel as 'info' };
   if (flags.tlsCert || flags.tlsKey) {
     if (!flags.tlsCert || !flags.tlsKey) throw new Error('--tls-cert and --tls-key must be given together');
     overrides.tls = { cert: flags.tlsCert, key: flags.tlsKey };
   }
-  const config = loadConfig({ file: flags.config ?? process.env.BERTH_CONFIG, env: process.env, overrides });
+  const config = configFromFlags(flags, process.env, overrides);
   const app = await buildApp(config);
   const { host, port } = listenAddress(config);
   await app.server.listen({ host, port });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authConfigSchema } from '../iam/config-schema.js';
 import { scanningConfigSchema } from '../scanning/service/config-schema.js';
+import { s3ConfigSchema } from '../storage/s3/config-schema.js';
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/;
 const hostPort = z
@@ -108,7 +109,8 @@ export const configSchema = z
       .default({}),
     storage: z
       .object({
-        driver: z.enum(['filesystem']).default('filesystem'),
+        /** filesystem: one node, blobs under dataDir; s3: a bucket every node of a deployment shares. */
+        driver: z.enum(['filesystem', 's3']).default('filesystem'),
         filesystem: z
           .object({
             /** Defaults to <dataDir>/storage. */
@@ -118,8 +120,14 @@ export const configSchema = z
           })
           .strict()
           .default({}),
+        /** The bucket for driver s3 (see src/storage/s3/config-schema.ts). */
+        s3: s3ConfigSchema.optional(),
       })
       .strict()
+      .refine((storage) => storage.driver !== 's3' || storage.s3 !== undefined, {
+        message: 'driver s3 needs storage.s3 (at least bucket)',
+        path: ['s3'],
+      })
       .default({}),
     metadata: metadataSchema.default({}),
     uploads: z
@@ -165,6 +173,30 @@ export const configSchema = z
          * reading. Requests themselves have no time limit (multi-GiB layers). 0 turns it off.
          */
         idleTimeoutSeconds: z.number().int().nonnegative().default(120),
+        /** A request's headers must all arrive within this (else 408 and the connection is closed). 0 turns it off. */
+        headersTimeoutSeconds: z.number().int().nonnegative().default(30),
+        /**
+         * Request bodies of the ECR API (POST /), read into memory. The headers are authenticated
+         * first, so only a caller naming a valid access key gets its body read at all.
+         */
+        ecrBody: z
+          .object({
+            /**
+             * A body must arrive at `minBytesPerSecond` once `graceSeconds` have passed (counted
+             * from the start of the body); a slower one is cut with 408 RequestTimeoutException.
+             */
+            graceSeconds: z.number().nonnegative().default(10),
+            minBytesPerSecond: z.number().int().nonnegative().default(64 * 1024),
+            /**
+             * Bytes held at once, across all requests, by bodies the signature still depends on
+             * (the AWS CLI signs the body's hash without declaring it; the SDKs declare and sign
+             * it, so theirs are verified before the body is read). A body the budget cannot take is
+             * answered 503 ServiceUnavailableException before it is read.
+             */
+            maxUnverifiedBytes: byteSize.default(64 * 1024 * 1024),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

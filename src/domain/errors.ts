@@ -7,9 +7,11 @@
  */
 export { DomainError, isDomainError } from './errors/domain-error.js';
 export { DOMAIN_ERROR_CODES, ERROR_CODE_LISTS, ERROR_DESCRIPTIONS, type DomainErrorCode } from './errors/codes.js';
-export { invalidParameter, invalidParameterMessage } from './errors/common.js';
+export { asDomainError, invalidParameter, invalidParameterMessage, isStorageFullCause, storageFull } from './errors/common.js';
 export { accessKeyExists, accountAliasTaken, accountNotFound, noPermissionMapping, userAlreadyExists, userNotFound } from './errors/iam.js';
 export {
+  blobDamaged,
+  blobInUse,
   blobMissingFromStorage,
   blobNotFound,
   blobTooLarge,
@@ -17,6 +19,7 @@ export {
   describeImageRef,
   digestInvalid,
   imageNotFound,
+  imageTagAlreadyExists,
   manifestInvalid,
   manifestNotAcceptable,
   manifestNotFound,
@@ -24,6 +27,7 @@ export {
   nameInvalid,
   rangeNotSatisfiable,
   repositoryAlreadyExists,
+  repositoryNotEmpty,
   repositoryNotFound,
   tagInvalid,
   tooManyTags,

@@ -1,16 +1,15 @@
-import type { Logger } from '../util/logger.js';
+import { type DeliveredEvent, parseEvent } from '../domain/events/index.js';
 import type { EventStore, StoredEvent } from '../metadata/event-store.js';
 import { NODE_ID } from '../jobs/node-id.js';
-
-export type EventHandler = (events: StoredEvent[]) => Promise<void>;
+import { type Clock, systemClock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { EventSubscription } from './subscription.js';
 
 interface Subscription {
   name: string;
-  handler: EventHandler;
+  handle(events: readonly DeliveredEvent[]): Promise<void>;
   batchSize: number;
-  /** Event types the subscriber wants; others advance its cursor without a call. */
   types?: ReadonlySet<string>;
-  /** Where a subscriber seen for the first time starts: the whole log, or what happens from now on. */
   startAt: 'beginning' | 'end';
 }
 
@@ -20,10 +19,14 @@ const LEASE_MS = 30_000;
  * Delivers outbox events to the subscribers registered with `subscribe` (the audit log and
  * scanning) at least once, in order. Each subscriber's cursor is leased, so across many nodes
  * exactly one delivers a given subscriber's events at a time; a failed batch is retried until it
- * succeeds.
+ * succeeds. Events are parsed against their type's schema (src/domain/events) first: one that
+ * does not parse is logged with its id and type, counted, and skipped.
  */
 export class EventDispatcher {
   private readonly subscriptions: Subscription[] = [];
+  private readonly skipped = new Map<string, number>();
+  private readonly now: Clock;
+  private readonly pollIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
@@ -32,21 +35,38 @@ export class EventDispatcher {
   constructor(
     private readonly store: EventStore,
     private readonly log: Logger,
-    private readonly options: { pollIntervalMs: number; now: () => Date } = { pollIntervalMs: 500, now: () => new Date() },
-  ) {}
+    options: { pollIntervalMs?: number; now?: Clock } = {},
+  ) {
+    this.now = options.now ?? systemClock;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
 
-  subscribe(
-    name: string,
-    handler: EventHandler,
-    options: { batchSize?: number; types?: string[]; startAt?: 'beginning' | 'end' } = {},
-  ): void {
+  /** Adds a subscriber (see `defineSubscription`). */
+  subscribe(subscription: EventSubscription): void {
+    if (this.subscriptions.some((s) => s.name === subscription.name)) throw new Error(`event subscriber ${subscription.name} is registered twice`);
     this.subscriptions.push({
-      name,
-      handler,
-      batchSize: options.batchSize ?? 100,
-      startAt: options.startAt ?? 'end',
-      ...(options.types && { types: new Set(options.types) }),
+      name: subscription.name,
+      handle: (events) => subscription.handle(events),
+      batchSize: subscription.batchSize ?? 100,
+      startAt: subscription.startAt ?? 'end',
+      ...(subscription.types && { types: new Set(subscription.types) }),
     });
+  }
+
+  /**
+   * Creates the cursors of subscribers that start at the end and have none yet, so they see what
+   * happens from now on even before delivery starts (call once the app is built).
+   */
+  async anchor(): Promise<void> {
+    for (const s of this.subscriptions.filter((s) => s.startAt === 'end')) {
+      await this.store.acquireCursor(s.name, NODE_ID, 1, this.now(), 'end');
+      await this.store.releaseCursor(s.name, NODE_ID);
+    }
+  }
+
+  /** Events a subscriber skipped because they did not parse (since this process started). */
+  skippedCount(subscriber: string): number {
+    return this.skipped.get(subscriber) ?? 0;
   }
 
   start(): void {
@@ -87,25 +107,39 @@ export class EventDispatcher {
           this.log.error({ err }, 'event delivery failed');
         }
         if (this.stopped) return;
-        const backoff = Math.min(30_000, this.options.pollIntervalMs * 2 ** this.failures);
-        this.schedule(delivered > 0 ? 0 : this.failures > 0 ? backoff : this.options.pollIntervalMs);
+        const backoff = Math.min(30_000, this.pollIntervalMs * 2 ** this.failures);
+        this.schedule(delivered > 0 ? 0 : this.failures > 0 ? backoff : this.pollIntervalMs);
       });
     }, delay);
     this.timer.unref();
   }
 
   private async deliver(subscription: Subscription): Promise<number> {
-    const acquired = await this.store.acquireCursor(subscription.name, NODE_ID, LEASE_MS, this.options.now(), subscription.startAt);
+    const acquired = await this.store.acquireCursor(subscription.name, NODE_ID, LEASE_MS, this.now(), subscription.startAt);
     if (!acquired) return 0;
     let delivered = 0;
     for (;;) {
       const batch = await this.store.readAfterCursor(subscription.name, subscription.batchSize);
       if (batch.length === 0) return delivered;
-      const wanted = subscription.types ? batch.filter((e) => subscription.types!.has(e.type)) : batch;
-      if (wanted.length > 0) await subscription.handler(wanted);
+      const wanted = this.parse(subscription, subscription.types ? batch.filter((e) => subscription.types!.has(e.type)) : batch);
+      if (wanted.length > 0) await subscription.handle(wanted);
       await this.store.advanceCursor(subscription.name, NODE_ID, batch[batch.length - 1]!.id);
       delivered += batch.length;
       if (batch.length < subscription.batchSize) return delivered;
     }
+  }
+
+  private parse(subscription: Subscription, events: readonly StoredEvent[]): DeliveredEvent[] {
+    const parsed: DeliveredEvent[] = [];
+    for (const stored of events) {
+      const result = parseEvent(stored);
+      if (result.ok) {
+        parsed.push(result.event);
+        continue;
+      }
+      this.skipped.set(subscription.name, this.skippedCount(subscription.name) + 1);
+      this.log.error({ subscriber: subscription.name, eventId: stored.id, eventType: stored.type, err: result.error }, 'event does not parse, skipped');
+    }
+    return parsed;
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../util/logger.js';
 import { DomainError } from '../domain/errors.js';
+import { GcEvent, outboxEvent } from '../domain/events/index.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { RUN_LEASE_KEY, keepLeases, leaseOwner } from './leases.js';
@@ -10,7 +11,7 @@ import { sweepUploads } from './sweep-uploads.js';
 import { type GcPhase, type GcRunOptions, type GcSummary, emptySummary } from './types.js';
 
 /** The outbox event each (non-dry) run writes, with its summary as payload. */
-export const GC_COMPLETED_EVENT = 'gc.completed';
+export const GC_COMPLETED_EVENT = GcEvent.Completed;
 
 export interface CollectorDeps {
   store: MetadataStore;
@@ -91,7 +92,7 @@ export class GarbageCollector {
         // Leases crashed holders left behind; an hour past expiry, so a merely stalled holder still
         // finds its own row and learns whether anyone took it over.
         await store.gc.pruneLeases(new Date(this.now().getTime() - Math.max(leaseTtlMs, 3_600_000)));
-        await store.events.append([{ type: GC_COMPLETED_EVENT, occurredAt: this.now(), payload: { ...summary } }]);
+        await store.events.append([outboxEvent(GC_COMPLETED_EVENT, { occurredAt: this.now(), payload: { ...summary } })]);
       }
       if (summary.missingFiles > 0) {
         log.error({ missingFiles: summary.missingFiles, examples: summary.missingExamples }, 'blobs missing from storage');

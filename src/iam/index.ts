@@ -1,5 +1,6 @@
 import type { Logger } from '../util/logger.js';
 import type { MetadataStore } from '../metadata/store.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import { AccountSettings } from './account-settings.js';
 import { Authorizer } from './authorizer.js';
 import { CredentialResolver } from './credentials.js';
@@ -10,6 +11,7 @@ import type { AuthConfig } from './config-schema.js';
 import { type KeyringSource, loadKeyring } from './keyring-source.js';
 import { IamOciAccess } from './oci-access.js';
 import { RateLimiter } from './rate-limiter.js';
+import { AccountRateQuotas } from './rate-quotas.js';
 import { RegistryTokenAuthenticator } from './registry-auth.js';
 import { ResourcePolicies } from './resource-policies.js';
 import { bootstrapRootCredentials, type RootCredentialsConfig, type RootCredentialsStatus } from './root-credentials.js';
@@ -48,10 +50,11 @@ export interface IamOptions extends KeyringSource, RootCredentialsConfig {
  * and its root credentials exist, and wires the authenticators and the one Authorizer both APIs
  * use.
  */
-export async function createIam(deps: { options: Readonly<IamOptions>; store: MetadataStore; log: Logger }): Promise<Iam> {
+export async function createIam(deps: { options: Readonly<IamOptions>; store: MetadataStore; log: Logger; now?: Clock }): Promise<Iam> {
   const { options: config, store } = deps;
   const log = deps.log.child({ component: 'iam' });
-  const now = () => new Date();
+  /** What identities, policies and settings are stamped with. */
+  const now = deps.now ?? systemClock;
   const { keyring, createdFile } = loadKeyring(config);
   if (createdFile) log.info({ file: createdFile }, 'key-encryption keyring created');
   const root = await bootstrapRootCredentials({ config, store: store.iam, keyring, now });
@@ -87,7 +90,7 @@ export async function createIam(deps: { options: Readonly<IamOptions>; store: Me
       createRepositoryOnPush: config.createRepositoryOnPush,
       limits: {
         anonymous: new RateLimiter(config.auth.rateLimit.anonymous),
-        authenticated: new RateLimiter(config.auth.rateLimit.authenticated),
+        authenticated: new AccountRateQuotas(config.auth.rateLimit.authenticated),
       },
       challenge: config.auth.challenge,
       log,

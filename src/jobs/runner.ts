@@ -1,27 +1,23 @@
-import type { Logger } from '../util/logger.js';
 import type { JobRecord, JobStore } from '../metadata/job-store.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import {
+  type AnyJobDefinition,
+  type EnqueueOptions,
+  type JobPayload,
+  type JobQueue,
+  type JobType,
+  newJob,
+  parsePayload,
+} from './define.js';
 import { NODE_ID } from './node-id.js';
 
-export interface JobContext {
-  /** Aborted when the node shuts down or loses the job's lease. */
-  signal: AbortSignal;
-  log: Logger;
-}
-
-export type JobHandler = (job: JobRecord, ctx: JobContext) => Promise<Record<string, unknown> | void>;
-
-export interface JobTypeOptions {
-  /** Jobs of this type running at once on this node. */
-  concurrency?: number;
-  leaseMs?: number;
-  /** Attempts before a job fails for good. */
-  maxAttempts?: number;
-  /** First retry delay; doubles per attempt. */
-  retryDelayMs?: number;
-}
-
-interface Registration extends Required<JobTypeOptions> {
-  handler: JobHandler;
+interface Registration {
+  definition: AnyJobDefinition;
+  concurrency: number;
+  leaseMs: number;
+  maxAttempts: number;
+  retryDelayMs: number;
   running: number;
 }
 
@@ -29,13 +25,16 @@ export type SettledListener = (job: JobRecord, outcome: 'succeeded' | 'failed') 
 
 /**
  * Claims durable jobs from the store and runs them, renewing each lease while it works. A job
- * survives a crash: its lease runs out and any node claims it again.
+ * survives a crash: its lease runs out and any node claims it again. Lease times, due times and
+ * retry times are read from the injected clock.
  */
-export class JobRunner {
+export class JobRunner implements JobQueue {
   private readonly types = new Map<string, Registration>();
   private readonly active = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
   private readonly listeners: SettledListener[] = [];
+  private readonly now: Clock;
+  private readonly pollIntervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private polling = false;
@@ -43,18 +42,31 @@ export class JobRunner {
   constructor(
     private readonly store: JobStore,
     private readonly log: Logger,
-    private readonly options: { pollIntervalMs: number; now: () => Date } = { pollIntervalMs: 1000, now: () => new Date() },
-  ) {}
+    options: { pollIntervalMs?: number; now?: Clock } = {},
+  ) {
+    this.now = options.now ?? systemClock;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
 
-  register(type: string, handler: JobHandler, options: JobTypeOptions = {}): void {
-    this.types.set(type, {
-      handler,
+  /** Runs jobs of this type on this node (see `defineJob`). */
+  register(definition: AnyJobDefinition): void {
+    if (this.types.has(definition.type)) throw new Error(`job type ${definition.type} is registered twice`);
+    this.types.set(definition.type, {
+      definition,
       running: 0,
-      concurrency: options.concurrency ?? 1,
-      leaseMs: options.leaseMs ?? 60_000,
-      maxAttempts: options.maxAttempts ?? 5,
-      retryDelayMs: options.retryDelayMs ?? 10_000,
+      concurrency: definition.concurrency ?? 1,
+      leaseMs: definition.leaseMs ?? 60_000,
+      maxAttempts: definition.maxAttempts ?? 5,
+      retryDelayMs: definition.retryDelayMs ?? 10_000,
     });
+  }
+
+  async enqueue<P extends JobPayload>(job: JobType<P>, payload: NoInfer<P>, options: EnqueueOptions = {}): Promise<JobRecord> {
+    const now = this.now();
+    const runAt = options.runAt ?? now;
+    const queued = await this.store.enqueue(newJob(job, payload, { runAt, dedupeKey: options.dedupeKey }), now);
+    if (runAt.getTime() <= now.getTime()) this.poke();
+    return queued;
   }
 
   onSettled(listener: SettledListener): void {
@@ -92,7 +104,7 @@ export class JobRunner {
         const free = [...this.types.entries()].filter(([, r]) => r.running < r.concurrency).map(([type]) => type);
         if (free.length === 0 || this.stoppedAfterStart()) break;
         const leaseMs = Math.max(...free.map((t) => this.types.get(t)!.leaseMs));
-        const job = await this.store.claim(free, NODE_ID, leaseMs, this.options.now());
+        const job = await this.store.claim(free, NODE_ID, leaseMs, this.now());
         if (!job) break;
         started++;
         this.launch(job);
@@ -105,6 +117,11 @@ export class JobRunner {
     return started;
   }
 
+  /** Waits until the jobs this node is running have settled (tests drive the runner with pollOnce, then this). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
   private stoppedAfterStart(): boolean {
     return this.stopped && this.timer !== undefined;
   }
@@ -113,7 +130,7 @@ export class JobRunner {
     clearTimeout(this.timer);
     this.timer = setTimeout(async () => {
       await this.pollOnce();
-      if (!this.stopped) this.schedulePoll(this.options.pollIntervalMs);
+      if (!this.stopped) this.schedulePoll(this.pollIntervalMs);
     }, delay);
     this.timer.unref();
   }
@@ -130,19 +147,28 @@ export class JobRunner {
   }
 
   private async run(job: JobRecord, registration: Registration): Promise<void> {
+    const log = this.log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
+    const parsed = parsePayload(registration.definition, job.payload);
+    if (!parsed.ok) {
+      // No attempt can fix a payload: fail for good at once, saying which field is wrong.
+      await this.store.fail(job.id, NODE_ID, parsed.error, this.now()).catch(() => undefined);
+      log.error({ err: parsed.error }, 'job payload does not parse, failed for good');
+      await this.settled(job, 'failed', log);
+      return;
+    }
+    const { definition } = registration;
     const controller = new AbortController();
     this.controllers.add(controller);
-    const log = this.log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
     const renew = setInterval(async () => {
-      const held = await this.store.renewLease(job.id, NODE_ID, registration.leaseMs, this.options.now()).catch(() => false);
+      const held = await this.store.renewLease(job.id, NODE_ID, registration.leaseMs, this.now()).catch(() => false);
       if (!held) controller.abort(new Error('job lease lost'));
     }, Math.max(100, registration.leaseMs / 3));
     renew.unref();
     let outcome: 'succeeded' | 'failed' | undefined;
     try {
-      const result = await registration.handler(job, { signal: controller.signal, log });
+      const result = await definition.handler(parsed.payload, { signal: controller.signal, log });
       if (controller.signal.aborted) throw controller.signal.reason;
-      await this.store.complete(job.id, NODE_ID, result ?? {}, this.options.now());
+      await this.store.complete(job.id, NODE_ID, result ?? {}, this.now());
       outcome = 'succeeded';
       log.info('job succeeded');
     } catch (err) {
@@ -151,26 +177,31 @@ export class JobRunner {
         // Leave it to lease expiry: another node (or this one after restart) resumes it.
         log.warn({ err: message }, 'job interrupted by shutdown');
       } else if (job.attempts < registration.maxAttempts) {
-        const retryAt = new Date(this.options.now().getTime() + registration.retryDelayMs * 2 ** (job.attempts - 1));
-        await this.store.fail(job.id, NODE_ID, message, this.options.now(), retryAt).catch(() => undefined);
+        const retryAt = new Date(this.now().getTime() + registration.retryDelayMs * 2 ** (job.attempts - 1));
+        await this.store.fail(job.id, NODE_ID, message, this.now(), retryAt).catch(() => undefined);
         log.warn({ err: message, retryAt }, 'job failed, will retry');
       } else {
-        await this.store.fail(job.id, NODE_ID, message, this.options.now()).catch(() => undefined);
+        await this.store.fail(job.id, NODE_ID, message, this.now()).catch(() => undefined);
         outcome = 'failed';
         log.error({ err: message }, 'job failed for good');
+        await this.guard(log, 'job failure handler failed', () => definition.onFailed?.(parsed.payload, message));
       }
     } finally {
       clearInterval(renew);
       this.controllers.delete(controller);
     }
-    if (outcome) {
-      for (const listener of this.listeners) {
-        try {
-          await listener(job, outcome);
-        } catch (err) {
-          log.error({ err }, 'job settle listener failed');
-        }
-      }
+    if (outcome) await this.settled(job, outcome, log);
+  }
+
+  private async settled(job: JobRecord, outcome: 'succeeded' | 'failed', log: Logger): Promise<void> {
+    for (const listener of this.listeners) await this.guard(log, 'job settle listener failed', () => listener(job, outcome));
+  }
+
+  private async guard(log: Logger, message: string, work: () => Promise<void> | void): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      log.error({ err }, message);
     }
   }
 }

@@ -1,12 +1,23 @@
-import type { Logger } from '../util/logger.js';
 import type { JobStore } from '../metadata/job-store.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { type JobPayload, type JobType, newJob } from './define.js';
 import type { JobRunner } from './runner.js';
 
-interface Schedule {
-  name: string;
-  type: string;
-  intervalMs: number;
-  payload: Record<string, unknown>;
+/** A recurring job: one occurrence queued at a time, the next one `intervalMs` after it settles. */
+export interface Schedule<P extends JobPayload = JobPayload> {
+  /** Names the schedule (its jobs' dedupe key): renaming one starts a new schedule. */
+  readonly name: string;
+  readonly job: JobType<P>;
+  readonly payload: P;
+  readonly intervalMs: number;
+  /** When the first occurrence after a start runs (default: one interval). */
+  readonly firstDelayMs?: number;
+}
+
+/** Declares a schedule, typed by its job. */
+export function defineSchedule<P extends JobPayload>(schedule: Schedule<P>): Schedule<P> {
+  return Object.freeze({ ...schedule });
 }
 
 const KEY_PREFIX = 'schedule:';
@@ -21,9 +32,9 @@ export class Scheduler {
 
   constructor(
     private readonly store: JobStore,
-    private readonly runner: JobRunner,
+    runner: JobRunner,
     private readonly log: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: Clock = systemClock,
   ) {
     runner.onSettled(async (job) => {
       const name = job.dedupeKey?.startsWith(KEY_PREFIX) ? job.dedupeKey.slice(KEY_PREFIX.length) : undefined;
@@ -32,32 +43,16 @@ export class Scheduler {
     });
   }
 
-  /** Declares a schedule; its first occurrence runs after `firstDelayMs` (default: one interval). */
-  async every(
-    name: string,
-    type: string,
-    intervalMs: number,
-    payload: Record<string, unknown> = {},
-    firstDelayMs = intervalMs,
-  ): Promise<void> {
-    const schedule = { name, type, intervalMs, payload };
-    this.schedules.set(name, schedule);
-    await this.enqueue(schedule, firstDelayMs);
-  }
-
-  /** Runs a schedule's job now (e.g. `berth gc` on a live server): queues one if none is waiting. */
-  async trigger(type: string, payload: Record<string, unknown>, dedupeKey?: string): Promise<number> {
-    const job = await this.store.enqueue({ type, payload, dedupeKey, runAt: this.now() }, this.now());
-    this.runner.poke();
-    return job.id;
+  /** Declares a schedule and queues its next occurrence (unless one is queued already). */
+  async every(schedule: Schedule): Promise<void> {
+    this.schedules.set(schedule.name, schedule);
+    await this.enqueue(schedule, schedule.firstDelayMs ?? schedule.intervalMs);
   }
 
   private async enqueue(schedule: Schedule, delayMs: number): Promise<void> {
     const now = this.now();
-    const job = await this.store.enqueue(
-      { type: schedule.type, payload: schedule.payload, dedupeKey: KEY_PREFIX + schedule.name, runAt: new Date(now.getTime() + delayMs) },
-      now,
-    );
+    const runAt = new Date(now.getTime() + delayMs);
+    const job = await this.store.enqueue(newJob(schedule.job, schedule.payload, { runAt, dedupeKey: KEY_PREFIX + schedule.name }), now);
     this.log.debug({ schedule: schedule.name, jobId: job.id, runAt: job.runAt }, 'schedule queued');
   }
 }

@@ -4,6 +4,10 @@ import type { MetadataStore } from '../metadata/store.js';
 import type { ManifestService } from '../registry/manifests.js';
 import { LIFECYCLE_ACTOR, LifecycleEvent, POLICY_EXECUTION_ACTION, lifecycleEvent } from './events.js';
 import type { LifecycleDecision } from './policy/index.js';
+import type { PayloadOf } from '../domain/events/index.js';
+
+/** What the events of a rule's action say about the decision. */
+type RuleDecisionDetail = Omit<PayloadOf<'lifecycle.image.expired'>, 'repositoryName' | 'actor' | 'action'>;
 
 export interface ApplyOutcome {
   expired: number;
@@ -73,7 +77,7 @@ async function expire(
   key: { accountId: string; name: string },
   repository: RepositoryRecord,
   decision: LifecycleDecision,
-  detail: Record<string, unknown>,
+  detail: RuleDecisionDetail,
   now: Date,
 ): Promise<boolean> {
   try {

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { Actor } from '../audit/actor.js';
 import { DomainError, imageNotFound } from '../domain/errors.js';
 import type { RepositoryKey } from '../domain/reference.js';
+import { type JobQueue, jobType } from '../jobs/define.js';
 import type { ImageStatus } from '../metadata/image-store.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { MetadataStore } from '../metadata/store.js';
@@ -8,7 +10,8 @@ import type { RepositoryService } from '../registry/repositories.js';
 import { storageClassUpdateNotSupported } from './errors.js';
 import { LIFECYCLE_ACTOR, LifecycleEvent, UPDATE_STORAGE_CLASS_ACTION, lifecycleEvent } from './events.js';
 
-export const RESTORE_JOB = 'lifecycle.restore';
+/** Completes one restore (ACTIVATING → ACTIVE). */
+export const RESTORE_JOB = jobType('lifecycle.restore', z.object({ repositoryId: z.number().int(), digest: z.string() }));
 
 /**
  * UpdateImageStorageClass: archive an image, or restore an archived one. ECR restores
@@ -30,8 +33,7 @@ export class ImageArchiveService {
       repositories: RepositoryService;
       now: () => Date;
       restoreDelayMs: number;
-      /** Queues a durable job to run at `runAt` (deduplicated by key while queued or running). */
-      enqueueAt: (type: string, payload: Record<string, unknown>, dedupeKey: string, runAt: Date) => Promise<unknown>;
+      jobs: JobQueue;
     },
   ) {}
 
@@ -99,8 +101,11 @@ export class ImageArchiveService {
       events: () => [lifecycleEvent(LifecycleEvent.RestoreStarted, repository, now, UPDATE_STORAGE_CLASS_ACTION, actor, { digest, targetStorageClass: 'STANDARD' })],
     });
     if (result?.state.status === 'ACTIVATING') {
-      // Job times are the job runner's (wall clock), whatever clock stamps the image's state.
-      await this.deps.enqueueAt(RESTORE_JOB, { repositoryId: repository.id, digest }, `${RESTORE_JOB}:${repository.id}:${digest}`, new Date(Date.now() + this.deps.restoreDelayMs));
+      await this.deps.jobs.enqueue(
+        RESTORE_JOB,
+        { repositoryId: repository.id, digest },
+        { dedupeKey: `${RESTORE_JOB.type}:${repository.id}:${digest}`, runAt: new Date(now.getTime() + this.deps.restoreDelayMs) },
+      );
     }
     return result?.state.status;
   }

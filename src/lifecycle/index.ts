@@ -1,20 +1,21 @@
-import type { Logger } from '../util/logger.js';
-import type { JobRunner } from '../jobs/runner.js';
-import type { Scheduler } from '../jobs/scheduler.js';
+import type { JobQueue } from '../jobs/define.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { Registry } from '../registry/index.js';
-import { ImageArchiveService, RESTORE_JOB } from './archive.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { ImageArchiveService } from './archive.js';
 import { LifecyclePolicyService } from './policies.js';
-import { LifecyclePreviewService, PREVIEW_JOB } from './previews.js';
+import { LifecyclePreviewService } from './previews.js';
 import { LifecycleRuns, RUN_JOB } from './run.js';
 
 /**
- * Lifecycle policies wired to the stores, the registry and the job runner: the policy service and
- * previews behind the ECR operations, the scheduled run, and the archive storage class.
+ * Lifecycle policies wired to the stores, the registry and the job queue: the policy service and
+ * previews behind the ECR operations, runs, and the archive storage class.
  *
- * Durable jobs: `lifecycle.run` (recurring every `intervalSeconds`, one node per occurrence; also
- * triggered by `berth lifecycle run` and `trigger()`), `lifecycle.preview` (one per
- * StartLifecyclePolicyPreview) and `lifecycle.restore` (one per restore, after `restoreDelaySeconds`).
+ * Durable jobs (jobs.ts): `lifecycle.run` (recurring every `intervalSeconds`, one node per
+ * occurrence; also triggered by `berth lifecycle run` and `trigger()`), `lifecycle.preview` (one
+ * per StartLifecyclePolicyPreview) and `lifecycle.restore` (one per restore, after
+ * `restoreDelaySeconds`).
  */
 export interface Lifecycle {
   policies: LifecyclePolicyService;
@@ -23,8 +24,6 @@ export interface Lifecycle {
   runs: LifecycleRuns;
   /** Queues a run now (all repositories with a policy, or one); returns the job id. */
   trigger(repositoryId?: number): Promise<number>;
-  /** Declares the recurring run (call when background work starts). */
-  schedule(): Promise<void>;
 }
 
 export interface LifecycleOptions {
@@ -35,63 +34,26 @@ export interface LifecycleOptions {
 export function createLifecycle(deps: {
   store: MetadataStore;
   registry: Registry;
-  jobs: JobRunner;
-  scheduler: Scheduler;
-  now: () => Date;
+  jobs: JobQueue;
+  now: Clock;
   log: Logger;
-  options: LifecycleOptions;
+  options: Pick<LifecycleOptions, 'restoreDelaySeconds'>;
 }): Lifecycle {
-  const { store, registry, jobs, scheduler, now, log } = deps;
+  const { store, registry, jobs, now, log } = deps;
   const repositories = registry.repositories;
-  const policies = new LifecyclePolicyService({ store, repositories, now });
-  const previews = new LifecyclePreviewService({
-    store,
-    repositories,
-    now,
-    enqueue: (type, payload, dedupeKey) => scheduler.trigger(type, payload, dedupeKey),
-  });
-  const archive = new ImageArchiveService({
-    store,
-    repositories,
-    now,
-    restoreDelayMs: deps.options.restoreDelaySeconds * 1000,
-    enqueueAt: async (type, payload, dedupeKey, runAt) => {
-      const job = await store.jobs.enqueue({ type, payload, dedupeKey, runAt }, new Date());
-      if (runAt.getTime() <= Date.now()) jobs.poke();
-      return job;
-    },
-  });
   const runs = new LifecycleRuns({ store, manifests: registry.manifests, now, log });
-
-  jobs.register(
-    RUN_JOB,
-    async (job, { signal }) => {
-      const repositoryId = job.payload.repositoryId;
-      const { details, ...summary } = await runs.run({ repositoryId: typeof repositoryId === 'number' ? repositoryId : undefined, signal });
-      return { ...summary, failedRepositories: details.filter((d) => d.error).map((d) => `${d.accountId}/${d.repository}`) };
-    },
-    // A run over large repositories takes a while; the runner renews the lease as it works.
-    { leaseMs: 120_000, maxAttempts: 3, retryDelayMs: 60_000 },
-  );
-  jobs.register(PREVIEW_JOB, async (job, { log: jobLog }) => previews.compute(Number(job.payload.previewId), jobLog), { concurrency: 2 });
-  jobs.register(RESTORE_JOB, async (job) => ({
-    restored: await archive.completeRestore(Number(job.payload.repositoryId), String(job.payload.digest)),
-  }), { concurrency: 4, retryDelayMs: 5_000 });
-
-  const intervalMs = deps.options.intervalSeconds * 1000;
   return {
-    policies,
-    previews,
-    archive,
+    policies: new LifecyclePolicyService({ store, repositories, now }),
+    previews: new LifecyclePreviewService({ store, repositories, now, jobs }),
+    archive: new ImageArchiveService({ store, repositories, now, jobs, restoreDelayMs: deps.options.restoreDelaySeconds * 1000 }),
     runs,
-    trigger: async (repositoryId) =>
-      scheduler.trigger(RUN_JOB, repositoryId === undefined ? {} : { repositoryId }, repositoryId === undefined ? `${RUN_JOB}:all` : `${RUN_JOB}:${repositoryId}`),
-    schedule: () => scheduler.every('lifecycle', RUN_JOB, intervalMs, {}, intervalMs),
+    trigger: async (repositoryId) => {
+      const dedupeKey = `${RUN_JOB.type}:${repositoryId ?? 'all'}`;
+      return (await jobs.enqueue(RUN_JOB, repositoryId === undefined ? {} : { repositoryId }, { dedupeKey })).id;
+    },
   };
 }
 
+export { lifecycleJobs, lifecycleSchedule } from './jobs.js';
 export { RUN_JOB } from './run.js';
-export { PREVIEW_JOB } from './previews.js';
-export { RESTORE_JOB } from './archive.js';
-export { LifecycleEvent, LIFECYCLE_ACTOR, POLICY_EXECUTION_ACTION } from './events.js';
 export type { RunSummary, RepositoryRunSummary } from './run.js';

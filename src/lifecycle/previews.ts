@@ -1,4 +1,5 @@
-import type { Logger } from '../util/logger.js';
+import { z } from 'zod';
+import { type JobQueue, jobType } from '../jobs/define.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { TagStatus } from '../metadata/image-store.js';
 import type { LifecyclePreviewRecord, LifecyclePreviewResultRecord } from '../metadata/lifecycle-store.js';
@@ -8,8 +9,10 @@ import { previewNotFound } from './errors.js';
 import { planLifecycle } from './plan.js';
 import { lifecyclePolicyNotFound, parseLifecyclePolicy } from './policy/index.js';
 import type { LifecycleDecision } from './policy/index.js';
+import type { Logger } from '../util/logger.js';
 
-export const PREVIEW_JOB = 'lifecycle.preview';
+/** Computes one preview StartLifecyclePolicyPreview recorded as IN_PROGRESS. */
+export const PREVIEW_JOB = jobType('lifecycle.preview', z.object({ previewId: z.number().int() }));
 
 /**
  * A preview still IN_PROGRESS after this long lost its job for good (its node died past every
@@ -35,8 +38,7 @@ export class LifecyclePreviewService {
       store: MetadataStore;
       repositories: RepositoryService;
       now: () => Date;
-      /** Queues a job to run as soon as possible (Scheduler.trigger). */
-      enqueue: (type: string, payload: Record<string, unknown>, dedupeKey: string) => Promise<unknown>;
+      jobs: JobQueue;
     },
   ) {}
 
@@ -48,7 +50,7 @@ export class LifecyclePreviewService {
     parseLifecyclePolicy(policyText);
     const now = this.deps.now();
     const preview = await this.deps.store.lifecycle.beginPreview(repository.id, policyText, now, new Date(now.getTime() - ABANDONED_AFTER_MS));
-    await this.deps.enqueue(PREVIEW_JOB, { previewId: preview.id }, `${PREVIEW_JOB}:${preview.id}`);
+    await this.deps.jobs.enqueue(PREVIEW_JOB, { previewId: preview.id }, { dedupeKey: `${PREVIEW_JOB.type}:${preview.id}` });
     return preview;
   }
 
@@ -82,6 +84,7 @@ export class LifecyclePreviewService {
   }
 }
 
+/** Exported for bench/suites/lifecycle.ts, which imports it from dist/ at run time. */
 export function toResultRecord(decision: LifecycleDecision): LifecyclePreviewResultRecord {
   return {
     imageDigest: decision.imageDigest,

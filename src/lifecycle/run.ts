@@ -1,4 +1,5 @@
-import type { Logger } from '../util/logger.js';
+import { z } from 'zod';
+import { jobType } from '../jobs/define.js';
 import type { RepositoryRecord } from '../metadata/registry-store.js';
 import type { MetadataStore } from '../metadata/store.js';
 import type { ManifestService } from '../registry/manifests.js';
@@ -6,8 +7,10 @@ import { type ApplyOutcome, applyDecisions } from './apply.js';
 import { planLifecycle } from './plan.js';
 import { parseLifecyclePolicy } from './policy/index.js';
 import type { LifecycleDecision } from './policy/index.js';
+import type { Logger } from '../util/logger.js';
 
-export const RUN_JOB = 'lifecycle.run';
+/** A lifecycle run over every repository with a policy, or over one. */
+export const RUN_JOB = jobType('lifecycle.run', z.object({ repositoryId: z.number().int().optional() }));
 
 export interface RepositoryRunSummary extends ApplyOutcome {
   repository: string;

@@ -1,13 +1,18 @@
-/** A domain event written in the same transaction as the change it describes (outbox pattern). */
-export interface OutboxEvent {
+import type { BerthEvent } from '../domain/events/index.js';
+
+/** A domain event written in the same transaction as the change it describes (outbox pattern): one of the typed union. */
+export type OutboxEvent = BerthEvent;
+
+/**
+ * An event as stored, read back unchecked: the dispatcher parses it (src/domain/events) before a
+ * subscriber sees it; audit reads list it as it is.
+ */
+export interface StoredEvent {
+  id: number;
   type: string;
   accountId?: string;
   occurredAt: Date;
   payload: Record<string, unknown>;
-}
-
-export interface StoredEvent extends OutboxEvent {
-  id: number;
 }
 
 /**
@@ -16,7 +21,7 @@ export interface StoredEvent extends OutboxEvent {
  * node's subscriber resumes after its lease runs out.
  */
 export interface EventStore {
-  append(events: OutboxEvent[]): Promise<void>;
+  append(events: readonly OutboxEvent[]): Promise<void>;
   /**
    * Takes or renews the subscriber's lease; false when another owner holds it. A subscriber seen
    * for the first time starts at the beginning of the log or at its current end.

@@ -1,7 +1,8 @@
 import type { StoredEvent } from './event-store.js';
-import type { ImageStatus, ImageStorageState } from './image-store.js';
+import type { GcBlob } from './gc-store.js';
+import type { ImageIdRecord, ImageStatus, ImageStorageState } from './image-store.js';
 import type { JobRecord, JobStatus } from './job-store.js';
-import type { ManifestRecord, ManifestSummary } from './manifest-store.js';
+import type { FoundManifest, ManifestRecord, ManifestSummary, ReferrerRecord } from './manifest-store.js';
 import type { RepositoryRecord } from './repository-store.js';
 import type { UploadRecord } from './upload-store.js';
 
@@ -81,6 +82,14 @@ export function toManifestSummary(row: ManifestRow): ManifestSummary {
 
 export function toManifest(row: ManifestRow & { content: Buffer }): ManifestRecord {
   return { ...toManifestSummary(row), content: row.content };
+}
+
+/** The pull path's row: the repository's id, and the manifest (all null when absent) with its storage status. */
+export type PullRow = ManifestRow & { content: Buffer | null; id: number | null; image_status: string };
+
+export function toFoundManifest(row: PullRow): FoundManifest {
+  if (row.id === null) return { repositoryId: row.repository_id };
+  return { repositoryId: row.repository_id, manifest: toManifest(row as ManifestRow & { content: Buffer }), imageStatus: row.image_status };
 }
 
 export interface EventRow {
@@ -165,4 +174,34 @@ export function toState(row: StateRow): ImageStorageState {
   if (row.last_archived_at !== null) state.lastArchivedAt = new Date(row.last_archived_at);
   if (row.last_activated_at !== null) state.lastActivatedAt = new Date(row.last_activated_at);
   return state;
+}
+
+export type ReferrerRow = Pick<ManifestRow, 'digest' | 'media_type' | 'size' | 'artifact_type' | 'annotations'>;
+
+export function toReferrer(row: ReferrerRow): ReferrerRecord {
+  const referrer: ReferrerRecord = { digest: row.digest, mediaType: row.media_type, size: row.size };
+  if (row.artifact_type !== null) referrer.artifactType = row.artifact_type;
+  if (row.annotations !== null) referrer.annotations = JSON.parse(row.annotations);
+  return referrer;
+}
+
+/** One ListImages row: an image with one of its tags, or alone when untagged. */
+export interface ImageIdRow {
+  digest: string;
+  tag: string | null;
+}
+
+export function toImageId(row: ImageIdRow): ImageIdRecord {
+  return row.tag === null ? { digest: row.digest } : { digest: row.digest, tag: row.tag };
+}
+
+/** A blob as garbage collection reads it, with its last use. */
+export interface CandidateRow {
+  digest: string;
+  size: number;
+  used: number;
+}
+
+export function toGcBlob(row: CandidateRow): GcBlob {
+  return { digest: row.digest, size: row.size, lastUsedAt: new Date(row.used) };
 }

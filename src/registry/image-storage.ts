@@ -1,4 +1,6 @@
 import { DomainError } from '../domain/errors.js';
+import { outboxEvent } from '../domain/events/index.js';
+import { LifecycleEvent } from '../domain/events/lifecycle.js';
 import type { ManifestRecord, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
@@ -11,9 +13,9 @@ import type { Actor } from '../audit/actor.js';
  * be immediately restored", AWS ECR user guide, "Restoring an image").
  */
 
-export const ImageStorageEvent = {
-  /** A re-push restored an archived image at once. */
-  Restored: 'image.restored',
+const ImageStorageEvent = {
+  /** A re-push restored an archived image at once (the same event a completed restore writes). */
+  Restored: LifecycleEvent.Restored,
 } as const;
 
 /**
@@ -47,12 +49,11 @@ export async function restoreOnPush(
     to: 'ACTIVE',
     at: now,
     events: () => [
-      {
-        type: ImageStorageEvent.Restored,
+      outboxEvent(ImageStorageEvent.Restored, {
         accountId: repository.accountId,
         occurredAt: now,
         payload: { repositoryName: repository.name, actor, action: 'ecr:PutImage', digest, cause: 'push' },
-      },
+      }),
     ],
   });
 }

@@ -1,10 +1,11 @@
-import { digestInvalid, manifestNotAcceptable, manifestNotFound, repositoryNotFound } from '../domain/errors.js';
+import { digestInvalid, imageTagAlreadyExists, isDomainError, manifestNotAcceptable, manifestNotFound, repositoryNotFound } from '../domain/errors.js';
 import { type DigestAlgorithm, digestOf, looksLikeDigest, parseDigest } from '../domain/digest.js';
 import { assertTag, isValidTag, type RepositoryKey } from '../domain/reference.js';
 import { isNonDistributable } from '../domain/media-types.js';
 import { parseManifest, type ParsedManifest } from '../domain/manifest/parse.js';
 import type { OutboxEvent } from '../metadata/event-store.js';
-import type { ManifestRecord, ManifestReference, RepositoryRecord } from '../metadata/registry-store.js';
+import type { PayloadOf } from '../domain/events/index.js';
+import type { ManifestRecord, ManifestReference, PutManifestInput, PutManifestResult, RepositoryRecord } from '../metadata/registry-store.js';
 import type { RegistryContext } from './context.js';
 import type { Actor } from '../audit/actor.js';
 import { RegistryEvent, registryEvent } from './events.js';
@@ -13,6 +14,9 @@ import type { PullRecorder } from './pull-recorder.js';
 import type { RepositoryService } from './repositories.js';
 import { isTagImmutable } from './tag-mutability.js';
 
+
+/** What a deletion by a system actor adds to image.deleted (a lifecycle rule: ECR's action and the rule's priority). */
+type ImageDeletedDetail = Pick<PayloadOf<'image.deleted'>, 'action' | 'rulePriority'>;
 export interface PutManifestCommand {
   reference: string;
   content: Buffer;
@@ -30,7 +34,7 @@ export interface PutManifestOutcome {
   repository: RepositoryRecord;
 }
 
-export function parseReference(reference: string): ManifestReference {
+function parseReference(reference: string): ManifestReference {
   if (looksLikeDigest(reference)) {
     parseDigest(reference);
     return { digest: reference };
@@ -67,7 +71,7 @@ export class ManifestService {
     }
     const repository = await this.repositories.forPush(key, command.actor);
     const now = this.ctx.now();
-    const result = await this.ctx.store.registry.putManifest({
+    const result = await this.storeManifest(key, {
       repositoryId: repository.id,
       digest,
       mediaType: manifest.mediaType,
@@ -102,6 +106,16 @@ export class ManifestService {
     };
   }
 
+  /** The store knows the repository by id only; an immutable tag's refusal names it as ECR does. */
+  private async storeManifest(key: RepositoryKey, input: PutManifestInput): Promise<PutManifestResult> {
+    try {
+      return await this.ctx.store.registry.putManifest(input);
+    } catch (err) {
+      if (isDomainError(err, 'ImageTagAlreadyExists') && input.tag !== undefined) throw imageTagAlreadyExists(key, input.tag);
+      throw err;
+    }
+  }
+
   /** Resolves a reference to the stored manifest, or ManifestNotFound. */
   async resolve(key: RepositoryKey, referenceText: string): Promise<{ repository: RepositoryRecord; manifest: ManifestRecord }> {
     const reference = lookupReference(key, referenceText);
@@ -128,6 +142,11 @@ export class ManifestService {
     return manifest;
   }
 
+  /** Records a pull of a manifest fetched with `recordPull` false (served after all, e.g. converted). */
+  recordPull(manifest: ManifestRecord): void {
+    this.pulls.record(manifest.repositoryId, manifest.digest, this.ctx.now());
+  }
+
   /**
    * Deletes by digest (the manifest and its tags) or by tag (only the tag). `options.detail` joins
    * the image.deleted event (e.g. the lifecycle rule that expired the image) and `options.events`
@@ -136,7 +155,7 @@ export class ManifestService {
   async delete(
     key: RepositoryKey,
     referenceText: string,
-    options: { actor: Actor; detail?: Record<string, unknown>; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] },
+    options: { actor: Actor; detail?: ImageDeletedDetail; events?: (deleted: { digest: string; tags: string[] }) => OutboxEvent[] },
   ): Promise<{ digest: string; tags: string[] }> {
     const reference = lookupReference(key, referenceText);
     const repository = await this.repositories.get(key);

@@ -1,4 +1,4 @@
-import { repositoryNotFound } from '../domain/errors.js';
+import { isDomainError, repositoryNotEmpty, repositoryNotFound } from '../domain/errors.js';
 import { assertRepositoryName, type RepositoryKey } from '../domain/reference.js';
 import type { Page } from '../metadata/page.js';
 import type { RepositoryRecord, RepositorySettings } from '../metadata/registry-store.js';
@@ -46,7 +46,7 @@ export class RepositoryService {
     const now = this.ctx.now();
     const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
     return this.ctx.store.registry.createRepository({ ...key, ...given, ...(tags && { tags }), now }, [
-      registryEvent(RegistryEvent.RepositoryCreated, key, now, actor),
+      registryEvent(RegistryEvent.RepositoryCreated, key, now, actor, {}),
     ]);
   }
 
@@ -58,10 +58,16 @@ export class RepositoryService {
   async delete(key: RepositoryKey, force: boolean, actor: Actor): Promise<RepositoryRecord> {
     const repository = await this.get(key);
     const now = this.ctx.now();
-    await this.ctx.store.registry.deleteRepository(repository.id, {
-      force,
-      events: [registryEvent(RegistryEvent.RepositoryDeleted, repository, now, actor, { force })],
-    });
+    try {
+      await this.ctx.store.registry.deleteRepository(repository.id, {
+        force,
+        events: [registryEvent(RegistryEvent.RepositoryDeleted, repository, now, actor, { force })],
+      });
+    } catch (err) {
+      // The store knows the repository by id only; the answer names it as ECR does.
+      if (isDomainError(err, 'RepositoryNotEmpty')) throw repositoryNotEmpty(key);
+      throw err;
+    }
     return repository;
   }
 

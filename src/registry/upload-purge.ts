@@ -1,28 +1,26 @@
-import type { JobRunner } from '../jobs/runner.js';
-import type { Scheduler } from '../jobs/scheduler.js';
-import type { Registry } from './index.js';
+import { z } from 'zod';
+import { defineJob, jobType } from '../jobs/define.js';
+import { defineSchedule } from '../jobs/scheduler.js';
+import type { Clock } from '../util/clock.js';
+import type { UploadService } from './uploads.js';
 
-export const UPLOAD_PURGE_JOB = 'uploads.purge';
+export const UPLOAD_PURGE_JOB = jobType('uploads.purge', z.object({}));
 
-/**
- * Registers the hourly purge of uploads idle longer than `staleAfterSeconds`; returns the function
- * that declares its schedule when background work starts.
- */
-export function installUploadPurge(deps: {
-  registry: Registry;
-  jobs: JobRunner;
-  scheduler: Scheduler;
-  staleAfterSeconds: number;
-}): () => Promise<void> {
-  deps.jobs.register(UPLOAD_PURGE_JOB, async (_job, { log }) => {
-    const before = new Date(Date.now() - deps.staleAfterSeconds * 1000);
-    let purged = 0;
-    for (let batch = await deps.registry.uploads.purgeIdle(before); batch > 0; batch = await deps.registry.uploads.purgeIdle(before)) {
-      purged += batch;
-    }
-    if (purged > 0) log.info({ purged }, 'idle uploads purged');
-    return { purged };
+/** Discards upload sessions idle (by the clock the registry stamps them with) longer than `staleAfterSeconds`. */
+export function uploadPurgeJob(deps: { uploads: UploadService; staleAfterSeconds: number; now: Clock }) {
+  return defineJob({
+    ...UPLOAD_PURGE_JOB,
+    handler: async (_payload, { log }) => {
+      const before = new Date(deps.now().getTime() - deps.staleAfterSeconds * 1000);
+      let purged = 0;
+      for (let batch = await deps.uploads.purgeIdle(before); batch > 0; batch = await deps.uploads.purgeIdle(before)) {
+        purged += batch;
+      }
+      if (purged > 0) log.info({ purged }, 'idle uploads purged');
+      return { purged };
+    },
   });
-  const hourly = 3600_000;
-  return () => deps.scheduler.every('upload-purge', UPLOAD_PURGE_JOB, hourly, {}, 60_000);
 }
+
+/** Hourly, the first run a minute after start. */
+export const uploadPurgeSchedule = defineSchedule({ name: 'upload-purge', job: UPLOAD_PURGE_JOB, payload: {}, intervalMs: 3600_000, firstDelayMs: 60_000 });

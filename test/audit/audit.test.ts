@@ -42,8 +42,13 @@ describe('audit log', () => {
     await app.events.drain();
     const before = await app.store.audit.list({ action: 'ecr:PutImage', limit: 1000 });
     const events = await app.store.events.list({ type: 'image.pushed', limit: 1000 });
-    const { auditEventSink } = await import('../../src/audit/event-sink.js');
-    await auditEventSink(app.store.audit)(events);
+    const { auditSubscription } = await import('../../src/audit/event-sink.js');
+    const { parseEvent } = await import('../../src/domain/events/index.js');
+    await auditSubscription(app.store.audit).handle(events.map((e) => {
+      const parsed = parseEvent(e);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return parsed.event;
+    }));
     const after = await app.store.audit.list({ action: 'ecr:PutImage', limit: 1000 });
     expect(after.length).toBe(before.length);
   });

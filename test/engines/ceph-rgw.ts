@@ -16,36 +16,24 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  type Daemon,
-  freePortRange,
-  killRecorded,
-  logTails,
-  missingBinaries,
-  runDirectory,
-  startDaemon,
-  stopDaemons,
-  stopWatchdog,
-  waitUntil,
-} from './daemons.js';
+import { type Daemon, type Running, freePortRange, launchEngine, missingBinaries, startDaemon, waitUntil } from './daemons.js';
 
 const run = promisify(execFile);
 
 export const CEPH_RGW_BINARIES = ['ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin', 'ceph', 'monmaptool'];
 
-export interface CephRgw {
+export interface CephRgwEndpoint {
   /** http://127.0.0.1:<port> */
   endpoint: string;
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
-  /** The run directory (config, logs). */
-  dir: string;
-  stop(): Promise<void>;
 }
+
+export type CephRgw = Running<CephRgwEndpoint>;
 
 export interface CephRgwOptions {
   /** How long the whole start may take. */
@@ -64,24 +52,10 @@ export function cephRgwUnavailable(): string | undefined {
 export async function startCephRgw(options: CephRgwOptions = {}): Promise<CephRgw> {
   const unavailable = cephRgwUnavailable();
   if (unavailable) throw new Error(`cannot start Ceph RGW: ${unavailable}`);
-  const dir = await runDirectory('ceph-rgw');
-  const daemons: Daemon[] = [];
-  const stop = async () => {
-    await stopDaemons([...daemons].reverse());
-    killRecorded(dir, 'SIGKILL');
-    stopWatchdog(dir);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    return await start(dir, daemons, options, stop);
-  } catch (err) {
-    const message = `${(err as Error).message}\n${logTails(dir)}`;
-    await stop();
-    throw new Error(`Ceph RGW did not start: ${message}`, { cause: err });
-  }
+  return launchEngine('ceph-rgw', (dir, daemons) => start(dir, daemons, options));
 }
 
-async function start(dir: string, daemons: Daemon[], options: CephRgwOptions, stop: () => Promise<void>): Promise<CephRgw> {
+async function start(dir: string, daemons: Daemon[], options: CephRgwOptions): Promise<CephRgwEndpoint> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const remaining = () => Math.max(1000, deadline - Date.now());
   // mon, rgw, then 8 ports for the OSD's messengers.
@@ -124,7 +98,7 @@ async function start(dir: string, daemons: Daemon[], options: CephRgwOptions, st
     ['-c', conf, '-n', 'client.rgw.a', 'user', 'create', '--uid=berth', '--display-name=berth', `--access-key=${accessKeyId}`, `--secret-key=${secretAccessKey}`],
     { timeout: 60_000 },
   );
-  return { endpoint, region: 'us-east-1', accessKeyId, secretAccessKey, dir, stop };
+  return { endpoint, region: 'us-east-1', accessKeyId, secretAccessKey };
 }
 
 function cephConf(o: { dir: string; fsid: string; monPort: number; rgwPort: number; osdPorts: [number, number]; memstoreBytes?: number }): string {

@@ -5,11 +5,12 @@
  * an earlier run left behind, free ports, and waiting with a deadline and the logs' tails.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+export { freePort } from '../support/ports.js';
 
 export const ENGINES_ROOT = join(tmpdir(), 'berth-engines');
 
@@ -73,12 +74,47 @@ function watchdog(dir: string): void {
   ].join('\n');
   const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   child.unref();
-  void writeFile(join(dir, 'watchdog.pid'), String(child.pid));
+  writeFileSync(join(dir, 'watchdog.pid'), String(child.pid));
+}
+
+export type Running<T> = T & {
+  /** The run directory (configuration, logs). */
+  dir: string;
+  /** Stops the daemons (in reverse order of start) and removes the run directory. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts an engine in a fresh run directory: `start` starts its daemons (recording each in
+ * `daemons`) and says how to reach it. When it fails, whatever it started is stopped and the
+ * error carries the tail of every log.
+ */
+export async function launchEngine<T>(
+  engine: string,
+  start: (dir: string, daemons: Daemon[]) => Promise<T>,
+  options: { stopSignal?: NodeJS.Signals } = {},
+): Promise<Running<T>> {
+  const dir = await runDirectory(engine);
+  const daemons: Daemon[] = [];
+  const stop = async () => {
+    await stopDaemons([...daemons].reverse(), { signal: options.stopSignal });
+    killRecorded(dir, 'SIGKILL');
+    stopWatchdog(dir);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    return { ...(await start(dir, daemons)), dir, stop };
+  } catch (err) {
+    const message = `${(err as Error).message}\n${logTails(dir)}`;
+    await stop();
+    throw new Error(`${engine} did not start: ${message}`, { cause: err });
+  }
 }
 
 /** Ends the watchdog of a run directory being stopped properly. */
 export function stopWatchdog(dir: string): void {
-  const pid = Number(readFileSync(join(dir, 'watchdog.pid'), 'utf8').trim() || 0);
+  const file = join(dir, 'watchdog.pid');
+  const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim() || 0) : 0;
   if (pid > 1 && commandLine(pid).includes(dir)) signalProcess(pid, 'SIGKILL');
 }
 
@@ -152,18 +188,6 @@ export function logTails(dir: string, lines = 25): string {
     .join('\n');
 }
 
-/** A TCP port on 127.0.0.1 free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -201,7 +225,7 @@ export function missingBinaries(names: string[]): string[] {
   });
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

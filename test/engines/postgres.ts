@@ -8,37 +8,26 @@
  * Debian package: postgresql (15: /usr/lib/postgresql/15/bin; BERTH_TEST_PG_BIN overrides).
  */
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import {
-  type Daemon,
-  freePort,
-  killRecorded,
-  logTails,
-  missingBinaries,
-  runDirectory,
-  startDaemon,
-  stopDaemons,
-  stopWatchdog,
-  waitUntil,
-} from './daemons.js';
+import { type Daemon, type Running, freePort, launchEngine, missingBinaries, startDaemon, waitUntil } from './daemons.js';
 
 const run = promisify(execFile);
 
 export const PG_BIN = process.env.BERTH_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-export interface Postgres {
+export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
   port: number;
-  dir: string;
   /** Creates a database and returns its URL. */
   createDatabase(name: string): Promise<string>;
-  stop(): Promise<void>;
 }
+
+export type Postgres = Running<PostgresServer>;
 
 /** Why PostgreSQL cannot be started here, or undefined when it can. */
 export function postgresUnavailable(): string | undefined {
@@ -51,25 +40,11 @@ export function postgresUnavailable(): string | undefined {
 export async function startPostgres(options: { timeoutMs?: number } = {}): Promise<Postgres> {
   const unavailable = postgresUnavailable();
   if (unavailable) throw new Error(`cannot start PostgreSQL: ${unavailable}`);
-  const dir = await runDirectory('postgres');
-  const daemons: Daemon[] = [];
-  const stop = async () => {
-    // SIGINT is the fast shutdown: open connections are ended instead of waited for.
-    await stopDaemons(daemons, { signal: 'SIGINT' });
-    killRecorded(dir, 'SIGKILL');
-    stopWatchdog(dir);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    return await start(dir, daemons, options.timeoutMs ?? 60_000, stop);
-  } catch (err) {
-    const message = `${(err as Error).message}\n${logTails(dir)}`;
-    await stop();
-    throw new Error(`PostgreSQL did not start: ${message}`, { cause: err });
-  }
+  // SIGINT is the fast shutdown: open connections are ended instead of waited for.
+  return launchEngine('postgres', (dir, daemons) => start(dir, daemons, options.timeoutMs ?? 60_000), { stopSignal: 'SIGINT' });
 }
 
-async function start(dir: string, daemons: Daemon[], timeoutMs: number, stop: () => Promise<void>): Promise<Postgres> {
+async function start(dir: string, daemons: Daemon[], timeoutMs: number): Promise<PostgresServer> {
   const owner = process.getuid?.() === 0 ? systemUser('postgres') : undefined;
   const data = join(dir, 'data');
   const sockets = join(dir, 'sockets');
@@ -103,7 +78,7 @@ async function start(dir: string, daemons: Daemon[], timeoutMs: number, stop: ()
       throw err;
     }
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    return { url, port, dir, createDatabase: (name) => createDatabase(url, name), stop };
+    return { url, port, createDatabase: (name) => createDatabase(url, name) };
   }
 }
 

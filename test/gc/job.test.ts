@@ -33,13 +33,13 @@ describe('garbage collection as a scheduled job', () => {
     const before = Date.now();
     await app.startBackground();
 
-    const [scheduled] = await app.store.jobs.list({ type: GC_JOB, status: 'queued', limit: 10 });
+    const [scheduled] = await app.store.jobs.list({ type: GC_JOB.type, status: 'queued', limit: 10 });
     expect(scheduled?.dedupeKey).toBe('schedule:gc');
     expect(scheduled!.runAt.getTime()).toBeGreaterThanOrEqual(before + 6 * 3600_000);
 
-    const dry = await settled(await app.scheduler.trigger(GC_JOB, { dryRun: true }));
+    const dry = await settled((await app.jobs.enqueue(GC_JOB, { dryRun: true })).id);
     expect(dry.result).toMatchObject({ dryRun: true, blobsDeleted: 2 });
-    const run = await settled(await app.scheduler.trigger(GC_JOB, {}));
+    const run = await settled((await app.jobs.enqueue(GC_JOB, {})).id);
     expect(run.status).toBe('succeeded');
     expect(run.result).toMatchObject({
       dryRun: false,

@@ -9,7 +9,7 @@ import type { ImageStatus, ImageStatusFilter, TagStatus } from '../../src/metada
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
-import { at, digest, t0 } from './conformance-helpers.js';
+import { at, digest, registryTestEvent, t0 } from './conformance-helpers.js';
 
 /** Every image, whatever its tags and storage status. */
 const ALL = { tagStatus: 'ANY', imageStatus: 'ANY' } as const;
@@ -134,7 +134,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
 
     it('untags: the last tag takes the image, unless an index lists it; events follow the outcome', async () => {
       await seed();
-      const events = (kind: string) => (): OutboxEvent[] => [{ type: `test.${kind}`, accountId: repo.accountId, occurredAt: t0, payload: {} }];
+      const events = (tag: string) => (): OutboxEvent[] => [registryTestEvent('tag.deleted', repo, { tag })];
       expect(await store.images.untagImage(repo.id, 'c', events('c'))).toEqual({ digest: digest(102), imageDeleted: true });
       expect(await store.registry.getManifest(repo.id, digest(102))).toBeUndefined();
       expect(await store.images.untagImage(repo.id, 'a', events('a'))).toEqual({ digest: digest(100), imageDeleted: false });
@@ -142,7 +142,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
       expect(await store.images.untagImage(repo.id, 'b', events('b'))).toEqual({ digest: digest(100), imageDeleted: false });
       expect(await store.registry.getManifest(repo.id, digest(100))).toBeDefined();
       expect(await store.images.untagImage(repo.id, 'absent', events('x'))).toBeUndefined();
-      expect((await store.events.list({ limit: 10 })).map((e) => e.type)).toEqual(['test.b', 'test.a', 'test.c']); // newest first
+      expect((await store.events.list({ limit: 10 })).map((e) => e.payload.tag)).toEqual(['b', 'a', 'c']); // newest first
     });
   });
 

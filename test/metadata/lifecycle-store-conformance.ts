@@ -7,7 +7,7 @@ import type { LifecyclePreviewResultRecord } from '../../src/metadata/lifecycle-
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
-import { at, codeOf, digest, t0 } from './conformance-helpers.js';
+import { at, codeOf, digest, storageClassEvent, t0 } from './conformance-helpers.js';
 
 function result(n: number, tags: string[], action: 'EXPIRE' | 'TRANSITION' = 'EXPIRE'): LifecyclePreviewResultRecord {
   return { imageDigest: digest(n), imageTags: tags, imagePushedAt: at(n), storageClass: 'STANDARD', appliedRulePriority: 1, action };
@@ -44,12 +44,20 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
     await put(200, 4, { mediaType: OCI_INDEX, blobs: [], children: [digest(100), digest(101)], tag: 'multi' });
   }
 
+  /** The states changeImageStatus handed its events callback (the state it wrote). */
+  let eventStates: string[] = [];
+  beforeEach(() => {
+    eventStates = [];
+  });
   const archive = (n: number, when: Date, from: ('ACTIVE' | 'ARCHIVED' | 'ACTIVATING')[] = ['ACTIVE'], to: 'ARCHIVED' | 'ACTIVATING' | 'ACTIVE' = 'ARCHIVED') =>
     store.lifecycle.changeImageStatus(repo.id, digest(n), {
       from,
       to,
       at: when,
-      events: (state) => [{ type: `test.${to.toLowerCase()}`, accountId: repo.accountId, occurredAt: when, payload: { status: state.status } }],
+      events: (state) => {
+        eventStates.push(state.status);
+        return [storageClassEvent(to, repo, digest(n), when)];
+      },
     });
 
   describe('lifecycle policies', () => {
@@ -158,10 +166,11 @@ export function describeLifecycleStoreConformance(current: () => { store: Metada
         changed: true,
       });
       expect(await archive(999, at(40))).toBeUndefined();
-      expect((await store.events.list({ limit: 10 })).map((e) => [e.type, e.payload.status])).toEqual([
-        ['test.active', 'ACTIVE'],
-        ['test.activating', 'ACTIVATING'],
-        ['test.archived', 'ARCHIVED'],
+      expect(eventStates).toEqual(['ARCHIVED', 'ACTIVATING', 'ACTIVE']);
+      expect((await store.events.list({ limit: 10 })).map((e) => [e.type, e.payload.digest])).toEqual([
+        ['image.restored', digest(102)],
+        ['image.restore.started', digest(102)],
+        ['image.archived', digest(102)],
       ]);
       const states = await store.lifecycle.imageStates(repo.id, [digest(102), digest(100), digest(999)]);
       expect([...states.entries()].sort()).toEqual([

@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { NewFinding, ScanFailure, ScanRequest, ScanResult } from '../../src/metadata/scan-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import { imageScanEvent } from '../../src/scanning/service/events.js';
 import { OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 import { at, digest, t0 } from './conformance-helpers.js';
 
@@ -135,7 +136,19 @@ export function describeScanStoreConformance(current: () => { store: MetadataSto
         image: { architecture: 'amd64', os: 'linux', platform: 'DEBIAN_12' },
         events: (changed: boolean) => {
           events.push(changed);
-          return [{ type: 'scan.completed', occurredAt: at(6), payload: { changed } }];
+          return [
+            imageScanEvent({
+              accountId: repo.accountId,
+              repositoryName: repo.name,
+              digest: image.digest,
+              tags: [],
+              status: 'COMPLETE',
+              scanType: 'BASIC',
+              counts: { HIGH: 2 },
+              reason: changed ? 'manual' : 'continuous', // tells the two results' events apart
+              at: at(6),
+            }),
+          ];
         },
       };
       expect(await store.scans.completeScan(written)).toBe(true);
@@ -159,7 +172,7 @@ export function describeScanStoreConformance(current: () => { store: MetadataSto
       expect(await store.scans.completeScan({ ...written, image: undefined, completedAt: at(7) })).toBe(true);
       expect(events).toEqual([true, false]);
       expect((await store.scans.getScan(image.id))?.image).toEqual({ architecture: 'amd64', os: 'linux', platform: 'DEBIAN_12' });
-      expect((await store.events.list({ type: 'scan.completed', limit: 10 })).map((e) => e.payload.changed)).toEqual([false, true]);
+      expect((await store.events.list({ type: 'image.scan.completed', limit: 10 })).map((e) => e.payload.reason)).toEqual(['continuous', 'manual']);
       expect((await store.scans.listFindings(image.id)).map((f) => [f.key, f.groupKey, f.position, f.status, f.severity, f.finding])).toEqual([
         ['CVE-1/a', 'CVE-1', 0, 'ACTIVE', 'HIGH', { key: 'CVE-1/a' }],
         ['CVE-1/b', 'CVE-1', 1, 'ACTIVE', 'HIGH', { key: 'CVE-1/b' }],

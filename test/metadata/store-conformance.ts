@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
-import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
@@ -10,10 +9,13 @@ import { describeIamStoreConformance } from './iam-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
 import { describeScanStoreConformance } from './scan-store-conformance.js';
 import { describeVulnDbStoreConformance } from './vulndb-store-conformance.js';
-import { at, codeOf, digest, t0 } from './conformance-helpers.js';
+import { at, codeOf, digest, registryTestEvent, t0 } from './conformance-helpers.js';
 
 const ACCOUNT = '111122223333';
-const event = (type: string): OutboxEvent => ({ type, accountId: ACCOUNT, occurredAt: t0, payload: { n: 1 } });
+const TEAM_APP = { accountId: ACCOUNT, name: 'team/app' };
+/** A tag.deleted event of team/app; the outbox cases tell theirs apart by the tag. */
+const tagDeleted = (tag: string) => registryTestEvent('tag.deleted', TEAM_APP, { tag });
+const imagePushed = (tag: string) => registryTestEvent('image.pushed', TEAM_APP, { digest: digest(100), tag, mediaType: OCI_MANIFEST, artifactType: null });
 
 /**
  * The metadata-store contract, run against every implementation (SQLite and PostgreSQL) so the
@@ -76,7 +78,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect((await store.registry.ensureRepository({ accountId: ACCOUNT, name: 'team/app', now: t0 }, [])).id).toBe(repo.id);
         const results = await Promise.all(
           Array.from({ length: 10 }, () =>
-            store.registry.ensureRepository({ accountId: ACCOUNT, name: 'new/one', now: t0 }, [event('repository.created')]),
+            store.registry.ensureRepository({ accountId: ACCOUNT, name: 'new/one', now: t0 }, [registryTestEvent('repository.created', { accountId: ACCOUNT, name: 'new/one' }, { createdBy: 'push' })]),
           ),
         );
         expect(new Set(results.map((r) => r.id)).size).toBe(1);
@@ -113,7 +115,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await linkBlobs();
         await store.registry.putManifest(manifest({ tag: 'v1' }));
         expect(await codeOf(store.registry.deleteRepository(repo.id, { force: false, events: [] }))).toBe('RepositoryNotEmpty');
-        expect(await store.registry.deleteRepository(repo.id, { force: true, events: [event('repository.deleted')] })).toBe(1);
+        expect(await store.registry.deleteRepository(repo.id, { force: true, events: [registryTestEvent('repository.deleted', TEAM_APP, { force: true })] })).toBe(1);
         expect(await store.registry.getRepository(ACCOUNT, 'team/app')).toBeUndefined();
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toBeUndefined();
         expect(await store.events.list({ type: 'repository.deleted', limit: 10 })).toHaveLength(1);
@@ -127,9 +129,21 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toEqual({ digest: digest(1), size: 10 });
         const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
         expect(await store.registry.getRepositoryBlob(other.id, digest(1))).toBeUndefined();
-        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(true);
-        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(false);
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toEqual({ outcome: 'unlinked' });
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toEqual({ outcome: 'missing' });
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toBeUndefined();
+      });
+
+      it('keeps the link of a blob a manifest of the repository references, naming a tagged one', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ digest: digest(100) }));
+        await store.registry.putManifest(manifest({ digest: digest(101), tag: 'v1', content: Buffer.from('{"schemaVersion":2,"x":1}') }));
+        expect(await store.registry.unlinkBlob(repo.id, digest(2))).toEqual({ outcome: 'referenced', manifest: digest(101), tag: 'v1' });
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(2))).toEqual({ digest: digest(2), size: 20 });
+        // Another repository's manifests do not hold this repository's link.
+        const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
+        await store.registry.linkBlob(other.id, { digest: digest(2), size: 20 }, t0);
+        expect(await store.registry.unlinkBlob(other.id, digest(2))).toEqual({ outcome: 'unlinked' });
       });
 
       it('tracks uploads and lists idle ones', async () => {
@@ -146,7 +160,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
     describe('manifests and tags', () => {
       it('refuses a manifest whose blobs are not linked, naming them, and writes nothing', async () => {
         await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
-        const err = await store.registry.putManifest(manifest({ tag: 'v1', events: [event('image.pushed')] })).catch((e) => e);
+        const err = await store.registry.putManifest(manifest({ tag: 'v1', events: [imagePushed('v1')] })).catch((e) => e);
         expect(err).toBeInstanceOf(DomainError);
         expect(err.code).toBe('ManifestBlobUnknown');
         expect(err.detail).toEqual({ digests: [digest(2)] });
@@ -163,9 +177,9 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
 
       it('stores a manifest with its tag and event; a re-push changes nothing', async () => {
         await linkBlobs();
-        const first = await store.registry.putManifest(manifest({ tag: 'v1', events: [event('image.pushed')] }));
+        const first = await store.registry.putManifest(manifest({ tag: 'v1', events: [imagePushed('v1')] }));
         expect(first).toEqual({ created: true, tagChanged: true });
-        const again = await store.registry.putManifest(manifest({ tag: 'v1', events: [event('image.pushed')] }));
+        const again = await store.registry.putManifest(manifest({ tag: 'v1', events: [imagePushed('v1')] }));
         expect(again).toEqual({ created: false, tagChanged: false });
         expect(await store.events.list({ type: 'image.pushed', limit: 10 })).toHaveLength(1);
         const stored = await store.registry.getManifest(repo.id, digest(100));
@@ -216,8 +230,8 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await store.registry.putManifest(manifest({ tag: 'a' }));
         await store.registry.putManifest(manifest({ tag: 'b' }));
         expect(await store.registry.tagsOf(repo.id, digest(100))).toEqual(['a', 'b']);
-        expect(await store.registry.deleteTag(repo.id, 'a', [event('tag.deleted')])).toBe(digest(100));
-        expect(await store.registry.deleteTag(repo.id, 'a', [event('tag.deleted')])).toBeUndefined();
+        expect(await store.registry.deleteTag(repo.id, 'a', [tagDeleted('a')])).toBe(digest(100));
+        expect(await store.registry.deleteTag(repo.id, 'a', [tagDeleted('a')])).toBeUndefined();
         expect(await store.events.list({ type: 'tag.deleted', limit: 10 })).toHaveLength(1);
         expect(await store.registry.deleteManifest(repo.id, digest(100), [])).toEqual({ tags: ['b'] });
         expect(await store.registry.resolveTag(repo.id, 'b')).toBeUndefined();
@@ -300,20 +314,20 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
 
     describe('event outbox', () => {
       it('delivers events after a subscriber cursor, to one lease holder at a time', async () => {
-        await store.events.append([event('before')]);
+        await store.events.append([tagDeleted('before')]);
         expect(await store.events.acquireCursor('scanner', 'node-a', 1000, at(0))).toBe(true);
         expect(await store.events.acquireCursor('scanner', 'node-b', 1000, at(0))).toBe(false);
         // A new subscriber starts after what already happened.
         expect(await store.events.readAfterCursor('scanner', 10)).toEqual([]);
-        await store.events.append([event('one'), event('two')]);
+        await store.events.append([tagDeleted('one'), tagDeleted('two')]);
         const batch = await store.events.readAfterCursor('scanner', 10);
-        expect(batch.map((e) => e.type)).toEqual(['one', 'two']);
-        expect(batch[0]?.payload).toEqual({ n: 1 });
+        expect(batch.map((e) => e.payload.tag)).toEqual(['one', 'two']);
+        expect(batch[0]).toMatchObject({ type: 'tag.deleted', accountId: ACCOUNT, occurredAt: t0, payload: { repositoryName: 'team/app', actor: 'test', tag: 'one' } });
         await store.events.advanceCursor('scanner', 'node-a', batch[0]!.id);
-        expect((await store.events.readAfterCursor('scanner', 10)).map((e) => e.type)).toEqual(['two']);
+        expect((await store.events.readAfterCursor('scanner', 10)).map((e) => e.payload.tag)).toEqual(['two']);
         // Another owner cannot move the cursor; after the lease expires it can take over.
         await store.events.advanceCursor('scanner', 'node-b', batch[1]!.id);
-        expect((await store.events.readAfterCursor('scanner', 10)).map((e) => e.type)).toEqual(['two']);
+        expect((await store.events.readAfterCursor('scanner', 10)).map((e) => e.payload.tag)).toEqual(['two']);
         expect(await store.events.acquireCursor('scanner', 'node-b', 1000, at(2))).toBe(true);
         await store.events.releaseCursor('scanner', 'node-b');
         expect(await store.events.acquireCursor('scanner', 'node-a', 1000, at(2))).toBe(true);
@@ -322,9 +336,9 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
 
     describe('event outbox start position', () => {
       it('a subscriber that starts at the beginning sees events written before it existed', async () => {
-        await store.events.append([event('old-1'), event('old-2')]);
+        await store.events.append([tagDeleted('old-1'), tagDeleted('old-2')]);
         expect(await store.events.acquireCursor('audit', 'node-a', 1000, at(0), 'beginning')).toBe(true);
-        expect((await store.events.readAfterCursor('audit', 10)).map((e) => e.type)).toEqual(['old-1', 'old-2']);
+        expect((await store.events.readAfterCursor('audit', 10)).map((e) => e.payload.tag)).toEqual(['old-1', 'old-2']);
         // The start position matters only the first time: a known subscriber keeps its cursor.
         expect(await store.events.acquireCursor('late', 'node-a', 1000, at(0), 'end')).toBe(true);
         expect(await store.events.readAfterCursor('late', 10)).toEqual([]);
@@ -493,6 +507,23 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await store.registry.createUpload({ id: 'u1', repositoryId: repo.id, startedAt: t0, updatedAt: t0 });
         expect(await store.gc.knownUploads(['u1', 'u2'])).toEqual(new Set(['u1']));
         expect(await store.gc.knownUploads([])).toEqual(new Set());
+      });
+
+      it('lists blob rows with their sizes a page at a time, and the manifests that reference a blob', async () => {
+        await garbageSetup();
+        expect(await store.gc.blobsAfter('', 2)).toEqual([
+          { digest: digest(1), size: 10 },
+          { digest: digest(2), size: 20 },
+        ]);
+        expect(await store.gc.blobsAfter(digest(2), 2)).toEqual([{ digest: digest(3), size: 30 }]);
+        expect(await store.gc.blobsAfter(digest(3), 2)).toEqual([]);
+        await store.registry.putManifest(manifest({ digest: digest(101), content: Buffer.from('{"other":1}') }));
+        expect(await store.gc.manifestsReferencing(digest(1), 10)).toEqual([
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(100) },
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(101) },
+        ]);
+        expect(await store.gc.manifestsReferencing(digest(1), 1)).toHaveLength(1);
+        expect(await store.gc.manifestsReferencing(digest(3), 10)).toEqual([]);
       });
     });
   });

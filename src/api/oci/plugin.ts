@@ -3,11 +3,12 @@ import { DomainError } from '../../domain/errors.js';
 import { actorOf } from '../../audit/actor.js';
 import { setRequestPrincipal } from '../audit-hook.js';
 import { decodePercent } from '../http/percent.js';
-import { assertRepositoryName } from '../../domain/reference.js';
+import { assertRepositoryName, isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
 import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from '../../iam/ports.js';
 import { INTERNAL_ERROR, ociError, toOciError, type OciErrorResponse } from './errors.js';
+import { requestFacts } from '../request-facts.js';
 import { deleteBlob, getBlob } from './handlers/blobs.js';
 import type { OciCall, OciHandler } from './handlers/context.js';
 import { base, catalog, listReferrers, listTags } from './handlers/discovery.js';
@@ -40,8 +41,8 @@ const PUSHES: ReadonlySet<OciOperation> = new Set(['upload.start', 'manifest.put
 export interface OciPluginOptions {
   registry: Registry;
   access: OciAccess;
-  /** Facts about the request for authorization (source address, TLS, request id). */
-  facts(request: FastifyRequest): RequestFacts;
+  /** Facts about the request for authorization (source address, TLS, request id); default: requestFacts. */
+  facts?(request: FastifyRequest): RequestFacts;
 }
 
 /** The OCI Distribution API (/v2). Only translates HTTP to registry service calls and back. */
@@ -62,7 +63,7 @@ export async function ociPlugin(app: FastifyInstance, options: OciPluginOptions)
 
 async function dispatch(request: FastifyRequest, reply: FastifyReply, options: OciPluginOptions): Promise<void> {
   reply.header('Docker-Distribution-API-Version', 'registry/2.0');
-  const info: OciRequestInfo = { method: request.method, url: request.raw.url ?? '/', headers: request.headers, facts: options.facts(request) };
+  const info: OciRequestInfo = { method: request.method, url: request.raw.url ?? '/', headers: request.headers, facts: (options.facts ?? requestFacts)(request) };
   try {
     const url = request.raw.url ?? '/';
     const q = url.indexOf('?');
@@ -119,7 +120,8 @@ function target(route: OciRoute, key: { accountId: string; name: string }, query
   if (route.name === undefined) return {};
   const result: OciTarget = { repository: key, creates: PUSHES.has(route.operation) };
   const from = query.get('from');
-  if (route.operation === 'upload.start' && query.has('mount') && from) {
+  // Only a usable `from` makes a mount; otherwise the request is the upload it falls back to.
+  if (route.operation === 'upload.start' && query.has('mount') && from && isValidRepositoryName(from)) {
     result.mountFrom = { accountId: key.accountId, name: from };
   }
   return result;

@@ -11,6 +11,7 @@ export const REGISTRY_ERRORS = {
   RepositoryAlreadyExists: 'CreateRepository named a repository that exists already.',
   RepositoryNotEmpty: 'DeleteRepository without force on a repository that still holds images.',
   BlobNotFound: 'The blob is not linked to the repository (or its file is gone from storage).',
+  BlobInUse: 'A blob cannot be deleted from a repository while a manifest there references it (/v2 blob DELETE).',
   BlobUploadNotFound: 'The upload session is unknown to the repository, finished or cancelled.',
   BlobUploadInvalid: 'An upload chunk is malformed (e.g. an unparseable Content-Range).',
   RangeNotSatisfiable: 'An upload chunk does not start where the upload ends, or does not match its Content-Range.',
@@ -51,9 +52,12 @@ export function tagInvalid(tag: string): DomainError {
   return new DomainError('TagInvalid', `invalid tag "${shown}"`, { tag: shown });
 }
 
-/** `message` says what is wrong with the digest; `digest` is the one the request named, if any. */
-export function digestInvalid(message: string, digest?: string): DomainError {
-  return new DomainError('DigestInvalid', message, digest === undefined ? undefined : { digest });
+/**
+ * `message` says what is wrong with the digest; `digest` is the one the request named, if any;
+ * `content` the digest and size of what was actually received, when it did not match.
+ */
+export function digestInvalid(message: string, digest?: string, content?: { actual: string; size: number }): DomainError {
+  return new DomainError('DigestInvalid', message, digest === undefined ? undefined : { digest, ...content });
 }
 
 /** ECR's wording (RepositoryNotFoundException), which the /v2 API answers with too. */
@@ -68,6 +72,27 @@ export function repositoryNotFound(key: RepositoryKey): DomainError {
 /** ECR's wording (RepositoryAlreadyExistsException). */
 export function repositoryAlreadyExists(key: RepositoryKey): DomainError {
   return new DomainError('RepositoryAlreadyExists', `The repository with name '${key.name}' already exists in the registry with id '${key.accountId}'`);
+}
+
+/** ECR's wording (RepositoryNotEmptyException), which DeleteRepository's users search for. */
+export function repositoryNotEmpty(key: RepositoryKey): DomainError {
+  return new DomainError(
+    'RepositoryNotEmpty',
+    `The repository with name '${key.name}' in registry with id '${key.accountId}' cannot be deleted because it still contains images`,
+    { name: key.name },
+  );
+}
+
+/**
+ * ECR's wording (ImageTagAlreadyExistsException), for /v2 pushes too. ECR says "the repository is
+ * immutable" also when only the tag is, through the repository's exclusion filters.
+ */
+export function imageTagAlreadyExists(key: RepositoryKey, tag: string): DomainError {
+  return new DomainError(
+    'ImageTagAlreadyExists',
+    `The image tag '${tag}' already exists in the '${key.name}' repository and cannot be overwritten because the repository is immutable.`,
+    { tag },
+  );
 }
 
 /** No manifest under `reference` (a tag or a digest, as the request named it). */
@@ -98,9 +123,30 @@ export function blobNotFound(key: RepositoryKey, digest: string): DomainError {
   return new DomainError('BlobNotFound', `blob ${digest} is not known to repository ${key.name}`, { digest });
 }
 
-/** Metadata links the blob but storage lost its file: reported as not found rather than served empty. */
-export function blobMissingFromStorage(digest: string): DomainError {
-  return new DomainError('BlobNotFound', `blob ${digest} is missing from storage`, { digest });
+/** A blob DELETE refused because `user` (a manifest of the repository, with a tag of it if any) references the blob. */
+export function blobInUse(key: RepositoryKey, digest: string, user: { manifest: string; tag?: string }): DomainError {
+  const named = user.tag === undefined ? `manifest ${user.manifest}` : `manifest ${user.manifest} (tag ${user.tag})`;
+  return new DomainError(
+    'BlobInUse',
+    `blob ${digest} is not deleted: ${named} in repository ${key.name} references it; delete the image first (unreferenced blobs are removed by garbage collection)`,
+    { digest, manifest: user.manifest },
+  );
+}
+
+/**
+ * Metadata links the blob but storage lost its file, or it was set aside (`quarantined`) as
+ * damaged: reported as not found rather than served empty or wrong.
+ */
+export function blobMissingFromStorage(digest: string, quarantined = false): DomainError {
+  const message = quarantined
+    ? `blob ${digest} was found damaged and set aside; push it again`
+    : `blob ${digest} is missing from storage`;
+  return new DomainError('BlobNotFound', message, { digest });
+}
+
+/** Storage holds the blob's file with another size or content than recorded (`why`): damaged, so not served. */
+export function blobDamaged(digest: string, why: string): DomainError {
+  return new DomainError('BlobNotFound', `blob ${digest} is damaged in storage (${why}); push it again`, { digest });
 }
 
 /** `why` completes "upload <id> …". */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { DomainError, manifestInvalid, manifestTooLarge } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, bareMediaType, type ManifestKind } from '../media-types.js';
 import { type Descriptor, isValidMediaType, parseAnnotations, parseDescriptor } from './descriptor.js';
@@ -21,6 +22,13 @@ export interface ParsedManifest {
 }
 
 /**
+ * What a ManifestInvalid error's `detail.problem` says went wrong where the message names /v2 terms
+ * (the Content-Type header, JSON.parse's text), so an adapter that speaks other terms (ECR's
+ * PutImage: imageManifest, imageManifestMediaType) can say it its own way.
+ */
+export type ManifestProblem = 'json-syntax' | 'media-type-conflict' | 'media-type-unsupported' | 'media-type-missing';
+
+/**
  * Parses and validates a manifest body against its declared media type. The Content-Type header
  * and the body's own `mediaType` must agree when both are present; a body without either is
  * classified by shape, as the OCI spec allows for image manifests and indexes.
@@ -29,11 +37,14 @@ export function parseManifest(content: Buffer, contentType: string | undefined):
   if (content.length > MAX_MANIFEST_BYTES) {
     throw manifestTooLarge(MAX_MANIFEST_BYTES, content.length);
   }
+  // JSON is UTF-8 (RFC 8259), and the image spec requires it of manifests. Decoding other bytes
+  // would replace them (U+FFFD), so the text an API returns would no longer hash to the digest.
+  if (!isUtf8(content)) throw manifestInvalid('manifest is not valid UTF-8');
   let body: unknown;
   try {
     body = JSON.parse(content.toString('utf8'));
   } catch (err) {
-    throw manifestInvalid(`manifest is not valid JSON: ${(err as Error).message}`);
+    throw manifestInvalid(`manifest is not valid JSON: ${(err as Error).message}`, { problem: 'json-syntax' satisfies ManifestProblem });
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw manifestInvalid('manifest must be a JSON object');
   const m = body as Record<string, unknown>;
@@ -47,12 +58,20 @@ export function parseManifest(content: Buffer, contentType: string | undefined):
 
   const declared = m.mediaType as string | undefined;
   if (declared && MANIFEST_MEDIA_TYPES.has(header) && declared !== header) {
-    throw manifestInvalid(`manifest mediaType "${declared}" does not match Content-Type "${header}"`);
+    throw manifestInvalid(`manifest mediaType "${declared}" does not match Content-Type "${header}"`, {
+      problem: 'media-type-conflict' satisfies ManifestProblem,
+      declared,
+      given: header,
+    });
   }
   const mediaType = MANIFEST_MEDIA_TYPES.has(header) ? header : (declared ?? inferMediaType(m));
   const kind = MANIFEST_MEDIA_TYPES.get(mediaType);
   if (!kind) {
-    throw manifestInvalid(`unsupported manifest media type "${mediaType}"`, { supported: [...MANIFEST_MEDIA_TYPES.keys()] });
+    throw manifestInvalid(`unsupported manifest media type "${mediaType}"`, {
+      problem: 'media-type-unsupported' satisfies ManifestProblem,
+      mediaType,
+      supported: [...MANIFEST_MEDIA_TYPES.keys()],
+    });
   }
   return kind === 'image' ? parseImageManifest(m, mediaType) : parseIndex(m, mediaType);
 }
@@ -60,7 +79,7 @@ export function parseManifest(content: Buffer, contentType: string | undefined):
 function inferMediaType(m: Record<string, unknown>): string {
   if (Array.isArray(m.manifests)) return MediaType.OciIndex;
   if (m.config !== undefined) return MediaType.OciManifest;
-  throw manifestInvalid('cannot tell the manifest type: set Content-Type or the mediaType field');
+  throw manifestInvalid('cannot tell the manifest type: set Content-Type or the mediaType field', { problem: 'media-type-missing' satisfies ManifestProblem });
 }
 
 function parseImageManifest(m: Record<string, unknown>, mediaType: string): ParsedManifest {

@@ -7,27 +7,49 @@ import type { Pattern, PatternPiece } from './wildcard.js';
  */
 export type ContextLookup = (key: string) => readonly string[] | undefined;
 
-const VARIABLE = /\$\{([^}]*)\}/g;
+/**
+ * Finds "${…}" with indexOf, not a regular expression: /\$\{([^}]*)\}/g rescans the rest of the
+ * text from every "${" that has no "}" after it, quadratic in a policy's length.
+ */
+function* variables(text: string): Generator<{ index: number; end: number; inner: string }> {
+  for (let index = text.indexOf('${'); index !== -1; ) {
+    const close = text.indexOf('}', index + 2);
+    if (close === -1) return;
+    yield { index, end: close + 1, inner: text.slice(index + 2, close) };
+    index = text.indexOf('${', close + 1);
+  }
+}
+
+/**
+ * "key, 'default'": the key before the first comma, then a quoted default. Hand-written: the
+ * equivalent /^([^,]+?)\s*,\s*'([^']*)'$/ backtracks quadratically on a long run of spaces.
+ */
+function withDefault(inner: string): { key: string; fallback: string } | undefined {
+  const comma = inner.indexOf(',');
+  if (comma < 1) return undefined;
+  const quoted = inner.slice(comma + 1).trimStart();
+  if (quoted.length < 2 || !quoted.startsWith("'") || !quoted.endsWith("'") || quoted.slice(1, -1).includes("'")) return undefined;
+  return { key: inner.slice(0, comma).trim(), fallback: quoted.slice(1, -1) };
+}
 
 /** Returns the pattern, or undefined when a variable has no value and no default (no match). */
 export function substitute(text: string, lookup: ContextLookup, enabled: boolean): Pattern | undefined {
   if (!enabled || !text.includes('${')) return [{ text }];
   const pieces: PatternPiece[] = [];
   let last = 0;
-  for (const m of text.matchAll(VARIABLE)) {
+  for (const m of variables(text)) {
     if (m.index > last) pieces.push({ text: text.slice(last, m.index) });
-    last = m.index + m[0].length;
-    const inner = m[1]!.trim();
+    last = m.end;
+    const inner = m.inner.trim();
     if (inner === '*' || inner === '?' || inner === '$') {
       pieces.push({ text: inner, literal: true });
       continue;
     }
-    const withDefault = /^([^,]+?)\s*,\s*'([^']*)'$/.exec(inner);
-    const key = withDefault ? withDefault[1]!.trim() : inner;
-    const values = lookup(key);
+    const dflt = withDefault(inner);
+    const values = lookup(dflt ? dflt.key : inner);
     // Only single-valued keys can be substituted.
     if (values !== undefined && values.length === 1) pieces.push({ text: values[0]!, literal: true });
-    else if (withDefault) pieces.push({ text: withDefault[2]!, literal: true });
+    else if (dflt) pieces.push({ text: dflt.fallback, literal: true });
     else return undefined;
   }
   if (last < text.length) pieces.push({ text: text.slice(last) });

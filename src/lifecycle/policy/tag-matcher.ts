@@ -1,3 +1,4 @@
+import { compileGlob, matchGlob } from '../../util/wildcard.js';
 import type { LifecycleSelection } from './types.js';
 
 /**
@@ -14,32 +15,10 @@ import type { LifecycleSelection } from './types.js';
 
 export type TagPredicate = (tags: readonly string[]) => boolean;
 
-/**
- * Compiles a `*` glob to a matcher without regular expressions. With `*` as the only operator,
- * anchoring the first and last literal segments and then finding each middle segment at its
- * leftmost position is exact (a later occurrence never helps), so a match costs at most one
- * indexOf scan per segment: no backtracking, whatever the pattern.
- */
+/** Compiles a `*` glob to a matcher (src/util/wildcard.ts: no regular expressions, linear time). */
 export function compileTagPattern(pattern: string): (tag: string) => boolean {
-  const segments = pattern.split('*');
-  if (segments.length === 1) return (tag) => tag === pattern;
-
-  const head = segments[0]!;
-  const tail = segments[segments.length - 1]!;
-  const middle = segments.slice(1, -1).filter((s) => s.length > 0);
-  const minLength = head.length + tail.length + middle.reduce((n, s) => n + s.length, 0);
-
-  return (tag) => {
-    if (tag.length < minLength || !tag.startsWith(head) || !tag.endsWith(tail)) return false;
-    const end = tag.length - tail.length;
-    let pos = head.length;
-    for (const segment of middle) {
-      const at = tag.indexOf(segment, pos);
-      if (at < 0 || at + segment.length > end) return false;
-      pos = at + segment.length;
-    }
-    return true;
-  };
+  const glob = compileGlob(pattern, { questionMark: false });
+  return (tag) => matchGlob(glob, tag);
 }
 
 // Indexed loops: this runs once per image per tagged rule, the evaluator's hottest path.

@@ -1,4 +1,4 @@
-import type { BlobLinkStore, BlobRecord } from '../blob-link-store.js';
+import type { BlobLinkStore, BlobRecord, BlobUnlink } from '../blob-link-store.js';
 import { type PostgresDatabase, sqlState } from './database.js';
 
 export class PostgresBlobLinkStore implements BlobLinkStore {
@@ -35,7 +35,23 @@ export class PostgresBlobLinkStore implements BlobLinkStore {
     return (await this.database.row('SELECT 1 AS found FROM blobs WHERE digest = $1', [digest])) === undefined;
   }
 
-  async unlinkBlob(repositoryId: number, digest: string): Promise<boolean> {
-    return (await this.database.run('DELETE FROM repository_blobs WHERE repository_id = $1 AND digest = $2', [repositoryId, digest])) > 0;
+  async unlinkBlob(repositoryId: number, digest: string): Promise<BlobUnlink> {
+    return this.database.transaction(async (tx): Promise<BlobUnlink> => {
+      // Locking the link first waits out a manifest commit that holds it (FOR KEY SHARE), whose
+      // manifest the check below then sees; a later commit waits for this one and finds no link.
+      const link = await tx.row('SELECT 1 AS found FROM repository_blobs WHERE repository_id = $1 AND digest = $2 FOR UPDATE', [repositoryId, digest]);
+      if (!link) return { outcome: 'missing' };
+      const user = await tx.row<{ digest: string; tag: string | null }>(
+        `SELECT digest, tag FROM (
+           SELECT m.id, m.digest, (SELECT t.name FROM tags t WHERE t.manifest_id = m.id ORDER BY t.name LIMIT 1) AS tag
+           FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
+           WHERE mb.digest = $1 AND m.repository_id = $2
+         ) users ORDER BY tag IS NULL, id LIMIT 1`,
+        [digest, repositoryId],
+      );
+      if (user) return { outcome: 'referenced', manifest: user.digest, ...(user.tag !== null && { tag: user.tag }) };
+      await tx.run('DELETE FROM repository_blobs WHERE repository_id = $1 AND digest = $2', [repositoryId, digest]);
+      return { outcome: 'unlinked' };
+    });
   }
 }

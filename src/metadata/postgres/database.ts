@@ -18,14 +18,22 @@ export interface PostgresOptions {
   log?: Logger;
 }
 
+/**
+ * SQL text, or a named statement: the server parses and plans it once per connection and reuses
+ * the plan. For hot queries (the pull path's lookup plans a four-table join every time otherwise);
+ * only with explicit column lists, since a plan cached across a migration that changes a `*`
+ * result fails.
+ */
+export type Statement = string | { name: string; text: string };
+
 /** The queries a store runs: on the pool (each statement on its own) or inside a transaction. */
 export interface Sql {
   /** All rows of the result. */
-  rows<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  rows<R>(statement: Statement, params?: readonly unknown[]): Promise<R[]>;
   /** The first row, or undefined. */
-  row<R>(text: string, params?: readonly unknown[]): Promise<R | undefined>;
+  row<R>(statement: Statement, params?: readonly unknown[]): Promise<R | undefined>;
   /** Runs a statement; returns the number of rows it affected. */
-  run(text: string, params?: readonly unknown[]): Promise<number>;
+  run(statement: Statement, params?: readonly unknown[]): Promise<number>;
 }
 
 export type Isolation = 'read committed' | 'repeatable read' | 'serializable';
@@ -64,10 +72,12 @@ const TYPES: pg.CustomTypesConfig = {
 };
 
 function sqlOf(target: pg.Pool | pg.PoolClient): Sql {
+  const query = (statement: Statement, params?: readonly unknown[]) =>
+    target.query(typeof statement === 'string' ? { text: statement, values: params as unknown[] } : { ...statement, values: params as unknown[] });
   return {
-    rows: async <R>(text: string, params?: readonly unknown[]) => (await target.query(text, params as unknown[])).rows as R[],
-    row: async <R>(text: string, params?: readonly unknown[]) => (await target.query(text, params as unknown[])).rows[0] as R | undefined,
-    run: async (text: string, params?: readonly unknown[]) => (await target.query(text, params as unknown[])).rowCount ?? 0,
+    rows: async <R>(statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rows as R[],
+    row: async <R>(statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rows[0] as R | undefined,
+    run: async (statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rowCount ?? 0,
   };
 }
 
@@ -95,6 +105,9 @@ export class PostgresDatabase implements Sql {
       max: options.poolSize ?? 10,
       statement_timeout: options.statementTimeoutMs ?? 30_000,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      // A node that stalls inside a transaction (a frozen process, a lost network) must not keep
+      // its locks — the outbox's among them — for ever: the server ends such a session.
+      idle_in_transaction_session_timeout: 60_000,
       application_name: 'berth',
       types: TYPES,
       ...(options.ssl && { ssl: options.ssl }),

@@ -32,7 +32,7 @@ export async function insertEvents(tx: Sql, events: readonly OutboxEvent[]): Pro
 export class PostgresEventStore implements EventStore {
   constructor(private readonly database: PostgresDatabase) {}
 
-  async append(events: OutboxEvent[]): Promise<void> {
+  async append(events: readonly OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.database.transaction((tx) => insertEvents(tx, events));
   }

@@ -1,17 +1,11 @@
-import { type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
+import { type BlobReferrer, type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
+import { type CandidateRow, toGcBlob } from '../rows.js';
 import { LOCK_SPACE, type PostgresDatabase, type Sql } from './database.js';
 
 // Rows written before the gc migration (or by code that does not set it) have no last_used_at.
 const USED = 'COALESCE(b.last_used_at, b.created_at)';
 const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM manifest_blobs mb WHERE mb.digest = b.digest)';
 
-interface CandidateRow {
-  digest: string;
-  size: number;
-  used: number;
-}
-
-const toBlob = (row: CandidateRow): GcBlob => ({ digest: row.digest, size: row.size, lastUsedAt: new Date(row.used) });
 
 /**
  * Takes transaction-scoped advisory locks on lease keys — a digest's writer leases are taken
@@ -48,7 +42,7 @@ export class PostgresGcStore implements GcStore {
        WHERE b.digest > $1 AND b.digest <= $2 AND ${USED} < $3 AND ${UNREFERENCED} ORDER BY b.digest`,
       [after, bound.last, options.usedBefore.getTime()],
     );
-    const page: GcScanPage = { candidates: rows.map(toBlob), scanned: bound.n };
+    const page: GcScanPage = { candidates: rows.map(toGcBlob), scanned: bound.n };
     if (bound.n === options.limit) page.next = bound.last;
     return page;
   }
@@ -72,13 +66,30 @@ export class PostgresGcStore implements GcStore {
       const gone = garbage.map((r) => r.digest);
       await tx.run('DELETE FROM repository_blobs WHERE digest = ANY($1::text[])', [gone]);
       await tx.run('DELETE FROM blobs WHERE digest = ANY($1::text[])', [gone]);
-      return garbage.map(toBlob);
+      return garbage.map(toGcBlob);
     });
   }
 
   async blobDigestsBetween(from: string, to: string): Promise<string[]> {
     const rows = await this.database.rows<{ digest: string }>('SELECT digest FROM blobs WHERE digest >= $1 AND digest < $2 ORDER BY digest', [from, to]);
     return rows.map((r) => r.digest);
+  }
+
+  async blobsAfter(after: string, limit: number): Promise<{ digest: string; size: number }[]> {
+    return this.database.rows<{ digest: string; size: number }>('SELECT digest, size FROM blobs WHERE digest > $1 ORDER BY digest LIMIT $2', [
+      after,
+      limit,
+    ]);
+  }
+
+  async manifestsReferencing(digest: string, limit: number): Promise<BlobReferrer[]> {
+    // Quoted aliases: PostgreSQL folds unquoted identifiers to lower case.
+    return this.database.rows<BlobReferrer>(
+      `SELECT r.account_id AS "accountId", r.name AS "repositoryName", m.digest AS "manifestDigest"
+       FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id JOIN repositories r ON r.id = m.repository_id
+       WHERE mb.digest = $1 ORDER BY r.account_id, r.name, m.digest LIMIT $2`,
+      [digest, limit],
+    );
   }
 
   async hasBlob(digest: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { OutboxEvent } from '../event-store.js';
 import type { ImageFilter, ImageIdRecord, ImageRecord, ImageStore, UntagResult } from '../image-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type StateRow, toManifestSummary, toState } from '../rows.js';
+import { type ImageIdRow, MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type StateRow, toImageId, toManifestSummary, toState } from '../rows.js';
 import type { PostgresDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 
@@ -50,7 +50,7 @@ export class PostgresImageStore implements ImageStore {
     options: ImageFilter & { after?: ImageIdRecord; limit: number },
   ): Promise<Page<ImageIdRecord, ImageIdRecord>> {
     // One row per (image, tag), and one for an untagged image; the tag filter applies per row.
-    const rows = await this.database.rows<{ digest: string; tag: string | null }>(
+    const rows = await this.database.rows<ImageIdRow>(
       `SELECT m.digest, t.name AS tag FROM ${IMAGES} LEFT JOIN tags t ON t.manifest_id = m.id
        WHERE m.repository_id = $1 AND ${IMAGE_STATUS_FILTER}
          AND ($3::text = 'ANY' OR ($3 = 'TAGGED') = (t.name IS NOT NULL))
@@ -58,8 +58,7 @@ export class PostgresImageStore implements ImageStore {
        ORDER BY m.digest, COALESCE(t.name, '') LIMIT $6`,
       [repositoryId, options.imageStatus, options.tagStatus, options.after?.digest ?? '', options.after?.tag ?? '', rowsFor(options.limit)],
     );
-    const ids = rows.map((r): ImageIdRecord => (r.tag === null ? { digest: r.digest } : { digest: r.digest, tag: r.tag }));
-    return pageOf(ids, options.limit, (id) => id);
+    return pageOf(rows.map(toImageId), options.limit, (id) => id);
   }
 
   async listImages(repositoryId: number, options: ImageFilter & { after?: string; limit: number }): Promise<Page<ImageRecord>> {

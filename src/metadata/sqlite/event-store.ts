@@ -14,7 +14,7 @@ export function insertEvents(database: SqliteDatabase, events: readonly OutboxEv
 export class SqliteEventStore implements EventStore {
   constructor(private readonly database: SqliteDatabase) {}
 
-  async append(events: OutboxEvent[]): Promise<void> {
+  async append(events: readonly OutboxEvent[]): Promise<void> {
     this.database.write(() => insertEvents(this.database, events));
   }
 

@@ -3,7 +3,7 @@ import type { ImageFilter, ImageIdRecord, ImageRecord, ImageStore, UntagResult }
 import { type Page, pageOf, rowsFor } from '../page.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type StateRow, toManifestSummary, toState } from '../rows.js';
+import { type ImageIdRow, MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type StateRow, toImageId, toManifestSummary, toState } from '../rows.js';
 
 /**
  * The image queries: ECR's listings and lookups, and how an image's storage state is read. The
@@ -67,9 +67,8 @@ export class SqliteImageStore implements ImageStore {
         afterDigest: options.after?.digest ?? '',
         afterTag: options.after?.tag ?? '',
         limit: rowsFor(options.limit),
-      }) as { digest: string; tag: string | null }[];
-    const ids = rows.map((r): ImageIdRecord => (r.tag === null ? { digest: r.digest } : { digest: r.digest, tag: r.tag }));
-    return pageOf(ids, options.limit, (id) => id);
+      }) as ImageIdRow[];
+    return pageOf(rows.map(toImageId), options.limit, (id) => id);
   }
 
   async listImages(repositoryId: number, options: ImageFilter & { after?: string; limit: number }): Promise<Page<ImageRecord>> {

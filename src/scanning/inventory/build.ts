@@ -75,7 +75,8 @@ export function buildInventory(view: MergedView, warnings: string[]): Inventory 
   }
   if (found.length) {
     for (const list of fileLists) for (const f of ownedPaths(list.format, list.text)) owned.add(f);
-    packages.push(...languagePackages(found, owned));
+    // A loop, not push(...): an image may hold more packages than a call takes arguments.
+    for (const p of languagePackages(found, owned)) packages.push(p);
   }
   packages.sort(comparePackages);
   const os = detectOs(view);

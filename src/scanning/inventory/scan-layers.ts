@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../../util/logger.js';
 import { ScanFailedError } from '../errors.js';
 import { layerTarStream, type ByteCounters } from '../layers/decompress.js';
@@ -9,7 +10,9 @@ import type { Inventory } from '../types.js';
 import type { Artifact } from './artifacts.js';
 import { buildInventory } from './build.js';
 import { readerFor, recordsSymlink } from './classify.js';
+import { FileContentError, readLines } from './lines.js';
 import { MergedView } from './merged-view.js';
+import { artifactBytes } from './retained.js';
 
 /** One image layer, bottom first. The media type is informational: compression is sniffed. */
 export interface LayerSource {
@@ -117,6 +120,11 @@ async function handleEntry(entry: TarEntry, digest: string, layerIndex: number, 
   }
 }
 
+/**
+ * Reads one file the scanner wants. Memory stays bounded whatever the layer holds: text databases
+ * are read line by line, other formats only up to `maxFileReadBytes`, and everything kept counts
+ * against `maxRetainedBytes` as it is parsed (see retained.ts).
+ */
 async function readFile(entry: TarEntry, path: string, state: ScanState): Promise<Artifact | undefined> {
   const reader = readerFor(path, entry.mode, entry.size);
   if (!reader) return undefined;
@@ -124,21 +132,44 @@ async function readFile(entry: TarEntry, path: string, state: ScanState): Promis
     state.warnings.push(message);
   };
   if (reader.mode === 'stream') return reader.scan(entry.body(), path, warn);
+  const retain = (bytes: number): void => {
+    state.retained += bytes;
+    if (state.retained > state.limits.maxRetainedBytes) {
+      throw new ScanFailedError('limit-exceeded', `image holds more than ${formatBytes(state.limits.maxRetainedBytes)} of package metadata (limit maxRetainedBytes); last read: ${path}`);
+    }
+  };
+  if (reader.mode === 'lines') {
+    try {
+      return await readLines(entry.body(), reader.sink(retain));
+    } catch (err) {
+      if (!(err instanceof FileContentError)) throw err;
+      warn(`${path} ${err.message}; not inventoried`);
+      return undefined;
+    }
+  }
   if (entry.size > state.limits.maxFileReadBytes) {
     warn(`${path} is ${formatBytes(entry.size)}, over the ${formatBytes(state.limits.maxFileReadBytes)} read limit; not inventoried`);
     return undefined;
   }
-  state.retained += entry.size;
-  if (state.retained > state.limits.maxRetainedBytes) {
-    throw new ScanFailedError('limit-exceeded', `image holds more than ${formatBytes(state.limits.maxRetainedBytes)} of package metadata to parse (limit maxRetainedBytes)`);
-  }
-  const data = await entry.read();
+  let artifact: Artifact | undefined;
   try {
-    return await reader.parse(data, path);
+    artifact = reader.mode === 'text' ? reader.parse(await readText(entry)) : await reader.parse(await entry.read(), path);
   } catch (err) {
+    // The layer's own failures (truncated, corrupt, over a limit) fail the scan; the file's, only the file.
+    if (err instanceof ScanFailedError || err instanceof TarFormatError) throw err;
     warn(`${path} could not be parsed: ${(err as Error).message.split('\n')[0]}`);
     return undefined;
   }
+  if (artifact) retain(artifactBytes(artifact));
+  return artifact;
+}
+
+/** A file's body as a string, decoded piece by piece (no file-sized Buffer, which malloc would keep after a scan). */
+async function readText(entry: TarEntry): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  for await (const piece of entry.body()) text += decoder.write(piece);
+  return text + decoder.end();
 }
 
 function asScanFailure(err: unknown, digest: string): unknown {

@@ -1,5 +1,11 @@
 import { Readable, pipeline } from 'node:stream';
 
+/** Decompressed output, and how many compressed bytes the decoder has consumed to produce it so far. */
+export interface Decoder {
+  stream: AsyncGenerator<Buffer>;
+  consumed(): number;
+}
+
 /**
  * Runs an async chunk stream through a decoding Transform (node:zlib's gunzip or zstd) and yields
  * what comes out. Errors on either side end the iteration with that error (the pipeline's own

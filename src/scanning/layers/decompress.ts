@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { ZstdErrorCode } from 'fzstd';
 import { ScanFailedError } from '../errors.js';
-import { decodeThrough } from './decode-through.js';
+import { decodeThrough, type Decoder } from './decode-through.js';
 import { formatBytes, type ScanLimits } from './limits.js';
 import { zstdDecompress } from './zstd.js';
 
@@ -14,7 +14,7 @@ export interface ByteCounters {
 }
 
 /** Compression from magic bytes; the media type is not trusted (registries see mislabeled layers). */
-export function detectCompression(head: Buffer): Compression | 'xz' | 'bzip2' {
+function detectCompression(head: Buffer): Compression | 'xz' | 'bzip2' {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
@@ -53,6 +53,11 @@ export async function* layerTarStream(raw: Readable, digest: string, limits: Sca
       yield next.value;
     }
   }
+  // The ratio compares what the decoder produced with what it consumed to produce it, not with what
+  // was read ahead of it (pipes buffer, and blob storage hands out 1 MiB chunks): counting read-ahead
+  // let a small layer expand far past the ratio before the check noticed.
+  const decoder: Decoder =
+    kind === 'gzip' ? gunzip(compressed()) : kind === 'zstd' ? zstdDecompress(compressed()) : { stream: compressed(), consumed: () => compressedIn };
   let layerOut = 0;
   const account = (chunk: Buffer): void => {
     layerOut += chunk.length;
@@ -62,17 +67,16 @@ export async function* layerTarStream(raw: Readable, digest: string, limits: Sca
         layerDigest: digest,
       });
     }
-    if (kind !== 'none' && layerOut > limits.ratioCheckAfterBytes && layerOut > limits.maxCompressionRatio * compressedIn) {
+    if (kind !== 'none' && layerOut > limits.ratioCheckAfterBytes && layerOut > limits.maxCompressionRatio * decoder.consumed()) {
       throw new ScanFailedError(
         'limit-exceeded',
-        `layer ${digest} expands more than ${limits.maxCompressionRatio}:1 (${formatBytes(layerOut)} from ${formatBytes(compressedIn)}); refusing a likely decompression bomb`,
+        `layer ${digest} expands more than ${limits.maxCompressionRatio}:1 (${formatBytes(layerOut)} from ${formatBytes(decoder.consumed())}); refusing a likely decompression bomb`,
         { layerDigest: digest },
       );
     }
   };
   try {
-    const source = kind === 'gzip' ? gunzip(compressed()) : kind === 'zstd' ? zstdDecompress(compressed()) : compressed();
-    for await (const chunk of guard(source, kind, digest)) {
+    for await (const chunk of guard(decoder.stream, kind, digest)) {
       account(chunk);
       yield chunk;
     }
@@ -89,8 +93,10 @@ async function nextRaw(iterator: AsyncIterator<Buffer>, digest: string): Promise
   }
 }
 
-function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  return decodeThrough(source, zlib.createGunzip({ chunkSize: 128 * 1024 }));
+function gunzip(source: AsyncIterable<Buffer>): Decoder {
+  const gz = zlib.createGunzip({ chunkSize: 128 * 1024 });
+  // node:zlib's bytesWritten: input bytes the engine has consumed so far.
+  return { stream: decodeThrough(source, gz), consumed: () => gz.bytesWritten };
 }
 
 /**

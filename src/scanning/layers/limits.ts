@@ -13,22 +13,28 @@ export interface ScanLimits {
   maxEntries: number;
   /** Size of one pax extended header or GNU long-name record. */
   maxHeaderBytes: number;
-  /** Largest single file read into memory for parsing (package databases, manifests, jars). */
+  /**
+   * Largest single file read whole for parsing (JSON manifests, jars, the SQLite rpmdb). Text
+   * package databases (dpkg, apk) are read line by line and have no such limit.
+   */
   maxFileReadBytes: number;
-  /** Total file content read for parsing over the whole scan. */
+  /**
+   * What the scan keeps from the files it parsed (packages, file lists; estimated object sizes),
+   * counted as they are parsed: the bound on a scan's memory whatever its layers hold.
+   */
   maxRetainedBytes: number;
 }
 
 const MiB = 1024 * 1024;
 
-export const DEFAULT_SCAN_LIMITS: Readonly<ScanLimits> = Object.freeze({
+const DEFAULT_SCAN_LIMITS: Readonly<ScanLimits> = Object.freeze({
   maxUncompressedBytes: 16 * 1024 * MiB,
   maxCompressionRatio: 200,
   ratioCheckAfterBytes: 256 * MiB,
   maxEntries: 1_000_000,
   maxHeaderBytes: 1 * MiB,
-  maxFileReadBytes: 64 * MiB,
-  maxRetainedBytes: 512 * MiB,
+  maxFileReadBytes: 32 * MiB,
+  maxRetainedBytes: 32 * MiB,
 });
 
 export function resolveLimits(overrides: Partial<ScanLimits> = {}): ScanLimits {

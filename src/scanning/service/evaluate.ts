@@ -5,7 +5,7 @@ import type { Inventory } from '../types.js';
 import { imageScanEvent, type ScanReason } from './events.js';
 import { isSupported, toNewFindings } from './findings.js';
 import type { ScanDeps } from './deps.js';
-import { CONTINUOUS_ACTIVE, SCAN_COMPLETE, unsupportedStatus } from './statuses.js';
+import { CONTINUOUS_ACTIVE, SCAN_COMPLETE, findingsUnavailable, unsupportedStatus } from './statuses.js';
 
 type ScanRef = Pick<ImageScanRecord, 'manifestId' | 'generation' | 'scanType' | 'digest'>;
 
@@ -44,6 +44,11 @@ export async function evaluate(
     return { status: unsupported.status, findings: 0, written, changed: written };
   }
   const database = await deps.store.vulnDb.status();
+  if (database.records === 0) {
+    // Matching against nothing would report a clean image; say that nothing was checked instead.
+    const written = await recordFailure(deps, { repository, scan, reason: input.reason, ...findingsUnavailable(), ...(input.facts && { facts: input.facts }) });
+    return { status: 'FINDINGS_UNAVAILABLE', findings: 0, written, changed: written };
+  }
   const findings = toNewFindings(await matchInventory(inventory, deps.store.vulnDb, { log: deps.log }));
   const scanType = input.continuous ? 'ENHANCED' : scan.scanType;
   const status: ScanStatus = input.continuous ? 'ACTIVE' : 'COMPLETE';
@@ -94,7 +99,7 @@ export async function recordFailure(
     repository: RepositoryRecord;
     scan: ScanRef;
     reason: ScanReason;
-    status: 'FAILED' | 'UNSUPPORTED_IMAGE';
+    status: 'FAILED' | 'UNSUPPORTED_IMAGE' | 'FINDINGS_UNAVAILABLE';
     description: string;
     facts?: ScannedImageFacts;
   },
@@ -131,7 +136,7 @@ const rank = (severity: string): number => RANK[severity] ?? 6;
  * Severity counts two ways: per finding (basic: one per package and vulnerability) and per
  * vulnerability (enhanced: one finding lists every affected package; it counts at its highest severity).
  */
-export function countSeverities(findings: readonly NewFinding[]): { perFinding: SeverityCounts; perGroup: SeverityCounts } {
+function countSeverities(findings: readonly NewFinding[]): { perFinding: SeverityCounts; perGroup: SeverityCounts } {
   const perFinding: Record<string, number> = {};
   const groups = new Map<string, string>();
   for (const f of findings) {

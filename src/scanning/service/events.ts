@@ -1,16 +1,12 @@
-import type { OutboxEvent } from '../../metadata/event-store.js';
+import { type EventOf, outboxEvent } from '../../domain/events/index.js';
+import { type ScanReason, ScanningEvent } from '../../domain/events/scanning.js';
 import type { ScanStatus, ScanType, SeverityCounts } from '../../metadata/scan-store.js';
 
-/** Outbox events of the scanning module. */
-export const ScanningEvent = {
-  /** A scan or re-evaluation finished (any status): ECR's "ECR Image Scan" EventBridge event. */
-  ImageScanned: 'image.scan.completed',
-  /** `berth vulndb import` changed the vulnerability database (continuous scanning re-evaluates). */
-  VulnDbUpdated: 'vulndb.updated',
-} as const;
+/** Builders of the scanning module's outbox events (declared in src/domain/events/scanning.ts). */
+export type { ScanReason };
 
 /** The system actor scans act as (audit records name it). */
-export const SCANNING_ACTOR = 'berth:scanning';
+const SCANNING_ACTOR = 'berth:scanning';
 
 export interface ImageScanEventInput {
   accountId: string;
@@ -25,16 +21,13 @@ export interface ImageScanEventInput {
   at: Date;
 }
 
-export type ScanReason = 'push' | 'manual' | 'continuous';
-
 /**
  * The event's `detail` has the shape of EventBridge's "ECR Image Scan" event (ECR user guide,
  * "Amazon ECR events and EventBridge"): scan-status, repository-name, finding-severity-counts
  * (only severities that occur), image-digest, image-tags.
  */
-export function imageScanEvent(input: ImageScanEventInput): OutboxEvent {
-  return {
-    type: ScanningEvent.ImageScanned,
+export function imageScanEvent(input: ImageScanEventInput): EventOf<typeof ScanningEvent.ImageScanned> {
+  return outboxEvent(ScanningEvent.ImageScanned, {
     accountId: input.accountId,
     occurredAt: input.at,
     payload: {
@@ -53,9 +46,9 @@ export function imageScanEvent(input: ImageScanEventInput): OutboxEvent {
         'image-tags': [...input.tags],
       },
     },
-  };
+  });
 }
 
-export function vulnDbUpdatedEvent(input: { version: number; source: string; actor: string; at: Date }): OutboxEvent {
-  return { type: ScanningEvent.VulnDbUpdated, occurredAt: input.at, payload: { version: input.version, source: input.source, actor: input.actor } };
+export function vulnDbUpdatedEvent(input: { version: number; source: string; actor: string; at: Date }): EventOf<typeof ScanningEvent.VulnDbUpdated> {
+  return outboxEvent(ScanningEvent.VulnDbUpdated, { occurredAt: input.at, payload: { version: input.version, source: input.source, actor: input.actor } });
 }

@@ -1,52 +1,61 @@
-import type { Logger } from '../../util/logger.js';
-import type { EventDispatcher } from '../../events/dispatcher.js';
-import { NODE_ID } from '../../jobs/node-id.js';
-import type { JobRunner } from '../../jobs/runner.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
+import type { EventSubscription } from '../../events/subscription.js';
+import { type AnyJobDefinition, type JobQueue, defineJob } from '../../jobs/define.js';
+import { type Schedule, defineSchedule } from '../../jobs/scheduler.js';
 import type { MetadataStore } from '../../metadata/store.js';
 import type { Registry } from '../../registry/index.js';
 import type { BlobStore } from '../../storage/blob-store.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
 import type { ScanningConfig } from './config-schema.js';
 import type { ScanDeps } from './deps.js';
-import { RESCAN_JOB, SCAN_JOB, type ScanJobPayload } from './job-types.js';
+import { RESCAN_JOB, SCAN_JOB, VULNDB_UPDATE_JOB } from './job-types.js';
 import { ScanningService } from './service.js';
 import { scanErrorDescription } from './statuses.js';
-import { SCANNING_SUBSCRIBER, SUBSCRIBED_EVENTS, scanningSubscriber } from './subscriptions.js';
+import { scanningSubscription } from './subscriptions.js';
 
 /**
  * Vulnerability scanning wired to the registry: the service behind the ECR scanning operations,
- * two durable job types and one outbox subscriber.
+ * three durable job types, one outbox subscriber and, when configured, one schedule.
  *
  * - `scan.image`: one image scan (queued on push, by StartImageScan, or for an unscanned image
  *   under continuous scanning), in the same transaction as the IN_PROGRESS status it resolves.
  * - `scan.rescan`: continuous re-evaluation after a database update or a configuration change.
+ * - `vulndb.update`: a whole `berth vulndb update` (download the configured feeds, import what
+ *   changed), every `scanning.feeds.updateIntervalSeconds` when set (off by default: machines may
+ *   be offline).
  * - subscriber `scanning`: image.pushed → scan on push; vulndb.updated → rescan; deletions → SBOM pruning.
  */
 export interface Scanning {
   service: ScanningService;
-  /** Creates the subscriber's outbox cursor, so pushes from now on are seen (call once when the app is built). */
-  init(): Promise<void>;
-  /** Background start: catch up on database updates no running server saw. */
-  schedule(): Promise<void>;
   /** Queues a continuous re-evaluation sweep now. */
   triggerRescan(force?: boolean): Promise<void>;
+  /**
+   * Background start: warn when the vulnerability database is empty, catch up on database updates
+   * no running server saw, and (feed updates on, database empty) update the feeds soon.
+   */
+  catchUp(): Promise<void>;
+  jobs: readonly AnyJobDefinition[];
+  /** The feed updates' schedule, when `scanning.feeds.updateIntervalSeconds` is set. */
+  schedules: readonly Schedule[];
+  subscription: EventSubscription;
 }
+
+/** How soon after start the feeds are updated when the database is empty and updates are on. */
+const FIRST_UPDATE_MS = 60_000;
 
 export function createScanning(deps: {
   store: MetadataStore;
   blobs: BlobStore;
   registry: Registry;
-  jobs: JobRunner;
-  scheduler: Scheduler;
-  events: EventDispatcher;
-  now: () => Date;
+  jobs: JobQueue;
+  now: Clock;
   log: Logger;
   options: ScanningConfig;
 }): Scanning {
-  const { store, jobs, scheduler, log } = deps;
+  const { store, jobs, log } = deps;
   const scanDeps: ScanDeps = { store, blobs: deps.blobs, now: deps.now, log, limits: deps.options.limits };
   const triggerRescan = async (force = false) => {
-    await scheduler.trigger(RESCAN_JOB, { force }, RESCAN_JOB);
+    await jobs.enqueue(RESCAN_JOB, { force }, { dedupeKey: RESCAN_JOB.type });
   };
   const service = new ScanningService({
     ...scanDeps,
@@ -58,48 +67,68 @@ export function createScanning(deps: {
 
   // The pipeline modules (and their libraries) load on the first job that needs them, not with
   // the server: a registry that never scans does not carry them (~12 MB of resident memory).
-  jobs.register(SCAN_JOB, async (job, ctx) => (await import('./scan-job.js')).runScanJob({ ...scanDeps, log: ctx.log }, job, ctx.signal), {
+  const scan = defineJob({
+    ...SCAN_JOB,
     concurrency: deps.options.concurrency,
     leaseMs: 120_000,
     maxAttempts: 3,
     retryDelayMs: 10_000,
-  });
-  jobs.register(
-    RESCAN_JOB,
-    async (job, ctx) => {
-      const { rescanContinuous } = await import('./rescan.js');
-      return { ...(await rescanContinuous({ ...scanDeps, log: ctx.log }, { force: job.payload.force === true, signal: ctx.signal, onQueued: () => jobs.poke() })) };
+    handler: async (payload, ctx) => (await import('./scan-job.js')).runScanJob({ ...scanDeps, log: ctx.log }, payload, ctx.signal),
+    // A scan whose job failed for good (storage unreadable, say) must not stay IN_PROGRESS.
+    onFailed: async (payload, error) => {
+      const repository = await store.registry.getRepositoryById(payload.repositoryId);
+      const scan = await store.scans.getScan(payload.manifestId);
+      if (!repository || !scan || scan.generation !== payload.generation) return;
+      const { recordFailure } = await import('./evaluate.js');
+      await recordFailure(scanDeps, { repository, scan, reason: payload.reason, status: 'FAILED', description: scanErrorDescription(error) });
     },
-    { leaseMs: 120_000, maxAttempts: 5, retryDelayMs: 30_000 },
-  );
-  // A scan whose job failed for good (storage unreadable, say) must not stay IN_PROGRESS.
-  jobs.onSettled(async (job, outcome) => {
-    if (job.type !== SCAN_JOB || outcome !== 'failed') return;
-    const payload = job.payload as ScanJobPayload;
-    const repository = await store.registry.getRepositoryById(payload.repositoryId);
-    const scan = await store.scans.getScan(payload.manifestId);
-    if (!repository || !scan || scan.generation !== payload.generation) return;
-    const failed = await store.jobs.get(job.id);
-    const { recordFailure } = await import('./evaluate.js');
-    await recordFailure(scanDeps, { repository, scan, reason: payload.reason, status: 'FAILED', description: scanErrorDescription(failed?.lastError ?? 'unknown error') });
   });
-  deps.events.subscribe(SCANNING_SUBSCRIBER, scanningSubscriber({ service, scans: store.scans, triggerRescan, log }), { types: SUBSCRIBED_EVENTS });
+  const rescan = defineJob({
+    ...RESCAN_JOB,
+    leaseMs: 120_000,
+    maxAttempts: 5,
+    retryDelayMs: 30_000,
+    handler: async ({ force }, ctx) => {
+      const { rescanContinuous } = await import('./rescan.js');
+      return { ...(await rescanContinuous({ ...scanDeps, log: ctx.log }, { force, signal: ctx.signal, onQueued: () => jobs.poke() })) };
+    },
+  });
+
+  // Feed updates: one durable job at a time, each a whole `berth vulndb update`.
+  const vulnDbUpdate = defineJob({
+    ...VULNDB_UPDATE_JOB,
+    leaseMs: 300_000,
+    maxAttempts: 2,
+    retryDelayMs: 600_000,
+    handler: async (_payload, ctx) => {
+      const { updateFeeds } = await import('./vulndb-update.js');
+      const outcomes = await updateFeeds(store, deps.options.feeds.sources, ctx.log, { signal: ctx.signal, actor: 'berth:vulndb-update', now: deps.now });
+      return { feeds: outcomes.map(({ name, status, error }) => ({ name, status, ...(error && { error }) })) };
+    },
+  });
+  const updateEveryMs = deps.options.feeds.updateIntervalSeconds * 1000;
 
   return {
     service,
     triggerRescan,
-    init: async () => {
-      await store.events.acquireCursor(SCANNING_SUBSCRIBER, NODE_ID, 1, deps.now(), 'end');
-      await store.events.releaseCursor(SCANNING_SUBSCRIBER, NODE_ID);
+    catchUp: async () => {
+      const database = await store.vulnDb.status();
+      if (database.records === 0) {
+        log.warn({ remedy: 'berth vulndb update' }, 'vulnerability database is empty: image scans report FINDINGS_UNAVAILABLE until advisories are loaded');
+      }
+      if (database.version > (await store.scans.getRematchedVersion())) await triggerRescan(false);
+      // With feed updates on and nothing loaded yet, the first update runs soon after start rather
+      // than one interval on (the schedule's own first occurrence).
+      if (updateEveryMs > FIRST_UPDATE_MS && database.records === 0) {
+        await jobs.enqueue(VULNDB_UPDATE_JOB, {}, { dedupeKey: VULNDB_UPDATE_JOB.type, runAt: new Date(deps.now().getTime() + FIRST_UPDATE_MS) });
+      }
     },
-    schedule: async () => {
-      if ((await store.vulnDb.version()) > (await store.scans.getRematchedVersion())) await triggerRescan(false);
-    },
+    jobs: [scan, rescan, vulnDbUpdate],
+    schedules: updateEveryMs > 0 ? [defineSchedule({ name: 'vulndb-update', job: VULNDB_UPDATE_JOB, payload: {}, intervalMs: updateEveryMs })] : [],
+    subscription: scanningSubscription({ service, scans: store.scans, triggerRescan, log }),
   };
 }
 
 export { ScanningService, type ImageRef } from './service.js';
-export { effectiveScanning, type EffectiveScanning, type RegistryScanningConfiguration } from './configuration.js';
-export { ScanningEvent, SCANNING_ACTOR, vulnDbUpdatedEvent } from './events.js';
-export { RESCAN_JOB, SCAN_JOB } from './job-types.js';
-export { scanningConfigSchema, type ScanningConfig } from './config-schema.js';
+export type { EffectiveScanning, RegistryScanningConfiguration } from './configuration.js';
+export type { ScanningConfig } from './config-schema.js';

@@ -1,5 +1,7 @@
+import { z } from 'zod';
+import { scanReason } from '../../domain/events/scanning.js';
+import { jobType, newJob } from '../../jobs/define.js';
 import type { NewJob } from '../../metadata/job-store.js';
-import type { ScanReason } from './events.js';
 
 /*
  * The scanning jobs' names and payloads, apart from the code that runs them: the server loads
@@ -7,9 +9,25 @@ import type { ScanReason } from './events.js';
  * only when a scan or rescan first runs (see index.ts).
  */
 
-export const RESCAN_JOB = 'scan.rescan';
+/** Continuous re-evaluation after a database update or a configuration change. */
+export const RESCAN_JOB = jobType('scan.rescan', z.object({ force: z.boolean() }));
 
-export const SCAN_JOB = 'scan.image';
+/** One image scan, for the generation of the scan request it resolves. */
+export const SCAN_JOB = jobType(
+  'scan.image',
+  z.object({
+    manifestId: z.number().int(),
+    repositoryId: z.number().int(),
+    digest: z.string(),
+    generation: z.number().int(),
+    reason: scanReason,
+  }),
+);
+
+export type ScanJobPayload = z.infer<typeof SCAN_JOB.payload>;
+
+/** Downloads and imports the configured vulnerability feeds (`scanning.feeds.updateIntervalSeconds`). */
+export const VULNDB_UPDATE_JOB = jobType('vulndb.update', z.object({}));
 
 /**
  * Which inventory logic produced a stored SBOM. Bump it when the scanner starts finding packages
@@ -17,18 +35,7 @@ export const SCAN_JOB = 'scan.image';
  */
 export const SCANNER_VERSION = 1;
 
-export interface ScanJobPayload extends Record<string, unknown> {
-  manifestId: number;
-  repositoryId: number;
-  digest: string;
-  generation: number;
-  reason: ScanReason;
-}
-
-/**
- * The job for one scan request. Due at once by the wall clock the job runner claims by (the app's
- * injectable clock stamps records, not the queue).
- */
-export function scanJob(payload: Omit<ScanJobPayload, 'generation'>): (generation: number) => NewJob {
-  return (generation) => ({ type: SCAN_JOB, payload: { ...payload, generation }, dedupeKey: `${SCAN_JOB}:${payload.manifestId}:${generation}`, runAt: new Date() });
+/** The job for one scan request, due at `now` (queued with the request, in its transaction). */
+export function scanJob(payload: Omit<ScanJobPayload, 'generation'>, now: Date): (generation: number) => NewJob {
+  return (generation) => newJob(SCAN_JOB, { ...payload, generation }, { dedupeKey: `${SCAN_JOB.type}:${payload.manifestId}:${generation}`, runAt: now });
 }

@@ -76,7 +76,7 @@ async function rescanImage(deps: ScanDeps, repository: RepositoryRecord, candida
       digest: candidate.digest,
       scanType: 'ENHANCED',
       now,
-      job: scanJob({ manifestId: candidate.manifestId, repositoryId: repository.id, digest: candidate.digest, reason: 'continuous' }),
+      job: scanJob({ manifestId: candidate.manifestId, repositoryId: repository.id, digest: candidate.digest, reason: 'continuous' }, now),
     });
     if (requested.started) {
       summary.queued++;

@@ -1,4 +1,3 @@
-import type { JobRecord } from '../../metadata/job-store.js';
 import type { RepositoryRecord } from '../../metadata/registry-store.js';
 import type { ScannedImageFacts } from '../../metadata/scan-store.js';
 import type { MetadataStore } from '../../metadata/store.js';
@@ -21,8 +20,7 @@ import { scanFailedDescription } from './statuses.js';
  * thrown so the job runner retries, and a scan whose job fails for good is marked FAILED by the
  * settle listener (see index.ts).
  */
-export async function runScanJob(deps: ScanDeps, job: JobRecord, signal: AbortSignal): Promise<Record<string, unknown>> {
-  const payload = job.payload as ScanJobPayload;
+export async function runScanJob(deps: ScanDeps, payload: ScanJobPayload, signal: AbortSignal): Promise<Record<string, unknown>> {
   const scan = await deps.store.scans.getScan(payload.manifestId);
   if (!scan || scan.generation !== payload.generation) return { skipped: 'a newer scan of the image was requested' };
   const repository = await deps.store.registry.getRepositoryById(payload.repositoryId);

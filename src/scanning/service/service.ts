@@ -2,12 +2,13 @@ import { DomainError, describeImageRef, imageNotFound } from '../../domain/error
 import type { RepositoryKey } from '../../domain/reference.js';
 import type { ImageRecord } from '../../metadata/image-store.js';
 import type { RepositoryRecord } from '../../metadata/registry-store.js';
-import type { ImageScanRecord, StoredFinding } from '../../metadata/scan-store.js';
+import type { ImageScanRecord, ScanRequest, ScanType, StoredFinding } from '../../metadata/scan-store.js';
 import type { Registry } from '../../registry/index.js';
 import { checkRegistryScanning, DEFAULT_REGISTRY_SCANNING, effectiveScanning, hasContinuousRules, type EffectiveScanning, type RegistryScanningConfiguration } from './configuration.js';
 import type { ScanDeps } from './deps.js';
 import { scanJob } from './job-types.js';
 import { unscannableMediaType, unsupportedImageType } from './scannable.js';
+import { usedNoQuota } from './statuses.js';
 
 /** An image as the scanning API names it: by digest, by tag, or both (which must agree). */
 export interface ImageRef {
@@ -80,25 +81,33 @@ export class ScanningService {
       throw new DomainError('ImageArchived', `The image with digest '${image.digest}' in the repository with name '${key.name}' is archived and cannot be scanned`);
     }
     const now = this.deps.now();
-    const requested = await this.deps.store.scans.requestScan({
+    const request: ScanRequest = {
       manifestId: image.id,
       repositoryId: image.repositoryId,
       digest: image.digest,
       scanType: 'BASIC',
       now,
       ...(this.deps.scanQuotaMs > 0 && { quotaSince: new Date(now.getTime() - this.deps.scanQuotaMs) }),
-      job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }),
-    });
+      job: scanJob({ manifestId: image.id, repositoryId: image.repositoryId, digest: image.digest, reason: 'manual' }, now),
+    };
+    let requested = await this.deps.store.scans.requestScan(request);
+    if (!requested.started && usedNoQuota(requested.existing)) {
+      requested = await this.deps.store.scans.requestScan({ ...request, quotaSince: undefined });
+    }
     if (!requested.started) throw new DomainError('LimitExceeded', 'The scan quota per image has been exceeded. Wait and try again.');
     this.deps.poke();
     const scan = await this.deps.store.scans.getScan(image.id);
     return { image, scan: scan! };
   }
 
-  /** An image's scan record and findings; ScanNotFound when it was never scanned. */
+  /**
+   * An image's scan record and findings; ScanNotFound when it was never scanned, or when its scan
+   * was made under the other scan type (see `currentScanType`).
+   */
   async findings(key: RepositoryKey, ref: ImageRef): Promise<{ image: ImageRecord; scan: ImageScanRecord; findings: StoredFinding[] }> {
     const image = await this.resolve(key, ref);
-    const scan = await this.deps.store.scans.getScan(image.id);
+    const stored = await this.deps.store.scans.getScan(image.id);
+    const scan = stored && stored.scanType === (await this.currentScanType(key.accountId)) ? stored : undefined;
     if (!scan) {
       throw new DomainError(
         'ScanNotFound',
@@ -112,10 +121,11 @@ export class ScanningService {
   async scansOf(key: RepositoryKey, digests: readonly string[]): Promise<Map<string, ImageScanRecord>> {
     const images = await this.deps.registry.images.byDigest(key, digests);
     const scans = await this.deps.store.scans.getScans([...images.values()].map((i) => i.id));
+    const scanType = await this.currentScanType(key.accountId);
     const byDigest = new Map<string, ImageScanRecord>();
     for (const image of images.values()) {
       const scan = scans.get(image.id);
-      if (scan) byDigest.set(image.digest, scan);
+      if (scan?.scanType === scanType) byDigest.set(image.digest, scan);
     }
     return byDigest;
   }
@@ -133,22 +143,29 @@ export class ScanningService {
     const scanning = effectiveScanning(repository, registryConfig);
     if (!scanning.scanOnPush) return false;
     const now = this.deps.now();
-    const job = scanJob({ manifestId: manifest.id, repositoryId: repository.id, digest, reason: 'push' });
-    const requested = await this.deps.store.scans.requestScan({
-      manifestId: manifest.id,
-      repositoryId: repository.id,
-      digest,
-      scanType: scanning.scanType,
-      now,
-      onlyIfNeverScanned: true,
-      job,
-    });
+    const job = scanJob({ manifestId: manifest.id, repositoryId: repository.id, digest, reason: 'push' }, now);
+    const request: ScanRequest = { manifestId: manifest.id, repositoryId: repository.id, digest, scanType: scanning.scanType, now, onlyIfNeverScanned: true, job };
+    let requested = await this.deps.store.scans.requestScan(request);
+    // Scanned before, but under the other scan type: that scan is no longer available, so scan again.
+    if (!requested.started && requested.existing.scanType !== scanning.scanType && requested.existing.status !== 'IN_PROGRESS') {
+      requested = await this.deps.store.scans.requestScan({ ...request, onlyIfNeverScanned: false });
+    }
     if (!requested.started) {
       // Delivered again after a crash: the request was recorded with its job in one transaction, so nothing is missing.
       return false;
     }
     this.deps.poke();
     return true;
+  }
+
+  /**
+   * ECR: "Switching between Enhanced scanning and Basic scanning will cause previously established
+   * scans to no longer be available. [...] if you switch back to your previous scanning type the
+   * established scans will be available." So a scan record of the other type is hidden (not
+   * deleted) until the registry switches back or the image is scanned again under the new type.
+   */
+  private async currentScanType(accountId: string): Promise<ScanType> {
+    return (await this.deps.store.scans.getRegistryConfig(accountId))?.scanType ?? DEFAULT_REGISTRY_SCANNING.scanType;
   }
 
   private async resolve(key: RepositoryKey, ref: ImageRef): Promise<ImageRecord> {

@@ -10,8 +10,28 @@
  */
 export const SCAN_COMPLETE = 'The scan was completed successfully.';
 export const CONTINUOUS_ACTIVE = 'Continuous scan is selected for image.';
-export const UNSUPPORTED_BASIC = 'UnsupportedImageError: The operating system and/or package manager are not supported.';
-export const UNSUPPORTED_ENHANCED = 'The operating system and/or package manager are not supported.';
+const UNSUPPORTED_BASIC = 'UnsupportedImageError: The operating system and/or package manager are not supported.';
+const UNSUPPORTED_ENHANCED = 'The operating system and/or package manager are not supported.';
+
+/**
+ * The database is empty: no advisory was there to match, so a scan says so (ECR's
+ * FINDINGS_UNAVAILABLE) rather than COMPLETE with no findings, which reads as a clean image.
+ */
+const VULNDB_EMPTY =
+  "VulnerabilityDatabaseEmpty: Berth's vulnerability database holds no advisories, so the image was not checked for vulnerabilities. " +
+  "Load it with 'berth vulndb update' (or 'berth vulndb import <path>'), then scan the image again.";
+
+export function findingsUnavailable(): { status: 'FINDINGS_UNAVAILABLE'; description: string } {
+  return { status: 'FINDINGS_UNAVAILABLE', description: VULNDB_EMPTY };
+}
+
+/**
+ * Whether an earlier scan of the image leaves the 24-hour quota untouched: one that checked
+ * nothing (an empty database) or is no longer available (made under enhanced scanning).
+ */
+export function usedNoQuota(scan: { scanType: string; status: string }): boolean {
+  return scan.status !== 'IN_PROGRESS' && (scan.scanType !== 'BASIC' || scan.status === 'FINDINGS_UNAVAILABLE');
+}
 
 export function scanFailedDescription(message: string): string {
   return `ScanFailedError: ${message}`;

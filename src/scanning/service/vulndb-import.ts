@@ -3,6 +3,7 @@ import type { EventStore } from '../../metadata/event-store.js';
 import type { VulnDbStore } from '../../metadata/vulndb-store.js';
 import { importVulnDb, type ImportSummary, type ImportVulnDbOptions } from '../vulndb/import.js';
 import { vulnDbUpdatedEvent } from './events.js';
+import { systemClock } from '../../util/clock.js';
 
 /**
  * `berth vulndb import` against the registry's metadata store: imports the path, then, when the
@@ -18,7 +19,8 @@ export async function importAndAnnounce(
 ): Promise<ImportSummary> {
   const summary = await importVulnDb(stores.vulnDb, path, log, options);
   if (summary.changed) {
-    await stores.events.append([vulnDbUpdatedEvent({ version: summary.version, source: summary.source, actor: options.actor ?? 'berth:cli', at: new Date() })]);
+    const at = (options.now ?? systemClock)();
+    await stores.events.append([vulnDbUpdatedEvent({ version: summary.version, source: summary.source, actor: options.actor ?? 'berth:cli', at })]);
   }
   return summary;
 }

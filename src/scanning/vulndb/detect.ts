@@ -11,7 +11,7 @@ import { isOsvFileName, walkFiles } from './importers/walk.js';
 /**
  * Picks the importer for a path: a .zip is an OSV export; a folder is OSV or Alpine secdb
  * depending on its first data file; a single file is told apart by its opening bytes (secdb YAML
- * has `distroversion`/`packages`, the Debian tracker JSON nests `releases` under package → CVE).
+ * has `distroversion`/`packages` (as YAML or JSON), the Debian tracker JSON nests `releases` under package → CVE).
  */
 export async function feedForPath(path: string): Promise<ImportFeed> {
   const info = await stat(path).catch(() => {
@@ -28,6 +28,8 @@ export async function feedForPath(path: string): Promise<ImportFeed> {
   if (/\.ya?ml$/i.test(path)) return looksLikeSecdb(start) ? alpineSecdbFeed(path, false) : osvFileFeed(path);
   if (/\.json$/i.test(path)) {
     if (looksLikeDebianTracker(start)) return debianTrackerFeed(path);
+    // secdb.alpinelinux.org publishes each file as JSON too (what `berth vulndb update` fetches); JSON is YAML.
+    if (/"distroversion"\s*:/.test(start) && /"packages"\s*:/.test(start)) return alpineSecdbFeed(path, false);
     if (/^\s*[[{]/.test(start)) return osvFileFeed(path);
   }
   throw new VulnDbImportError(

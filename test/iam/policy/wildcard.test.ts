@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArn, parseRepositoryArn, repositoryArn, userArn } from '../../../src/iam/policy/index.js';
-import { actionMatch, arnMatch, globMatch, pattern, resourceMatch } from '../../../src/iam/policy/wildcard.js';
+import { seededRandom } from '../../support/seeded-random.js';
+import { actionMatch, arnMatch, globMatch, type Pattern, pattern, resourceMatch } from '../../../src/iam/policy/wildcard.js';
 
 const repo = 'arn:aws:ecr:us-east-1:111122223333:repository/team/app';
 
@@ -40,6 +41,13 @@ describe('wildcards', () => {
     // a "*" inside a segment does not reach across colons
     ['arn:aws:e*1:111122223333:repository/team/app', false],
     ['arn:aws:ecr:us-east-1:111122223333:repository/team/ap?', true],
+    // a "*" that ends a segment runs past colons; "?" never does before the resource part
+    ['arn:aws:e*:111122223333:repository/team/app', true],
+    ['arn:*:111122223333:repository/team/app', true],
+    ['arn:aws:ecr:us-*:repository/team/app', true],
+    ['arn:aws:ecr:us-east-1:*3333:repository/team/app', true],
+    ['arn:aws:ecr:us-east-1?111122223333:repository/team/app', false],
+    ['arn:aws:ecr:us-east-1:111122223333:repository?team/app', true],
   ])('resource pattern %s matches the repository: %s', (p, expected) => {
     expect(resourceMatch(pattern(p), repo)).toBe(expected);
   });
@@ -67,5 +75,57 @@ describe('ARNs', () => {
     });
     expect(parseArn('not-an-arn')).toBeUndefined();
     expect(userArn('111122223333', 'alice', '/ops/')).toBe('arn:aws:iam::111122223333:user/ops/alice');
+  });
+});
+
+/**
+ * The regular-expression definition the matcher replaced (IAM's rules written as a regex, which
+ * backtracks exponentially on hostile input): fine as a reference on short random inputs.
+ */
+function referenceRegex(p: Pattern, resource: boolean): RegExp {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let source = '';
+  let colons = 0;
+  for (const piece of p) {
+    if (piece.literal) {
+      source += escape(piece.text);
+      colons += piece.text.split(':').length - 1;
+      continue;
+    }
+    for (let i = 0; i < piece.text.length; i++) {
+      const ch = piece.text[i]!;
+      if (ch === ':') colons++;
+      const crossing = !resource || colons >= 5 || i + 1 === piece.text.length || piece.text[i + 1] === ':';
+      if (ch === '*') source += crossing ? '[\\s\\S]*' : '[^:]*';
+      else if (ch === '?') source += !resource || colons >= 5 ? '[\\s\\S]' : '[^:]';
+      else source += escape(ch);
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+describe('agreement with the regular-expression definition', () => {
+  const { random, text } = seededRandom(7);
+  const randomPattern = (): Pattern =>
+    Array.from({ length: 1 + random(3) }, () => (random(10) < 3 ? { text: text('ab:*?', 3), literal: true } : { text: text(random(2) ? 'ab:*?' : 'a::*', 12) }));
+  // Subjects: random text, ARN-like colon-separated fields, and the pattern filled in.
+  const subjects = (p: Pattern): string[] => [
+    text('ab:*?', 12),
+    Array.from({ length: 1 + random(8) }, () => text('ab', 3)).join(':'),
+    p.map((x) => (x.literal ? x.text : [...x.text].map((ch) => (ch === '*' ? text('ab:', 3) : ch === '?' ? 'ab:'[random(3)] : ch)).join(''))).join(''),
+  ];
+
+  it('agrees on Resource and StringLike matching for 20,000 random patterns', () => {
+    const disagreements: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const p = randomPattern();
+      const resource = referenceRegex(p, true);
+      const glob = referenceRegex(p, false);
+      for (const subject of subjects(p)) {
+        if (resourceMatch(p, subject) !== resource.test(subject)) disagreements.push(`Resource ${JSON.stringify(p)} vs ${JSON.stringify(subject)}`);
+        if (globMatch(p, subject) !== glob.test(subject)) disagreements.push(`StringLike ${JSON.stringify(p)} vs ${JSON.stringify(subject)}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
   });
 });

@@ -46,13 +46,14 @@ describe('PutLifecyclePolicy, GetLifecyclePolicy, DeleteLifecyclePolicy', () => 
     });
     const got = await berth().ecr.send(new GetLifecyclePolicyCommand({ repositoryName }));
     expect(got).toMatchObject({ registryId: ACCOUNT, repositoryName, lifecyclePolicyText: odd });
-    // Never evaluated yet: ECR reports the epoch.
-    expect(got.lastEvaluatedAt).toEqual(new Date(0));
+    // Never evaluated yet: no lastEvaluatedAt at all (not 1970-01-01).
+    expect(got).not.toHaveProperty('lastEvaluatedAt');
     await berth().ecr.send(new PutLifecyclePolicyCommand({ repositoryName, lifecyclePolicyText: KEEP_TWO }));
     expect((await berth().ecr.send(new GetLifecyclePolicyCommand({ repositoryName }))).lifecyclePolicyText).toBe(KEEP_TWO);
 
     const deleted = await berth().ecr.send(new DeleteLifecyclePolicyCommand({ repositoryName }));
     expect(deleted).toMatchObject({ registryId: ACCOUNT, repositoryName, lifecyclePolicyText: KEEP_TWO });
+    expect(deleted).not.toHaveProperty('lastEvaluatedAt');
     const expected = `Lifecycle policy does not exist for the repository with name '${repositoryName}' in the registry with id '${ACCOUNT}'`;
     for (const call of [new GetLifecyclePolicyCommand({ repositoryName }), new DeleteLifecyclePolicyCommand({ repositoryName })]) {
       const err = await rejection(berth().ecr.send(call as GetLifecyclePolicyCommand));

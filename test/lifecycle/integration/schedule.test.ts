@@ -21,10 +21,12 @@ describe('scheduled lifecycle runs', () => {
       { name: 'new', tags: ['v2'], pushed: 1 },
     ]);
     await berth().ecr.send(new PutLifecyclePolicyCommand({ repositoryName: scenario.repositoryName, lifecyclePolicyText: keepOne }));
+    // The schedule runs by the app's clock: its first occurrence is due one interval after the start.
+    berth().clock.advance(1000);
     await eventually(async () => ((await imagesLeft(berth(), scenario)).size === 1 ? true : undefined), 'the scheduled run', { timeoutMs: 15_000 });
     expect([...(await imagesLeft(berth(), scenario)).keys()]).toEqual(['new']);
     // Nobody triggered it: the run was an occurrence of the schedule.
-    const runs = await berth().app.store.jobs.list({ type: RUN_JOB, status: 'succeeded', limit: 50 });
+    const runs = await berth().app.store.jobs.list({ type: RUN_JOB.type, status: 'succeeded', limit: 50 });
     expect(runs.some((job) => job.dedupeKey === 'schedule:lifecycle' && (job.result?.expired as number) >= 1)).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import type { ScanRequest } from '../../../src/metadata/scan-store.js';
 import { withPostgres } from '../../engines/engines.js';
 import { freshDatabase } from '../../support/postgres.js';
 import { OCI_CONFIG, OCI_MANIFEST } from '../../support/media-types.js';
-import { at, digest, t0 } from '../conformance-helpers.js';
+import { at, digest, storageClassEvent, t0 } from '../conformance-helpers.js';
 
 const ACCOUNT = '111122223333';
 const NODES = 6;
@@ -149,13 +149,13 @@ withPostgres(({ url: server }) => {
                 from: [from],
                 to,
                 at: at(i),
-                events: (state) => [{ type: `test.${to}`, occurredAt: t0, payload: { digest: d, status: state.status } }],
+                events: () => [storageClassEvent(to, repo, d, t0)],
               }),
             );
             expect(results.filter((r) => r?.changed)).toHaveLength(1);
             expect(results.every((r) => r?.state.status === to)).toBe(true);
           }
-          expect(await first.events.list({ type: `test.${to}`, limit: 100 })).toHaveLength(images.length);
+          expect(await first.events.list({ type: storageClassEvent(to, repo, '').type, limit: 100 })).toHaveLength(images.length);
         }
       });
     });

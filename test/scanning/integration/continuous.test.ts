@@ -10,17 +10,26 @@ import {
   BatchGetRepositoryScanningConfigurationCommand,
   CreateRepositoryCommand,
   DescribeImageScanFindingsCommand,
+  DescribeImagesCommand,
   type EnhancedImageScanFinding,
   PutRegistryScanningConfigurationCommand,
+  type RegistryScanningRule,
+  ScanNotFoundException,
+  StartImageScanCommand,
 } from '@aws-sdk/client-ecr';
 import { removeDir, tempDir } from '../../support/temp.js';
 import { fixturePath } from '../helpers/vulndb.js';
-import { type Berth, eventually, startBerth } from './harness.js';
+import { type Berth, eventually, rejection, startBerth } from './harness.js';
 import { V2, debianImage, expectedFindings, type TestImage } from './images.js';
 import { allFindings, importDb, settledScan } from './scans.js';
 
 const APT = 'DEBIAN-CVE-2026-109518.json';
 const PCRE2 = 'DEBIAN-CVE-2026-103111.json';
+
+const ENHANCED_RULES: RegistryScanningRule[] = [
+  { scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: 'cont', filterType: 'WILDCARD' }] },
+  { scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'cont/*', filterType: 'WILDCARD' }, { filter: 'push/*', filterType: 'WILDCARD' }] },
+];
 
 let berth: Berth;
 let data: string;
@@ -33,15 +42,7 @@ beforeAll(async () => {
   await cp(fixturePath('vulndb/debian-bookworm/osv'), data, { recursive: true });
   await rm(join(data, APT));
   await importDb(berth, data, 'debian');
-  await berth.ecr.send(
-    new PutRegistryScanningConfigurationCommand({
-      scanType: 'ENHANCED',
-      rules: [
-        { scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: 'cont', filterType: 'WILDCARD' }] },
-        { scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'cont/*', filterType: 'WILDCARD' }, { filter: 'push/*', filterType: 'WILDCARD' }] },
-      ],
-    }),
-  );
+  await berth.ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: ENHANCED_RULES }));
   await berth.ecr.send(new CreateRepositoryCommand({ repositoryName: 'cont/debian' }));
   await berth.ecr.send(new CreateRepositoryCommand({ repositoryName: 'push/debian' }));
   continuousImage = await debianImage('minbase');
@@ -157,5 +158,36 @@ describe('continuous scanning', () => {
     const ids = enhancedFindings.map((f) => f.packageVulnerabilityDetails?.vulnerabilityId);
     expect(ids).not.toContain('CVE-2026-109518');
     expect(ids).toContain('CVE-2026-103111');
+  });
+});
+
+describe('switching the registry from ENHANCED back to BASIC', () => {
+  // ECR: "Switching between Enhanced scanning and Basic scanning will cause previously established
+  // scans to no longer be available. [...] if you switch back to your previous scanning type the
+  // established scans will be available."
+  it('makes enhanced scans unavailable, minutes later too, until switched back', async () => {
+    const repositories = ['cont/debian', 'push/debian'];
+    for (const repositoryName of repositories) expect((await allFindings(berth.ecr, repositoryName, { imageTag: 'v1' })).enhancedFindings.length).toBeGreaterThan(0);
+    await berth.ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'BASIC', rules: [] }));
+    berth.advance(10 * 60_000);
+    for (const repositoryName of repositories) {
+      const findings = await rejection(berth.ecr.send(new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageTag: 'v1' } })));
+      expect(findings).toBeInstanceOf(ScanNotFoundException);
+      const { imageDetails } = await berth.ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: 'v1' }] }));
+      expect(imageDetails?.[0]?.imageScanStatus).toBeUndefined();
+      expect(imageDetails?.[0]?.imageScanFindingsSummary).toBeUndefined();
+    }
+
+    // A basic scan can start at once: the enhanced scan on push, no longer available, used no basic quota.
+    await berth.ecr.send(new StartImageScanCommand({ repositoryName: 'push/debian', imageId: { imageTag: 'v1' } }));
+    const basic = await settledScan(berth.ecr, 'push/debian', { imageTag: 'v1' });
+    expect(basic.imageScanStatus).toEqual({ status: 'COMPLETE', description: 'The scan was completed successfully.' });
+    expect(basic.imageScanFindings?.enhancedFindings).toBeUndefined();
+    expect(basic.imageScanFindings?.findings?.length).toBeGreaterThan(0);
+
+    await berth.ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: ENHANCED_RULES }));
+    const restored = await settledScan(berth.ecr, 'cont/debian', { imageTag: 'v1' });
+    expect(restored.imageScanStatus).toEqual({ status: 'ACTIVE', description: 'Continuous scan is selected for image.' });
+    expect(restored.imageScanFindings?.enhancedFindings?.length).toBeGreaterThan(0);
   });
 });

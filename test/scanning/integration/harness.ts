@@ -7,6 +7,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { BerthApp } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
+import type { LogCapture } from '../../support/log-capture.js';
 import { TestClock } from '../../support/clock.js';
 import { eventually as pollUntil } from '../../support/eventually.js';
 import { startServer } from '../../support/server.js';
@@ -21,6 +22,8 @@ export interface Berth {
   dataDir: string;
   url: string;
   ecr: ECRClient;
+  /** What the app logged at level info and above (when started with `captureLogs`). */
+  logs: LogCapture;
   /** Moves the app's clock (scan quota, observation times). */
   advance(ms: number): void;
   /** Closes the app and builds a new one on the same data directory (background started unless told not to). */
@@ -28,11 +31,18 @@ export interface Berth {
   close(): Promise<void>;
 }
 
-export async function startBerth(options: { background?: boolean; overrides?: BerthConfigInput } = {}): Promise<Berth> {
+export async function startBerth(options: { background?: boolean; overrides?: BerthConfigInput; captureLogs?: boolean } = {}): Promise<Berth> {
   // Real time, moved on by `advance`.
   const clock = new TestClock();
   const server = await startServer(
-    ecrServerOptions({ prefix: 'scan-it', root: ROOT, config: options.overrides, build: { clock: clock.now }, background: options.background ?? true }),
+    ecrServerOptions({
+      prefix: 'scan-it',
+      root: ROOT,
+      config: options.overrides,
+      build: { clock: clock.now },
+      background: options.background ?? true,
+      captureLogs: options.captureLogs ?? false,
+    }),
   );
   let ecr = rootEcrClient(server.url, ROOT);
   return {
@@ -46,6 +56,7 @@ export async function startBerth(options: { background?: boolean; overrides?: Be
     get ecr() {
       return ecr;
     },
+    logs: server.logs,
     advance: (ms) => clock.advance(ms),
     restart: async (restartOptions = {}) => {
       ecr.destroy();

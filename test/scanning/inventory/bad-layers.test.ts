@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,17 @@ describe('hostile and broken layers fail the scan with a specific reason', () =>
   it('decompression bomb (compression ratio)', async () => {
     const bomb = bufferLayer(gzipSync(await tarOf([{ name: 'zeros', content: Buffer.alloc(16 * 1024 * 1024) }])));
     await expectFailure([bomb], 'limit-exceeded', /expands more than 100:1 .* refusing a likely decompression bomb/, {
+      ratioCheckAfterBytes: 1024 * 1024,
+      maxCompressionRatio: 100,
+    });
+  });
+
+  it('decompression bomb at the head of a layer read in large chunks (the ratio counts bytes consumed, not read ahead)', async () => {
+    // 40 MiB of zeros, then 2 MiB that does not compress: 20:1 over the whole layer, >1000:1 where the zeros are.
+    const gz = gzipSync(await tarOf([{ name: 'zeros', content: Buffer.alloc(40 * 1024 * 1024) }, { name: 'noise', content: randomBytes(2 * 1024 * 1024) }]));
+    // The whole layer arrives as one chunk, as a read-ahead would have it.
+    const layer: LayerSource = { digest: 'sha256:head', mediaType: OCI_LAYER_TAR, open: async () => Readable.from([gz], { objectMode: false }) };
+    await expectFailure([layer], 'limit-exceeded', /^layer sha256:head expands more than 100:1 \(1(\.\d)? MiB from \d+(\.\d)? KiB\)/, {
       ratioCheckAfterBytes: 1024 * 1024,
       maxCompressionRatio: 100,
     });

@@ -99,7 +99,7 @@ describe('layer merging', () => {
     const zst = readFileSync(fixturePath('images/zstd/alpine-3.7.3-apkdb.tar.zst'));
     const decode = async (bytes: Buffer, native: boolean): Promise<Buffer> => {
       const out: Buffer[] = [];
-      for await (const c of zstdDecompress((async function* () { yield bytes; })(), native)) out.push(c);
+      for await (const c of zstdDecompress((async function* () { yield bytes; })(), native).stream) out.push(c);
       return Buffer.concat(out);
     };
     const viaFzstd = await decode(zst, false);
@@ -110,11 +110,23 @@ describe('layer merging', () => {
     await expect(scanLayers([truncated])).rejects.toMatchObject({ reason: 'compression-invalid', message: expect.stringMatching(/zstd stream is truncated/) });
   });
 
-  it('warns about files over the read limit instead of reading them', async () => {
-    const layer = await gzipLayer([{ name: 'var/lib/dpkg/status', content: stanza('a', '1') + 'X'.repeat(3000) }]);
+  it('warns about files it must read whole that are over the read limit, instead of reading them', async () => {
+    const lock = JSON.stringify({ packages: { 'node_modules/a': { version: '1.0.0' } }, padding: 'X'.repeat(3000) });
+    const layer = await gzipLayer([{ name: 'app/package-lock.json', content: lock }]);
     const inventory = await scanLayers([layer], { limits: { maxFileReadBytes: 1024 } });
     expect(inventory.packages).toEqual([]);
-    expect(inventory.warnings).toEqual([expect.stringMatching(/^var\/lib\/dpkg\/status is [\d.]+ KiB, over the 1 KiB read limit; not inventoried$/)]);
+    expect(inventory.warnings).toEqual([expect.stringMatching(/^app\/package-lock\.json is [\d.]+ KiB, over the 1 KiB read limit; not inventoried$/)]);
+  });
+
+  it('reads package databases line by line, whatever their size, and skips a broken line', async () => {
+    const description = `Description: big\n${' more text\n'.repeat(200_000)}`;
+    const layer = await gzipLayer([
+      { name: 'var/lib/dpkg/status', content: `${stanza('a', '1')}${description}\n${stanza('b', '2')}` },
+      { name: 'lib/apk/db/installed', content: `P:x\nV:1-r0\nR:${'y'.repeat(2 * 1024 * 1024)}\n\n` },
+    ]);
+    const inventory = await scanLayers([layer], { limits: { maxFileReadBytes: 1024 } });
+    expect(inventory.packages.map((p) => p.name)).toEqual(['a', 'b']);
+    expect(inventory.warnings).toEqual(['lib/apk/db/installed has a line longer than 1048576 bytes; not inventoried']);
   });
 
   it('honours an abort signal', async () => {

@@ -1,4 +1,5 @@
-import { cp, unlink, writeFile } from 'node:fs/promises';
+import { cp, readFile, unlink, writeFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importVulnDb, vulnDbStatus } from '../../../src/scanning/vulndb/import.js';
@@ -101,6 +102,28 @@ describe('vulndb import', () => {
     } finally {
       await removeDir(work);
     }
+  });
+
+  it('imports Alpine secdb published as JSON (what vulndb update fetches) like its YAML', async () => {
+    const dir = await tempDir('secdb-json');
+    try {
+      const json = join(dir, 'main.json');
+      await writeFile(json, JSON.stringify(parseYaml(await readFile(fixturePath('vulndb/alpine-secdb/v3.7/main.yaml'), 'utf8'))));
+      const fromJson = await importVulnDb(db.store, json, silentLog, { source: 'json' });
+      const fromYaml = await importVulnDb(db.store, fixturePath('vulndb/alpine-secdb/v3.7/main.yaml'), silentLog, { source: 'yaml' });
+      expect(fromJson).toMatchObject({ format: 'alpine-secdb', records: fromYaml.records, problems: [] });
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('keeps feed validators per URL (berth vulndb update)', async () => {
+    expect(await db.store.getFeedValidators('https://example.invalid/a.zip')).toBeUndefined();
+    await db.store.putFeedValidators('https://example.invalid/a.zip', { etag: '"1"', importedAt: '2026-01-01T00:00:00.000Z' });
+    await db.store.putFeedValidators('https://example.invalid/b.json', { lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT', importedAt: '2026-01-02T00:00:00.000Z' });
+    await db.store.putFeedValidators('https://example.invalid/a.zip', { etag: '"2"', importedAt: '2026-01-03T00:00:00.000Z' });
+    expect(await db.store.getFeedValidators('https://example.invalid/a.zip')).toEqual({ etag: '"2"', importedAt: '2026-01-03T00:00:00.000Z' });
+    expect(await db.store.getFeedValidators('https://example.invalid/b.json')).toEqual({ lastModified: 'Mon, 01 Dec 2025 10:00:00 GMT', importedAt: '2026-01-02T00:00:00.000Z' });
   });
 
   it('derives source names from the path and refuses paths it cannot read', async () => {

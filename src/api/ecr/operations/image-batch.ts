@@ -1,7 +1,9 @@
 /** BatchGetImage and BatchDeleteImage: per-image results, per-image failures. */
+import { isUtf8 } from 'node:buffer';
 import { actorOf } from '../../../audit/actor.js';
 import { isDomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
+import { convertManifest } from '../../../domain/manifest/convert.js';
 import type { Registry } from '../../../registry/index.js';
 import type { Image, ImageFailure, ImageIdentifier } from '../model/types.js';
 import { defineOperation } from '../operation.js';
@@ -17,16 +19,21 @@ export const batchGetImage = (registry: Registry) =>
       const images: Image[] = [];
       const failures: ImageFailure[] = [];
       for await (const { id, checked } of usableIds(registry, key, input.imageIds, failures)) {
+        const image = (served: { digest: string; content: Buffer; mediaType: string }): Image => ({
+          registryId: key.accountId,
+          repositoryName: key.name,
+          imageId: { imageDigest: served.digest, ...(checked.tag !== undefined && { imageTag: checked.tag }) },
+          imageManifest: served.content.toString('utf8'),
+          imageManifestMediaType: served.mediaType,
+        });
         try {
           // A pull like GET /v2/.../manifests/<ref>: recorded for lastRecordedPullTime.
           const manifest = await registry.manifests.get(key, checked.digest ?? checked.tag, input.acceptedMediaTypes, true);
-          images.push({
-            registryId: key.accountId,
-            repositoryName: key.name,
-            imageId: { imageDigest: manifest.digest, ...(checked.tag !== undefined && { imageTag: checked.tag }) },
-            imageManifest: manifest.content.toString('utf8'),
-            imageManifestMediaType: manifest.mediaType,
-          });
+          if (!isUtf8(manifest.content)) {
+            failures.push(notText(id));
+            continue;
+          }
+          images.push(image(manifest));
         } catch (err) {
           if (isDomainError(err, 'ImageArchived')) {
             // Not pullable until restored; ECR's pulls of archived images fail as not found (404).
@@ -34,11 +41,29 @@ export const batchGetImage = (registry: Registry) =>
             continue;
           }
           if (!isDomainError(err, 'ManifestNotFound')) throw err;
-          // Berth does not convert between manifest formats, so an unaccepted type is not found.
           const mediaType = err.detail?.mediaType;
-          failures.push(
-            imageFailure(id, 'ImageNotFound', typeof mediaType === 'string' ? `Requested image's media type ${mediaType} is not among the acceptedMediaTypes` : undefined),
-          );
+          if (typeof mediaType !== 'string') {
+            failures.push(imageFailure(id, 'ImageNotFound'));
+            continue;
+          }
+          // Stored in a format the caller does not accept: ECR converts by tag, never by digest.
+          const unaccepted = `Requested image's media type ${mediaType} is not among the acceptedMediaTypes`;
+          if (checked.digest !== undefined) {
+            failures.push(imageFailure(id, 'ImageNotFound', `${unaccepted}; an image requested by digest is never converted`));
+            continue;
+          }
+          const stored = await registry.manifests.get(key, checked.tag, undefined, false);
+          if (!isUtf8(stored.content)) {
+            failures.push(notText(id));
+            continue;
+          }
+          const converted = convertManifest(stored.content, stored.mediaType, input.acceptedMediaTypes ?? []);
+          if ('unavailable' in converted) {
+            failures.push(imageFailure(id, 'ImageNotFound', `${unaccepted}, and ${converted.unavailable}`));
+            continue;
+          }
+          registry.manifests.recordPull(stored);
+          images.push(image(converted));
         }
       }
       return { images, failures };
@@ -81,6 +106,14 @@ export const batchDeleteImage = (registry: Registry) =>
       return { imageIds, failures };
     },
   });
+
+/**
+ * A manifest stored before non-UTF-8 manifests were refused: as text it would come back altered
+ * (U+FFFD) and no longer hash to its digest, so it is not returned (nor converted) as text at all.
+ */
+function notText(id: ImageIdentifier): ImageFailure {
+  return imageFailure(id, 'ImageInaccessible', 'The stored manifest is not valid UTF-8 and cannot be returned as text; pull it by digest through the /v2 API');
+}
 
 function archivedReason(status: unknown): string {
   return status === 'ACTIVATING'

@@ -14,7 +14,7 @@ import { defineOperation } from '../operation.js';
 import { repositoryKey } from './wire.js';
 
 /** The part size InitiateLayerUpload suggests (ECR's); parts may be any size up to the model's 20 MiB. */
-export const SUGGESTED_PART_SIZE = 10 * 1024 * 1024;
+const SUGGESTED_PART_SIZE = 10 * 1024 * 1024;
 
 export const batchCheckLayerAvailability = (registry: Registry) =>
   defineOperation({
@@ -55,7 +55,7 @@ export const uploadLayerPart = (registry: Registry) =>
     handler: async (input, ctx) => {
       const key = repositoryKey(ctx, input.repositoryName);
       const { partFirstByte: first, partLastByte: last, layerPartBlob: part } = input;
-      const { size } = await registry.uploads.status(key, input.uploadId);
+      const { size } = await uploadCall(key, input.uploadId, () => registry.uploads.status(key, input.uploadId));
       if (part.length === 0 || last - first + 1 !== part.length) {
         throw invalidPart(key, input.uploadId, size, `The part is ${part.length} bytes but partFirstByte ${first} and partLastByte ${last} span ${last - first + 1}`);
       }
@@ -81,32 +81,51 @@ export const completeLayerUpload = (registry: Registry) =>
     name: 'CompleteLayerUpload',
     handler: async (input, ctx) => {
       const key = repositoryKey(ctx, input.repositoryName);
+      const { uploadId } = input;
+      const where = `the repository with name '${key.name}' in registry with id '${key.accountId}'`;
       if (input.layerDigests.length !== 1) {
-        throw invalidParameter('layerDigests', 'exactly one layer digest is required');
+        throw invalidParameter('layerDigests', `Exactly one layer digest is required to complete the upload with id '${uploadId}'; ${input.layerDigests.length} were given`);
       }
       const digest = input.layerDigests[0]!;
       if (!isValidDigest(digest)) {
-        throw invalidParameter('layerDigests', `${digest} is not a valid sha256 or sha512 digest`);
+        throw invalidParameter('layerDigests', `Layer digest '${digest}' for the upload with id '${uploadId}' is not a valid sha256 or sha512 digest`);
       }
-      const { size } = await registry.uploads.status(key, input.uploadId);
-      if (size === 0) throw new DomainError('EmptyUpload', `The upload with id '${input.uploadId}' does not contain any layer parts`);
+      const { size } = await uploadCall(key, uploadId, () => registry.uploads.status(key, uploadId));
+      if (size === 0) throw new DomainError('EmptyUpload', `The upload with id '${uploadId}' to ${where} does not contain any layer parts`);
       if ((await registry.images.layers(key, [digest])).has(digest)) {
-        await registry.uploads.cancel(key, input.uploadId);
-        throw new DomainError(
-          'LayerAlreadyExists',
-          `Layer with digest '${digest}' already exists in the repository with name '${key.name}' in registry with id '${key.accountId}'`,
-        );
+        await registry.uploads.cancel(key, uploadId);
+        throw new DomainError('LayerAlreadyExists', `Layer with digest '${digest}' already exists in ${where}`);
       }
       try {
-        await registry.uploads.complete(key, input.uploadId, digest);
+        await uploadCall(key, uploadId, () => registry.uploads.complete(key, uploadId, digest));
       } catch (err) {
         // The service discarded the upload: its bytes do not hash to the digest.
-        if (isDomainError(err, 'DigestInvalid')) throw new DomainError('InvalidLayer', err.message);
+        if (isDomainError(err, 'DigestInvalid')) {
+          const { actual, size: received } = err.detail ?? {};
+          throw new DomainError(
+            'InvalidLayer',
+            `Layer digest '${digest}' does not match the digest '${String(actual)}' of the ${String(received)} bytes uploaded with id '${uploadId}' to ${where}; the upload was discarded`,
+          );
+        }
         throw err;
       }
-      return { registryId: key.accountId, repositoryName: key.name, uploadId: input.uploadId, layerDigest: digest };
+      return { registryId: key.accountId, repositoryName: key.name, uploadId, layerDigest: digest };
     },
   });
+
+/** Runs an upload call, naming an unknown upload in ECR's terms (UploadNotFoundException). */
+async function uploadCall<T>(key: RepositoryKey, uploadId: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isDomainError(err, 'BlobUploadNotFound')) throw err;
+    throw new DomainError(
+      'BlobUploadNotFound',
+      `The upload with id '${uploadId}' does not exist in the repository with name '${key.name}' in registry with id '${key.accountId}'`,
+      { uuid: uploadId },
+    );
+  }
+}
 
 function invalidPart(key: RepositoryKey, uploadId: string, size: number, message: string): DomainError {
   return new DomainError('InvalidLayerPart', message, {

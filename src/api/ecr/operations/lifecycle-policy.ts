@@ -5,12 +5,11 @@ import { defineOperation } from '../operation.js';
 import { repositoryKey } from './wire.js';
 
 /**
- * ECR reports lastEvaluatedAt as 0 (the epoch) for a policy no run has evaluated yet; its
- * CloudTrail lifecycle events carry `"lastEvaluatedAt": 0` for such policies.
+ * `lastEvaluatedAt` only once a lifecycle run has evaluated the policy: a never-evaluated policy
+ * leaves the member out (the aws CLI would otherwise show 1970-01-01 as an evaluation time).
  */
-const NEVER = new Date(0);
-
-const evaluatedAt = (policy: LifecyclePolicyRecord): Date => policy.lastEvaluatedAt ?? NEVER;
+const evaluatedAt = (policy: LifecyclePolicyRecord): { lastEvaluatedAt?: Date } =>
+  policy.lastEvaluatedAt ? { lastEvaluatedAt: policy.lastEvaluatedAt } : {};
 
 export const putLifecyclePolicy = (policies: LifecyclePolicyService) =>
   defineOperation({
@@ -29,7 +28,7 @@ export const getLifecyclePolicy = (policies: LifecyclePolicyService) =>
     handler: async (input, ctx) => {
       const key = repositoryKey(ctx, input.repositoryName);
       const policy = await policies.get(key);
-      return { registryId: key.accountId, repositoryName: key.name, lifecyclePolicyText: policy.text, lastEvaluatedAt: evaluatedAt(policy) };
+      return { registryId: key.accountId, repositoryName: key.name, lifecyclePolicyText: policy.text, ...evaluatedAt(policy) };
     },
   });
 
@@ -40,6 +39,6 @@ export const deleteLifecyclePolicy = (policies: LifecyclePolicyService) =>
       const key = repositoryKey(ctx, input.repositoryName);
       const policy = await policies.delete(key);
       ctx.log.info({ account: key.accountId, repository: key.name }, 'lifecycle policy deleted');
-      return { registryId: key.accountId, repositoryName: key.name, lifecyclePolicyText: policy.text, lastEvaluatedAt: evaluatedAt(policy) };
+      return { registryId: key.accountId, repositoryName: key.name, lifecyclePolicyText: policy.text, ...evaluatedAt(policy) };
     },
   });

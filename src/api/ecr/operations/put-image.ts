@@ -1,13 +1,16 @@
 /** PutImage: the same ManifestService.put as PUT /v2/<name>/manifests/<ref>, in ECR's terms. */
 import { actorOf } from '../../../audit/actor.js';
 import { digestOf, parseDigest } from '../../../domain/digest.js';
-import { DomainError, isDomainError } from '../../../domain/errors.js';
+import { DomainError, invalidParameter, isDomainError, manifestInvalid } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
-import { parseManifest } from '../../../domain/manifest/parse.js';
+import { MAX_MANIFEST_BYTES, parseManifest, type ManifestProblem } from '../../../domain/manifest/parse.js';
 import type { Registry } from '../../../registry/index.js';
 import type { PutManifestOutcome } from '../../../registry/manifests.js';
 import { defineOperation } from '../operation.js';
 import { repositoryKey } from './wire.js';
+
+/** In unicode mode a surrogate pair is one code point, so this matches only halves of none. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export const putImage = (registry: Registry) =>
   defineOperation({
@@ -16,9 +19,12 @@ export const putImage = (registry: Registry) =>
       const key = repositoryKey(ctx, input.repositoryName);
       // The API does not create repositories on push (only /v2 pushes may, when configured).
       await registry.repositories.get(key);
+      // Unpaired surrogates (a JSON "\ud800") have no UTF-8 form: encoding would replace them, and
+      // the stored bytes would differ from the manifest the client sent and digested.
+      if (UNPAIRED_SURROGATE.test(input.imageManifest)) throw manifestInvalid('imageManifest is not valid Unicode text (an unpaired surrogate)');
       const content = Buffer.from(input.imageManifest, 'utf8');
       if (input.imageDigest !== undefined) {
-        const actual = digestOf(content, parseDigest(input.imageDigest).algorithm);
+        const actual = digestOf(content, inEcrTerms(() => parseDigest(input.imageDigest!)).algorithm);
         if (actual !== input.imageDigest) {
           throw new DomainError('ImageDigestDoesNotMatch', `The provided image digest '${input.imageDigest}' does not match the digest of the manifest, '${actual}'`);
         }
@@ -51,7 +57,7 @@ async function put(registry: Registry, key: RepositoryKey, command: Parameters<R
   try {
     return await registry.manifests.put(key, command);
   } catch (err) {
-    if (!isDomainError(err, 'ManifestBlobUnknown')) throw err;
+    if (!isDomainError(err, 'ManifestBlobUnknown')) throw asPutImageError(err);
     // An index misses child manifests, an image manifest misses blobs: ECR names them differently.
     const missing = Array.isArray(err.detail?.digests) ? (err.detail.digests as string[]).join(', ') : '';
     const where = `repository with name '${key.name}' in the registry with id '${key.accountId}'`;
@@ -59,5 +65,50 @@ async function put(registry: Registry, key: RepositoryKey, command: Parameters<R
       throw new DomainError('ReferencedImagesNotFound', `Images with digests '[${missing}]' referenced by the manifest list do not exist in the ${where}`);
     }
     throw new DomainError('LayersNotFound', `Layers with digests '[${missing}]' required for pushing image into ${where} do not exist`);
+  }
+}
+
+/** Runs `fn`, answering its domain errors in PutImage's terms. */
+function inEcrTerms<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw asPutImageError(err);
+  }
+}
+
+/**
+ * The manifest service speaks /v2 (the Content-Type header, JSON.parse's text, "manifest" and
+ * "tag"); PutImage's caller sent imageManifest, imageManifestMediaType, imageTag and imageDigest,
+ * so its errors name those. Invalid JSON is ECR's own "Invalid JSON syntax" text.
+ */
+function asPutImageError(err: unknown): unknown {
+  if (!(err instanceof DomainError)) return err;
+  const detail = err.detail ?? {};
+  switch (err.code) {
+    case 'ManifestInvalid':
+      switch (detail.problem as ManifestProblem | undefined) {
+        case 'json-syntax':
+          return invalidParameter('ImageManifest', 'Invalid JSON syntax');
+        case 'media-type-conflict':
+          return invalidParameter(
+            'imageManifestMediaType',
+            `The image manifest's mediaType '${String(detail.declared)}' does not match the imageManifestMediaType '${String(detail.given)}'`,
+          );
+        case 'media-type-unsupported':
+          return invalidParameter('imageManifestMediaType', `The manifest media type '${String(detail.mediaType)}' is not supported`);
+        case 'media-type-missing':
+          return invalidParameter('ImageManifest', 'The image manifest has no mediaType field; specify imageManifestMediaType');
+        default:
+          return invalidParameter('ImageManifest', `The image manifest is invalid: ${err.message}`);
+      }
+    case 'ManifestTooLarge':
+      return invalidParameter('ImageManifest', `The image manifest must be at most ${MAX_MANIFEST_BYTES} bytes`);
+    case 'TagInvalid':
+      return invalidParameter('imageTag', `The image tag '${String(detail.tag)}' must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`);
+    case 'DigestInvalid':
+      return invalidParameter('imageDigest', `'${String(detail.digest)}' is not a valid sha256 or sha512 image digest`);
+    default:
+      return err;
   }
 }

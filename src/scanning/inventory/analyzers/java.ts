@@ -11,6 +11,8 @@ import { parseStanzas } from '../control-file.js';
 const NESTED = /\.(jar|war|ear)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+/** What `.` in a regular expression does not match. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
 export async function parseJavaArchive(bytes: Buffer, fileName: string): Promise<Artifact | undefined> {
   const packages = await archivePackages(bytes, fileName, undefined, 0);
@@ -55,8 +57,11 @@ async function archivePackages(bytes: Buffer, fileName: string, innerPath: strin
 function pomPackage(text: string, innerPath: string | undefined): FoundPackage | undefined {
   const props: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^\s*([\w.-]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
-    if (m && !line.trimStart().startsWith('#')) props[m[1]!] = m[2]!;
+    // "key = value": the value is the rest, trimmed by hand (`(.*?)\s*$` backtracks quadratically
+    // on a long run of spaces); like `.`, it may not hold a line terminator.
+    const m = /^\s*([\w.-]+)\s*[=:]\s*/.exec(line);
+    const value = m && line.slice(m[0].length).trimEnd();
+    if (m && !LINE_TERMINATOR.test(value!) && !line.trimStart().startsWith('#')) props[m[1]!] = value!;
   }
   if (!props.groupId || !props.artifactId || !props.version) return undefined;
   return { type: 'maven', namespace: props.groupId, name: props.artifactId, version: props.version, ...(innerPath ? { innerPath } : {}) };
@@ -71,6 +76,24 @@ function manifestPackage(m: Record<string, string> | undefined, fileName: string
   if (name && version && !/\s/.test(name)) {
     return [{ type: 'maven', ...(group ? { namespace: group } : {}), name, version, ...extra }];
   }
-  const fromFile = /^(.+?)-(\d[\w.-]*)\.(?:jar|war|ear)$/i.exec(fileName);
-  return fromFile ? [{ type: 'maven', name: fromFile[1]!, version: fromFile[2]!, ...extra }] : [];
+  const fromFile = nameAndVersion(fileName);
+  return fromFile ? [{ type: 'maven', ...fromFile, ...extra }] : [];
+}
+
+/**
+ * "name-1.2.3.jar" as /^(.+?)-(\d[\w.-]*)\.(?:jar|war|ear)$/i reads it, without its quadratic
+ * backtracking on names like "-1-1-1…!": the name ends at the first "-<digit>" after which only
+ * [\w.-] characters remain.
+ */
+function nameAndVersion(fileName: string): { name: string; version: string } | undefined {
+  if (!NESTED.test(fileName)) return undefined;
+  const base = fileName.slice(0, -4);
+  let tail = base.length;
+  while (tail > 0 && /[\w.-]/.test(base[tail - 1]!)) tail--;
+  for (let i = Math.max(1, tail - 1); i + 1 < base.length; i++) {
+    if (base[i] !== '-' || !/\d/.test(base[i + 1]!)) continue;
+    const name = base.slice(0, i);
+    return LINE_TERMINATOR.test(name) ? undefined : { name, version: base.slice(i + 1) };
+  }
+  return undefined;
 }

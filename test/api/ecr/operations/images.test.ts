@@ -13,7 +13,7 @@ import {
   paginateListImages,
 } from '@aws-sdk/client-ecr';
 import { sha256 } from '../../../support/digest.js';
-import { blob, image, indexDocument, manifestDescriptor } from '../../../support/oci.js';
+import { blob, descriptor, image, indexDocument, manifestDescriptor } from '../../../support/oci.js';
 import { DOCKER_CONFIG, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from '../../../support/media-types.js';
 import { ACCOUNT, rejection, uniqueName, useBerth, v2Of } from './harness.js';
 
@@ -180,14 +180,64 @@ describe('BatchGetImage', () => {
     expect(imageDetails?.[0]?.lastRecordedPullTime).toBeInstanceOf(Date);
   });
 
-  it('honours acceptedMediaTypes without converting formats', async () => {
-    const { name, b } = await seeded();
-    const ok = await berth().ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [{ imageTag: 'v2' }], acceptedMediaTypes: [DOCKER_MANIFEST] }));
-    expect(ok.images?.[0]?.imageId?.imageDigest).toBe(b.digest);
-    const refused = await berth().ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [{ imageTag: 'v2' }], acceptedMediaTypes: [OCI_MANIFEST] }));
-    expect(refused.images).toEqual([]);
-    expect(refused.failures?.[0]).toMatchObject({ imageId: { imageTag: 'v2' }, failureCode: 'ImageNotFound' });
-    expect(refused.failures?.[0]?.failureReason).toContain(DOCKER_MANIFEST);
+  it('converts between OCI and Docker Schema 2 for images requested by tag, as ECR does, never the stored bytes', async () => {
+    const { name, a, b } = await seeded();
+    const get = async (imageId: { imageTag?: string; imageDigest?: string }, acceptedMediaTypes: string[]) =>
+      berth().ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [imageId], acceptedMediaTypes }));
+    // Accepted as stored: the stored bytes.
+    const ok = await get({ imageTag: 'v2' }, [DOCKER_MANIFEST]);
+    expect(ok.images?.[0]).toMatchObject({ imageId: { imageDigest: b.digest, imageTag: 'v2' }, imageManifest: b.manifest, imageManifestMediaType: DOCKER_MANIFEST });
+
+    // Docker Schema 2 stored, OCI asked for: converted, with the digest of the bytes returned.
+    const toOci = (await get({ imageTag: 'v2' }, [OCI_MANIFEST])).images![0]!;
+    expect(toOci.imageManifestMediaType).toBe(OCI_MANIFEST);
+    expect(toOci.imageId).toEqual({ imageDigest: sha256(toOci.imageManifest!), imageTag: 'v2' });
+    expect(toOci.imageId?.imageDigest).not.toBe(b.digest);
+    expect(JSON.parse(toOci.imageManifest!)).toEqual({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { ...descriptor(b.config), mediaType: OCI_CONFIG }, layers: b.layers.map(descriptor) });
+
+    // OCI stored, Docker asked for.
+    const toDocker = (await get({ imageTag: 'v1' }, [DOCKER_MANIFEST])).images![0]!;
+    expect(toDocker.imageManifestMediaType).toBe(DOCKER_MANIFEST);
+    expect(toDocker.imageId?.imageDigest).toBe(sha256(toDocker.imageManifest!));
+    expect(JSON.parse(toDocker.imageManifest!)).toEqual({
+      schemaVersion: 2,
+      mediaType: DOCKER_MANIFEST,
+      config: { ...descriptor(a.config), mediaType: DOCKER_CONFIG },
+      layers: a.layers.map((l) => ({ ...descriptor(l), mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' })),
+    });
+
+    // By digest there is no conversion.
+    const byDigest = await get({ imageDigest: b.digest }, [OCI_MANIFEST]);
+    expect(byDigest.images).toEqual([]);
+    expect(byDigest.failures?.[0]).toMatchObject({ imageId: { imageDigest: b.digest }, failureCode: 'ImageNotFound' });
+    expect(byDigest.failures?.[0]?.failureReason).toBe(
+      `Requested image's media type ${DOCKER_MANIFEST} is not among the acceptedMediaTypes; an image requested by digest is never converted`,
+    );
+
+    // What is stored is untouched.
+    expect(await (await v2Of(berth()).getManifest(name, 'v2')).text()).toBe(b.manifest);
+    expect(await (await v2Of(berth()).getManifest(name, 'v1')).text()).toBe(a.manifest);
+  });
+
+  it('answers a failure for what cannot be converted: indexes, artifacts, zstd layers', async () => {
+    const name = uniqueName('conv');
+    await berth().ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
+    const v2 = v2Of(berth());
+    const child = image();
+    await v2.pushImage(name, child.digest, child);
+    await v2.putManifest(name, 'multi', JSON.stringify(indexDocument({ manifests: [manifestDescriptor(child)] })), OCI_INDEX);
+    await v2.pushImage(name, 'chart', image({ config: blob(Buffer.from('{"name":"chart"}'), 'application/vnd.cncf.helm.config.v1+json') }));
+    await v2.pushImage(name, 'zstd', image({ layers: [blob(undefined, 'application/vnd.oci.image.layer.v1.tar+zstd')] }));
+    const reasons = new Map<string, string | undefined>();
+    for (const imageTag of ['multi', 'chart', 'zstd']) {
+      const out = await berth().ecr.send(new BatchGetImageCommand({ repositoryName: name, imageIds: [{ imageTag }], acceptedMediaTypes: [DOCKER_MANIFEST] }));
+      expect(out.images).toEqual([]);
+      expect(out.failures?.[0]).toMatchObject({ imageId: { imageTag }, failureCode: 'ImageNotFound' });
+      reasons.set(imageTag, out.failures?.[0]?.failureReason);
+    }
+    expect(reasons.get('multi')).toContain(`no conversion from ${OCI_INDEX} to ${DOCKER_MANIFEST} is available`);
+    expect(reasons.get('chart')).toContain('config media type application/vnd.cncf.helm.config.v1+json cannot be converted');
+    expect(reasons.get('zstd')).toContain('layer of media type application/vnd.oci.image.layer.v1.tar+zstd cannot be converted');
   });
 
   it('names a missing repository', async () => {

@@ -108,24 +108,36 @@ describe('layer upload through the API', () => {
     const name = await repository();
     const b = blob();
     const { uploadId: empty } = await berth().ecr.send(new InitiateLayerUploadCommand({ repositoryName: name }));
-    expect(await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: empty, layerDigests: [b.digest] })))).toBeInstanceOf(
-      EmptyUploadException,
-    );
+    const emptied = await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: empty, layerDigests: [b.digest] })));
+    expect(emptied).toBeInstanceOf(EmptyUploadException);
+    expect(emptied.message).toBe(`The upload with id '${empty}' to the repository with name '${name}' in registry with id '${ACCOUNT}' does not contain any layer parts`);
     const { uploadId: wrong } = await berth().ecr.send(new InitiateLayerUploadCommand({ repositoryName: name }));
     await berth().ecr.send(new UploadLayerPartCommand({ repositoryName: name, uploadId: wrong, partFirstByte: 0, partLastByte: 2, layerPartBlob: Buffer.from('abc') }));
     const mismatch = await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: wrong, layerDigests: [b.digest] })));
     expect(mismatch).toBeInstanceOf(InvalidLayerException);
+    const where = `the repository with name '${name}' in registry with id '${ACCOUNT}'`;
+    expect(mismatch.message).toBe(
+      `Layer digest '${b.digest}' does not match the digest '${sha256('abc')}' of the 3 bytes uploaded with id '${wrong}' to ${where}; the upload was discarded`,
+    );
     // The failed upload is gone.
     const after = await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: wrong, layerDigests: [sha256('abc')] })));
     expect(after).toBeInstanceOf(UploadNotFoundException);
-    expect(
-      await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: empty, layerDigests: ['sha256:short'] }))),
-    ).toBeInstanceOf(InvalidParameterException);
+    expect(after.message).toBe(`The upload with id '${wrong}' does not exist in ${where}`);
+    const invalid = await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: empty, layerDigests: ['sha256:abc123'] })));
+    expect(invalid).toBeInstanceOf(InvalidParameterException);
+    expect(invalid.message).toBe(
+      `Invalid parameter at 'layerDigests' failed to satisfy constraint: 'Layer digest 'sha256:abc123' for the upload with id '${empty}' is not a valid sha256 or sha512 digest'`,
+    );
+    const two = await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: empty, layerDigests: [b.digest, sha256('x')] })));
+    expect(two.message).toBe(
+      `Invalid parameter at 'layerDigests' failed to satisfy constraint: 'Exactly one layer digest is required to complete the upload with id '${empty}'; 2 were given'`,
+    );
     await uploadViaApi(name, b);
     const { uploadId: dup } = await berth().ecr.send(new InitiateLayerUploadCommand({ repositoryName: name }));
     await berth().ecr.send(new UploadLayerPartCommand({ repositoryName: name, uploadId: dup, partFirstByte: 0, partLastByte: b.size - 1, layerPartBlob: b.content }));
     const exists = await rejection(berth().ecr.send(new CompleteLayerUploadCommand({ repositoryName: name, uploadId: dup, layerDigests: [b.digest] })));
     expect(exists).toBeInstanceOf(LayerAlreadyExistsException);
+    expect(exists.message).toBe(`Layer with digest '${b.digest}' already exists in the repository with name '${name}' in registry with id '${ACCOUNT}'`);
     const unknown = await rejection(
       berth().ecr.send(
         new UploadLayerPartCommand({ repositoryName: name, uploadId: '00000000-0000-4000-8000-000000000000', partFirstByte: 0, partLastByte: 0, layerPartBlob: Buffer.from('x') }),

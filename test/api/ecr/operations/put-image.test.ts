@@ -98,6 +98,42 @@ describe('PutImage', () => {
     const absent = await rejection(berth().ecr.send(new PutImageCommand({ repositoryName: 'absent/repo', imageManifest: img.manifest, imageTag: 'v1' })));
     expect(absent).toBeInstanceOf(RepositoryNotFoundException);
   });
+
+  it("answers in PutImage's parameters, never /v2 headers or the JSON parser's text", async () => {
+    const name = await repository();
+    const img = await uploaded(name);
+    const message = async (input: { imageManifest: string; imageTag?: string; imageManifestMediaType?: string; imageDigest?: string }) => {
+      const err = await rejection(berth().ecr.send(new PutImageCommand({ repositoryName: name, ...input })));
+      expect(err).toBeInstanceOf(InvalidParameterException);
+      expect(err.message).not.toMatch(/Content-Type|Accept|header|Unexpected token|JSON at position|\/v2/);
+      return err.message;
+    };
+    // ECR's own text for a manifest that does not parse (what users find when they search for it).
+    expect(await message({ imageManifest: '{"schemaVersion": 2,', imageTag: 'x' })).toBe(
+      "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'",
+    );
+    expect(await message({ imageManifest: img.manifest, imageTag: 'x', imageManifestMediaType: DOCKER_MANIFEST })).toBe(
+      `Invalid parameter at 'imageManifestMediaType' failed to satisfy constraint: 'The image manifest's mediaType '${OCI_MANIFEST}' does not match the imageManifestMediaType '${DOCKER_MANIFEST}''`,
+    );
+    const untyped = JSON.stringify({ schemaVersion: 2, layers: [] });
+    expect(await message({ imageManifest: untyped, imageTag: 'x' })).toBe(
+      "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'The image manifest has no mediaType field; specify imageManifestMediaType'",
+    );
+    expect(await message({ imageManifest: img.manifest, imageTag: '-bad' })).toMatch(/^Invalid parameter at 'imageTag' failed to satisfy constraint: 'The image tag '-bad' must match /);
+    expect(await message({ imageManifest: '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{},"layers":[]}', imageTag: 'x' })).toMatch(
+      /^Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'The image manifest is invalid: config/,
+    );
+  });
+
+  it("refuses moving an immutable tag with ECR's exact ImageTagAlreadyExistsException text", async () => {
+    const name = await repository({ imageTagMutability: 'IMMUTABLE' });
+    const first = await uploaded(name);
+    await berth().ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: first.manifest, imageTag: 'v1' }));
+    const second = await uploaded(name);
+    const err = await rejection(berth().ecr.send(new PutImageCommand({ repositoryName: name, imageManifest: second.manifest, imageTag: 'v1' })));
+    expect(err).toBeInstanceOf(ImageTagAlreadyExistsException);
+    expect(err.message).toBe(`The image tag 'v1' already exists in the '${name}' repository and cannot be overwritten because the repository is immutable.`);
+  });
 });
 
 describe('tag immutability on /v2 pushes and PutImage alike', () => {

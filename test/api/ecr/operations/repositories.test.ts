@@ -189,6 +189,7 @@ describe('DeleteRepository', () => {
     await v2Of(berth()).pushImage(name, 'v1', image());
     const notEmpty = await rejection(berth().ecr.send(new DeleteRepositoryCommand({ repositoryName: name })));
     expect(notEmpty).toBeInstanceOf(RepositoryNotEmptyException);
+    expect(notEmpty.message).toBe(`The repository with name '${name}' in registry with id '${ACCOUNT}' cannot be deleted because it still contains images`);
     const { repository } = await berth().ecr.send(new DeleteRepositoryCommand({ repositoryName: name, force: true }));
     expect(repository).toMatchObject({ repositoryName: name, registryId: ACCOUNT });
     expect(await rejection(berth().ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })))).toBeInstanceOf(RepositoryNotFoundException);

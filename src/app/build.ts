@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { mountEcrApi } from '../api/ecr/mount.js';
+import { healthRoute } from '../api/healthz.js';
+import { createHttpServer } from '../api/http-server.js';
+import { ociPlugin } from '../api/oci/plugin.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { registryHostTemplateFor } from '../config/addressing.js';
+import type { BerthConfig } from '../config/schema.js';
+import { loadServerSecret } from '../config/server-secret.js';
+import { readTlsFiles } from '../config/tls-files.js';
+import type { GarbageCollector } from '../gc/collector.js';
+import type { Iam } from '../iam/index.js';
+import type { Lifecycle } from '../lifecycle/index.js';
+import type { Scanning } from '../scanning/service/index.js';
+import type { Clock } from '../util/clock.js';
+import { type BerthCore, openCore } from './core.js';
+import type { BerthModule } from './module.js';
+import type { AccessOverrides } from './modules/access.js';
+import { createModules } from './modules/index.js';
+
+/** The app: the core it opened (stores, registry, background machinery), its modules' services, and the listener. */
+export interface BerthApp extends Pick<BerthCore, 'config' | 'store' | 'blobs' | 'registry' | 'jobs' | 'scheduler' | 'events'> {
+  server: FastifyInstance;
+  /** Identity and access: accounts, users, keys, policies, the authorizer both APIs use. */
+  iam: Iam;
+  /** Online garbage collection (also run on a schedule as the `gc` job). */
+  gc: GarbageCollector;
+  /** Request-level audit records (event-level ones come through the outbox). */
+  audit: AuditLog;
+  /** Lifecycle policies, previews, scheduled runs and the archive storage class. */
+  lifecycle: Lifecycle;
+  /** Vulnerability scanning: scan jobs, continuous re-evaluation, the ECR scanning API's service. */
+  scanning: Scanning;
+  /** Starts background work: durable jobs, schedules and event delivery. */
+  startBackground(): Promise<void>;
+  /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions extends AccessOverrides {
+  /** Where logs go (tests pass a sink); defaults to stdout. */
+  logStream?: NodeJS.WritableStream;
+  /** "Now" for services, job leases, schedules and event cursors; tests inject one. */
+  clock?: Clock;
+}
+
+/**
+ * Builds the whole application without listening, so tests can drive it in-process: opens the
+ * core, creates the modules, registers what each contributes, and mounts the HTTP adapters.
+ */
+export async function buildApp(config: Readonly<BerthConfig>, options: BuildOptions = {}): Promise<BerthApp> {
+  const server = createHttpServer({
+    logLevel: config.log.level,
+    logStream: options.logStream,
+    idleTimeoutSeconds: config.http.idleTimeoutSeconds,
+    headersTimeoutSeconds: config.http.headersTimeoutSeconds,
+    ...(config.tls && { https: readTlsFiles(config.tls) }),
+  });
+  const core = await openCore(config, { log: server.log, clock: options.clock });
+  try {
+    // The blob storage is usable (S3: the bucket exists and the credentials may use it).
+    await core.blobs.driver.check?.();
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  const secret = loadServerSecret(config);
+  const modules = await createModules({ core, config, secret }, options);
+  const all: BerthModule[] = Object.values(modules);
+
+  for (const module of all) {
+    for (const job of module.jobs ?? []) core.jobs.register(job);
+    for (const subscription of module.subscriptions ?? []) core.events.subscribe(subscription);
+  }
+  await core.events.anchor();
+  for (const module of all) for (const route of module.routes ?? []) await route(server);
+
+  const access = modules.access.service;
+  healthRoute(server, core.probe);
+  await server.register(ociPlugin, { registry: core.registry, access: access.oci });
+  await mountEcrApi(server, {
+    region: config.region,
+    registryHostTemplate: (bound) => registryHostTemplateFor(config, bound),
+    deriveSecret: (purpose) => secret.derive(purpose),
+    bodies: config.http.ecrBody,
+    ...access.ecr,
+    operations: all.flatMap((module) => module.ecrOperations ?? []),
+  });
+
+  let background = false;
+  const startBackground = async () => {
+    if (background) return;
+    background = true;
+    for (const module of all) for (const schedule of module.schedules ?? []) await core.scheduler.every(schedule);
+    for (const module of all) await module.start?.();
+    core.jobs.start();
+    core.events.start();
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const grace = setTimeout(() => server.server.closeAllConnections?.(), config.shutdown.graceSeconds * 1000);
+      grace.unref();
+      await server.close();
+      clearTimeout(grace);
+      await Promise.all([core.jobs.stop(config.shutdown.graceSeconds * 1000), core.events.stop()]);
+      for (const module of all) await module.close?.();
+      await core.close();
+    })());
+
+  const { store, blobs, registry, jobs, scheduler, events } = core;
+  return {
+    server,
+    config,
+    store,
+    blobs,
+    registry,
+    jobs,
+    scheduler,
+    events,
+    iam: access.iam,
+    gc: modules.gc.service,
+    audit: modules.audit.service,
+    lifecycle: modules.lifecycle.service,
+    scanning: modules.scanning.service,
+    startBackground,
+    close,
+  };
+}
