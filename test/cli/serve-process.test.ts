@@ -1,8 +1,9 @@
 /**
  * The real `berth` process, as a user starts it: a log that cannot be written (a pipe nobody
- * reads, a full disk) costs log lines, never the registry.
+ * reads, a full disk) costs log lines, never the registry; `berth --version`.
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireCondition } from '../e2e/harness/tools.js';
@@ -10,6 +11,7 @@ import { type BerthServer, startBerth } from '../support/berth-process.js';
 import { ensureBuilt } from '../support/build.js';
 import { eventually } from '../support/eventually.js';
 import { httpFetch } from '../support/http-fetch.js';
+import { BERTH_BIN, REPO_ROOT } from '../support/paths.js';
 import { removeDir, tempDir } from '../support/temp.js';
 import { type Tmpfs, isRoot, mountTmpfs } from '../support/tmpfs.js';
 
@@ -32,6 +34,20 @@ async function berth(options: Parameters<typeof startBerth>[0]): Promise<BerthSe
   const server = await startBerth(options);
   cleanups.push(() => server.stop(5_000));
   return server;
+}
+
+/** The environment without the developer's BERTH_* settings. */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BERTH_')));
+  return { ...env, ...extra };
+}
+
+function runBerth(args: string[], env = cleanEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BERTH_BIN, ...args], { cwd: REPO_ROOT, env, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
 
 /** `count` GET /v2/ requests one after the other, each with a long URL (so a long access-log line); returns the slowest in ms. */
@@ -94,5 +110,24 @@ describe('a log that cannot be written', () => {
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(droppedNotices(records)[0]!.droppedLines).toBeGreaterThan(0);
     expect((await httpFetch(`${server.url}/v2/`)).status).toBe(200);
+  });
+});
+
+describe('the berth launcher', () => {
+  it('prints the version in package.json for --version', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await runBerth(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('says to build first when dist/ is missing', async () => {
+    const copy = await dataDir();
+    mkdirSync(join(copy, 'bin'));
+    copyFileSync(BERTH_BIN, join(copy, 'bin', 'berth.js'));
+    writeFileSync(join(copy, 'package.json'), '{ "type": "module" }\n');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [join(copy, 'bin', 'berth.js'), '--version'], (_err, _stdout, stderr) => resolve({ code: child.exitCode, stderr }));
+    });
+    expect(result).toEqual({ code: 1, stderr: `berth is not built yet: run \`npm run build\` (or \`npm start\`) in ${copy}/ first\n` });
   });
 });
