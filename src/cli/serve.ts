@@ -33,11 +33,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const config = configFromFlags(flags, process.env, overrides);
   const app = await buildApp(config);
-  const { host, port } = listenAddress(config);
-  await app.server.listen({ host, port });
-  // Shown once, when this start generated them; the file keeps them (mode 0600).
+  // Shown once, when this start generated them; the file keeps them (mode 0600). Before listening,
+  // so a start that fails on the port (in use) does not lose them: the next start finds them stored.
   const notice = rootCredentialsNotice(app.iam.root);
   if (notice) process.stderr.write(notice);
+  const { host, port } = listenAddress(config);
+  await app.server.listen({ host, port });
   await app.startBackground();
 
   let stopping = false;
