@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildApp } from '../app.js';
 import { rootCredentialsNotice } from '../iam/root-credentials.js';
+import { addressesFromRequestHost } from '../config/addressing.js';
 import { listenAddress } from '../config/load.js';
 import type { BerthConfigInput } from '../config/schema.js';
 import { type ConfigFlags, configFromFlags, withConfigOptions } from './options.js';
@@ -39,6 +40,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (notice) process.stderr.write(notice);
   const { host, port } = listenAddress(config);
   await app.server.listen({ host, port });
+  if (addressesFromRequestHost(config)) app.server.log.info('no publicUrl set: repository URIs use each request\'s Host header');
   await app.startBackground();
 
   let stopping = false;
