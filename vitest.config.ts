@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit and in-process tests run in parallel forks; e2e tests with real clients (docker, skopeo,
-// podman, aws) share one dockerd and run one file at a time.
+// podman, aws) share one dockerd and run one file at a time; engine tests run against the private
+// Ceph RGW (S3) and PostgreSQL their global setup starts once per run (test/engines/).
+const ENGINE_TESTS = ['test/engines/**/*.test.ts', 'test/storage/s3/**/*.test.ts', 'test/**/postgres/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,10 +12,20 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', ...ENGINE_TESTS],
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'engines',
+          include: ENGINE_TESTS,
+          pool: 'forks',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          globalSetup: ['test/engines/global-setup.ts'],
         },
       },
       {

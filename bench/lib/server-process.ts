@@ -32,7 +32,7 @@ export interface ServerProcess {
 
 /**
  * Starts a server as a user would, its stdout and stderr going straight to a log file (so the
- * bench process does no work for the server's logging), and waits until `GET /v2/` answers.
+ * bench process does no work for the server's logging), and waits until `GET <readyPath>` answers 200.
  */
 export async function startServer(options: {
   label: string;
@@ -43,6 +43,8 @@ export async function startServer(options: {
   logFile: string;
   cwd?: string;
   timeoutMs?: number;
+  /** What must answer 200 once the server is ready (default /v2/, which needs no credentials in the bench). */
+  readyPath?: string;
 }): Promise<ServerProcess> {
   const log = openSync(options.logFile, 'a');
   let child: ChildProcess;
@@ -75,7 +77,7 @@ export async function startServer(options: {
   for (;;) {
     if (exited) throw new Error(`${options.label} ${exited} before it was ready; see ${options.logFile}`);
     try {
-      const response = await fetch(`${baseUrl}/v2/`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${baseUrl}${options.readyPath ?? '/v2/'}`, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
       if (response.status === 200) break;
     } catch {
@@ -83,7 +85,7 @@ export async function startServer(options: {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${options.label} did not answer GET /v2/ within ${options.timeoutMs ?? 30_000} ms; see ${options.logFile}`);
+      throw new Error(`${options.label} did not answer GET ${options.readyPath ?? '/v2/'} within ${options.timeoutMs ?? 30_000} ms; see ${options.logFile}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AccessLogController } from './access-log.js';
+import { headerTimeoutOptions } from './header-timeout.js';
 import { endIdleConnections } from './idle-connections.js';
 import { LogDestination } from './log-destination.js';
 
@@ -12,6 +13,8 @@ export interface HttpServerOptions {
   https?: { cert: Buffer | string; key: Buffer | string };
   /** A connection that moves no bytes for this long is ended (see idle-connections.ts). */
   idleTimeoutSeconds: number;
+  /** A request's headers must all arrive within this, else 408 and the connection closes (see header-timeout.ts); 0 turns it off. */
+  headersTimeoutSeconds: number;
 }
 
 /**
@@ -20,6 +23,7 @@ export interface HttpServerOptions {
  * listening yet, so tests drive it in-process.
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const headerTimeouts = headerTimeoutOptions(options.headersTimeoutSeconds);
   const server = Fastify({
     logger: {
       level: options.logLevel,
@@ -30,7 +34,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    ...(options.https && { https: options.https }),
+    ...(options.https ? { https: { ...options.https, ...headerTimeouts } } : { http: headerTimeouts }),
     // One access-log line per response instead of fastify's two.
     logController: new AccessLogController(),
     forceCloseConnections: 'idle',

@@ -53,9 +53,17 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     logLevel: config.log.level,
     logStream: options.logStream,
     idleTimeoutSeconds: config.http.idleTimeoutSeconds,
+    headersTimeoutSeconds: config.http.headersTimeoutSeconds,
     ...(config.tls && { https: readTlsFiles(config.tls) }),
   });
-  const core = openCore(config, { log: server.log, clock: options.clock });
+  const core = await openCore(config, { log: server.log, clock: options.clock });
+  try {
+    // The blob storage is usable (S3: the bucket exists and the credentials may use it).
+    await core.blobs.driver.check?.();
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
   const secret = loadServerSecret(config);
   const modules = await createModules({ core, config, secret }, options);
   const all: BerthModule[] = Object.values(modules);
@@ -74,6 +82,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     region: config.region,
     registryHostTemplate: (bound, requestHost) => registryHostTemplateFor(config, bound, requestHost),
     deriveSecret: (purpose) => secret.derive(purpose),
+    bodies: config.http.ecrBody,
     ...access.ecr,
     operations: all.flatMap((module) => module.ecrOperations ?? []),
   });

@@ -4,11 +4,11 @@ import { EventDispatcher } from '../events/dispatcher.js';
 import { BlobGuard } from '../gc/blob-guard.js';
 import { JobRunner } from '../jobs/runner.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import { SqliteMetadataStore } from '../metadata/sqlite/store.js';
+import { openMetadataStore } from '../metadata/open.js';
 import type { MetadataStore } from '../metadata/store.js';
 import { type Registry, createRegistry } from '../registry/index.js';
-import { BlobStore } from '../storage/blob-store.js';
-import { FilesystemDriver } from '../storage/filesystem/driver.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { openBlobStore } from '../storage/open-blob-store.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
@@ -40,10 +40,10 @@ export interface CoreOptions {
   clock?: Clock;
 }
 
-export function openCore(config: Readonly<BerthConfig>, options: CoreOptions): BerthCore {
+export async function openCore(config: Readonly<BerthConfig>, options: CoreOptions): Promise<BerthCore> {
   const { log } = options;
   const clock = options.clock ?? systemClock;
-  const { store, blobs } = openStores(config);
+  const { store, blobs } = await openStores(config, log);
   const registry = createRegistry({
     store,
     blobs,
@@ -75,11 +75,8 @@ export function openCore(config: Readonly<BerthConfig>, options: CoreOptions): B
 }
 
 /** The configured metadata and blob stores. */
-function openStores(config: Readonly<BerthConfig>): { store: MetadataStore; blobs: BlobStore } {
-  const store = SqliteMetadataStore.open(config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db'));
-  const driver = new FilesystemDriver({
-    root: config.storage.filesystem.root ?? join(config.dataDir, 'storage'),
-    fsync: config.storage.filesystem.fsync,
-  });
-  return { store, blobs: new BlobStore(driver) };
+async function openStores(config: Readonly<BerthConfig>, log: Logger): Promise<{ store: MetadataStore; blobs: BlobStore }> {
+  const sqlite = { file: config.metadata.sqlite.file ?? join(config.dataDir, 'metadata.db') };
+  const store = await openMetadataStore({ ...config.metadata, sqlite }, log.child({ component: 'metadata' }));
+  return { store, blobs: openBlobStore(config.storage, config.dataDir) };
 }

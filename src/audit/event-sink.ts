@@ -16,7 +16,7 @@ const ACTIONS: Partial<Record<EventType, string>> = {
   'tag.deleted': 'ecr:BatchDeleteImage',
 };
 
-export function auditEntryFor(event: DeliveredEvent): AuditEntry {
+function auditEntryFor(event: DeliveredEvent): AuditEntry {
   const payload = event.payload;
   const entry: AuditEntry = {
     at: event.occurredAt,

@@ -41,7 +41,7 @@ export function adminAction<A extends unknown[]>(
     let core: BerthCore | undefined;
     try {
       const config = existingDataConfig(globals, io.env, { log: { level: 'silent' } });
-      core = openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+      core = await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
       const { store } = core;
       const { keyring } = loadKeyring(config);
       const identities = new IdentityService({ store: store.iam, keyring, now: core.clock });

@@ -11,26 +11,23 @@ interface OwnerFlags {
 /** `berth admin keys …` and `berth admin root-credentials`. */
 export function registerKeyCommands(admin: Command, io: AdminIo): void {
   const keys = admin.command('keys').description('access keys of users, or of an account root');
-  keys
-    .command('create')
-    .description('create an access key; the secret is printed this once and never again')
-    .option('--user <userName>', "the user's key (default: the account root's)")
-    .option('--account <accountId>', 'account (default: the configured accountId)')
-    .action(
-      adminAction(io, async (ctx, flags: OwnerFlags) => ({
-        accessKey: await ctx.identities.createAccessKey(ctx.account(flags.account), flags.user),
-      })),
-    );
-  keys
-    .command('list')
-    .description("list a user's (or the account root's) access keys, without secrets")
-    .option('--user <userName>', "the user's keys (default: the account root's)")
-    .option('--account <accountId>', 'account (default: the configured accountId)')
-    .action(
-      adminAction(io, async (ctx, flags: OwnerFlags) => ({
-        accessKeys: await ctx.identities.listAccessKeys(ctx.account(flags.account), flags.user),
-      })),
-    );
+  // create and list act on one owner: a user, or the account root.
+  const ownerCommand = (name: string, description: string, userHelp: string) =>
+    keys
+      .command(name)
+      .description(description)
+      .option('--user <userName>', userHelp)
+      .option('--account <accountId>', 'account (default: the configured accountId)');
+  ownerCommand('create', 'create an access key; the secret is printed this once and never again', "the user's key (default: the account root's)").action(
+    adminAction(io, async (ctx, flags: OwnerFlags) => ({
+      accessKey: await ctx.identities.createAccessKey(ctx.account(flags.account), flags.user),
+    })),
+  );
+  ownerCommand('list', "list a user's (or the account root's) access keys, without secrets", "the user's keys (default: the account root's)").action(
+    adminAction(io, async (ctx, flags: OwnerFlags) => ({
+      accessKeys: await ctx.identities.listAccessKeys(ctx.account(flags.account), flags.user),
+    })),
+  );
   keys
     .command('delete <accessKeyId>')
     .description('delete an access key; it and the registry tokens issued for it stop working at once')
@@ -40,14 +37,16 @@ export function registerKeyCommands(admin: Command, io: AdminIo): void {
         return { deleted: accessKeyId };
       }),
     );
-  keys
-    .command('deactivate <accessKeyId>')
-    .description('make a key (and its registry tokens) unusable without deleting it')
-    .action(adminAction(io, async (ctx, accessKeyId: string) => ({ accessKey: await ctx.identities.setAccessKeyStatus(accessKeyId, 'Inactive') })));
-  keys
-    .command('activate <accessKeyId>')
-    .description('make a deactivated key usable again')
-    .action(adminAction(io, async (ctx, accessKeyId: string) => ({ accessKey: await ctx.identities.setAccessKeyStatus(accessKeyId, 'Active') })));
+  const statusCommands = [
+    ['deactivate', 'Inactive', 'make a key (and its registry tokens) unusable without deleting it'],
+    ['activate', 'Active', 'make a deactivated key usable again'],
+  ] as const;
+  for (const [name, status, description] of statusCommands) {
+    keys
+      .command(`${name} <accessKeyId>`)
+      .description(description)
+      .action(adminAction(io, async (ctx, accessKeyId: string) => ({ accessKey: await ctx.identities.setAccessKeyStatus(accessKeyId, status) })));
+  }
 
   admin
     .command('keyring')

@@ -32,7 +32,7 @@ export function registerGc(program: Command): void {
 
 /** `berth gc`: progress to stderr, the summary to stdout. Returns the exit code. */
 export async function runGc(flags: GcFlags, io: GcIo): Promise<number> {
-  const core = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   const { config } = core;
   try {
     const configuredGraceMs = config.gc.graceSeconds * 1000;

@@ -29,7 +29,7 @@ export function registerLifecycle(program: Command): void {
 
 /** `berth lifecycle run`: the result to stdout (a line per repository, or JSON). Returns the exit code. */
 export async function runLifecycleCommand(flags: LifecycleRunFlags, io: LifecycleIo): Promise<number> {
-  const core = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   const { config, log, store, registry } = core;
   try {
     let repositoryId: number | undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAdmin } from './admin.js';
+import { registerFsck } from './fsck.js';
 import { registerGc } from './gc.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerServe } from './serve.js';
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerAdmin(program);
   registerGc(program);
+  registerFsck(program);
   registerLifecycle(program);
   registerVulnDb(program);
   await program.parseAsync(argv);

@@ -28,11 +28,11 @@ export function processIo(): CliIo {
 
 /**
  * Opens the core `berth serve` opens (stores, registry services with GC's blob guard, the clock)
- * for a command that runs beside (or instead of) a server: SQLite in WAL mode and GC's per-digest
- * leases make that safe. Nothing starts in the background. Logs go to stderr. A data directory that
- * does not exist is refused unless --init.
+ * for a command that runs beside (or instead of) a server: SQLite in WAL mode (or PostgreSQL) and
+ * GC's per-digest leases make that safe. Nothing starts in the background. Logs go to stderr. A
+ * data directory that does not exist is refused unless --init.
  */
-export function openOffline(flags: StoreFlags, io: CliIo): BerthCore {
+export async function openOffline(flags: StoreFlags, io: CliIo): Promise<BerthCore> {
   const config = existingDataConfig(flags, io.env, { log: { level: (flags.logLevel ?? 'warn') as 'warn' } });
-  return openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+  return await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
 }

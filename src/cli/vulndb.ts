@@ -34,7 +34,7 @@ export function registerVulnDb(program: Command): void {
 
 /** `berth vulndb import <path>`: the import summary to stdout. Returns the exit code. */
 export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const core = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   try {
     const summary = await importAndAnnounce(core.store, path, core.log, { now: core.clock, ...(flags.source && { source: flags.source }) });
     io.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatImport(summary));
@@ -52,7 +52,7 @@ export async function runVulnDbImport(path: string, flags: VulnDbFlags, io: Vuln
 
 /** `berth vulndb status`. Returns the exit code. */
 export async function runVulnDbStatus(flags: VulnDbFlags, io: VulnDbIo): Promise<number> {
-  const core = openOffline(flags, io);
+  const core = await openOffline(flags, io);
   try {
     const status = await core.store.vulnDb.status();
     io.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));

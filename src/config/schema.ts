@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authConfigSchema } from '../iam/config-schema.js';
 import { scanningConfigSchema } from '../scanning/service/config-schema.js';
+import { s3ConfigSchema } from '../storage/s3/config-schema.js';
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/;
 const hostPort = z
@@ -10,6 +11,56 @@ const hostPort = z
   .refine((v) => Number(HOST_PORT.exec(v)?.[2] ?? 0) <= 65535, 'port must be at most 65535');
 
 const byteSize = z.number().int().positive();
+
+const postgresSchema = z
+  .object({
+    /** postgres://user:password@host:port/database (env BERTH_POSTGRES_URL). */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    /** Connections each node keeps at most. */
+    poolSize: z.number().int().positive().max(1000).default(10),
+    /** The server cancels a statement that runs longer (0: no limit). Migrations at start are exempt. */
+    statementTimeoutMs: z.number().int().nonnegative().default(30_000),
+    /** How long to wait for a connection, new or from a full pool. */
+    connectTimeoutMs: z.number().int().positive().default(10_000),
+    /** TLS to the database (replaces any ssl/sslmode parameters in the URL). */
+    ssl: z
+      .object({
+        /** Refuse a server certificate that does not verify. */
+        rejectUnauthorized: z.boolean().default(true),
+        /** PEM file of the CA(s) that signed the server certificate (default: the system's). */
+        ca: z.string().min(1).optional(),
+        /** PEM files of a client certificate and its key. */
+        cert: z.string().min(1).optional(),
+        key: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((ssl) => (ssl.cert === undefined) === (ssl.key === undefined), 'cert and key go together')
+      .optional(),
+  })
+  .strict();
+
+const metadataSchema = z
+  .object({
+    /** Where metadata lives; default postgres when metadata.postgres.url is set, else sqlite. */
+    driver: z.enum(['sqlite', 'postgres']).optional(),
+    sqlite: z
+      .object({
+        /** Defaults to <dataDir>/metadata.db. */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    postgres: postgresSchema.default({}),
+  })
+  .strict()
+  .refine((m) => m.driver !== 'postgres' || m.postgres.url !== undefined, {
+    message: 'metadata.driver postgres needs metadata.postgres.url (or BERTH_POSTGRES_URL)',
+    path: ['postgres', 'url'],
+  })
+  .transform((m) => ({ ...m, driver: m.driver ?? (m.postgres.url === undefined ? ('sqlite' as const) : ('postgres' as const)) }));
 
 export const configSchema = z
   .object({
@@ -58,7 +109,8 @@ export const configSchema = z
       .default({}),
     storage: z
       .object({
-        driver: z.enum(['filesystem']).default('filesystem'),
+        /** filesystem: one node, blobs under dataDir; s3: a bucket every node of a deployment shares. */
+        driver: z.enum(['filesystem', 's3']).default('filesystem'),
         filesystem: z
           .object({
             /** Defaults to <dataDir>/storage. */
@@ -68,22 +120,16 @@ export const configSchema = z
           })
           .strict()
           .default({}),
+        /** The bucket for driver s3 (see src/storage/s3/config-schema.ts). */
+        s3: s3ConfigSchema.optional(),
       })
       .strict()
-      .default({}),
-    metadata: z
-      .object({
-        driver: z.enum(['sqlite']).default('sqlite'),
-        sqlite: z
-          .object({
-            /** Defaults to <dataDir>/metadata.db. */
-            file: z.string().min(1).optional(),
-          })
-          .strict()
-          .default({}),
+      .refine((storage) => storage.driver !== 's3' || storage.s3 !== undefined, {
+        message: 'driver s3 needs storage.s3 (at least bucket)',
+        path: ['s3'],
       })
-      .strict()
       .default({}),
+    metadata: metadataSchema.default({}),
     uploads: z
       .object({
         /** Uploads idle this long are purged. */
@@ -127,6 +173,30 @@ export const configSchema = z
          * reading. Requests themselves have no time limit (multi-GiB layers). 0 turns it off.
          */
         idleTimeoutSeconds: z.number().int().nonnegative().default(120),
+        /** A request's headers must all arrive within this (else 408 and the connection is closed). 0 turns it off. */
+        headersTimeoutSeconds: z.number().int().nonnegative().default(30),
+        /**
+         * Request bodies of the ECR API (POST /), read into memory. The headers are authenticated
+         * first, so only a caller naming a valid access key gets its body read at all.
+         */
+        ecrBody: z
+          .object({
+            /**
+             * A body must arrive at `minBytesPerSecond` once `graceSeconds` have passed (counted
+             * from the start of the body); a slower one is cut with 408 RequestTimeoutException.
+             */
+            graceSeconds: z.number().nonnegative().default(10),
+            minBytesPerSecond: z.number().int().nonnegative().default(64 * 1024),
+            /**
+             * Bytes held at once, across all requests, by bodies the signature still depends on
+             * (the AWS CLI signs the body's hash without declaring it; the SDKs declare and sign
+             * it, so theirs are verified before the body is read). A body the budget cannot take is
+             * answered 503 ServiceUnavailableException before it is read.
+             */
+            maxUnverifiedBytes: byteSize.default(64 * 1024 * 1024),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

@@ -7,9 +7,11 @@
  */
 export { DomainError, isDomainError } from './errors/domain-error.js';
 export { DOMAIN_ERROR_CODES, ERROR_CODE_LISTS, ERROR_DESCRIPTIONS, type DomainErrorCode } from './errors/codes.js';
-export { invalidParameter, invalidParameterMessage } from './errors/common.js';
+export { asDomainError, invalidParameter, invalidParameterMessage, isStorageFullCause, storageFull } from './errors/common.js';
 export { accountNotFound, noPermissionMapping, userNotFound } from './errors/iam.js';
 export {
+  blobDamaged,
+  blobInUse,
   blobMissingFromStorage,
   blobNotFound,
   blobTooLarge,

@@ -7,7 +7,7 @@ const NAME_GRAMMAR = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
 const TAG_GRAMMAR = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 
 /** ECR allows repository names of 2..256 characters; the OCI spec suggests 255 with the host. */
-export const MAX_REPOSITORY_NAME_LENGTH = 256;
+const MAX_REPOSITORY_NAME_LENGTH = 256;
 
 export function isValidRepositoryName(name: string): boolean {
   return name.length <= MAX_REPOSITORY_NAME_LENGTH && NAME_GRAMMAR.test(name);

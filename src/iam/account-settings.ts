@@ -18,7 +18,7 @@ export interface AccountSettingSpec {
 }
 
 export const REGISTRY_POLICY_SCOPE: AccountSettingSpec = { name: 'REGISTRY_POLICY_SCOPE', values: ['V1', 'V2'], defaultValue: 'V2' };
-export const BASIC_SCAN_TYPE_VERSION: AccountSettingSpec = {
+const BASIC_SCAN_TYPE_VERSION: AccountSettingSpec = {
   name: 'BASIC_SCAN_TYPE_VERSION',
   values: ['AWS_NATIVE', 'CLAIR'],
   defaultValue: 'AWS_NATIVE',

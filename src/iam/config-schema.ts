@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RATE_QUOTA_BURST_SECONDS, RATE_QUOTA_DEFAULTS, type RateQuotaAction } from './rate-quotas.js';
 
 /**
  * The `auth` section of the configuration (mounted in src/config/schema.ts). Berth authenticates
@@ -46,11 +47,30 @@ export const authConfigSchema = z
      * store where that lookup costs a round trip.
      */
     credentialCacheSeconds: z.number().nonnegative().max(10).default(0),
-    /** Pull rate limits on /v2 (token buckets): per client address for anonymous callers, per identity otherwise. */
+    /** Rate limits on /v2 (token buckets); see rate-quotas.ts. */
     rateLimit: z
       .object({
+        /**
+         * Anonymous pulls (every read: manifests, blobs, tags, catalog) per client address: about
+         * ECR Public's one unauthenticated image pull per second, an image being a manifest and a
+         * few layers, with room for a burst.
+         */
         anonymous: bucket.default({ perSecond: 5, burst: 60 }),
-        authenticated: bucket.default({ perSecond: 100, burst: 1000 }),
+        /**
+         * Authenticated requests per account (the caller's), per ECR action the /v2 request maps
+         * to, as ECR counts its API rate quotas; the defaults are ECR's (RATE_QUOTA_DEFAULTS).
+         */
+        authenticated: z
+          .object(
+            Object.fromEntries(
+              Object.entries(RATE_QUOTA_DEFAULTS).map(([action, perSecond]) => [
+                action,
+                bucket.default({ perSecond, burst: perSecond * RATE_QUOTA_BURST_SECONDS }),
+              ]),
+            ) as Record<RateQuotaAction, z.ZodDefault<typeof bucket>>,
+          )
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

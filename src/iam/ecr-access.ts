@@ -3,10 +3,10 @@ import { invalidParameter, noPermissionMapping } from '../domain/errors.js';
 import type { AccessResource, Authorizer } from './authorizer.js';
 import type { CredentialResolver } from './credentials.js';
 import type { Principal } from './principal.js';
-import type { EcrCall, SignedRequest } from './ports.js';
+import type { EcrCall, PendingAuthentication, SignedRequestHead } from './ports.js';
 import { rootPrincipal } from './principals.js';
 import { ECR_OPERATIONS, authorizationForOperation, parseRepositoryArn, type EcrOperation } from './policy/index.js';
-import { isSigV4Error, verifySigV4 } from './sigv4/index.js';
+import { type PendingSigV4, beginSigV4, isSigV4Error } from './sigv4/index.js';
 
 const OPERATIONS: ReadonlySet<string> = new Set(ECR_OPERATIONS);
 const OPEN_ACCESS_KEY_ID = 'BERTHOPENACCESS0';
@@ -27,12 +27,20 @@ export class EcrAccess {
     },
   ) {}
 
-  readonly authenticate = async (request: SignedRequest): Promise<Principal> => {
-    // A stand-in key id, so GetAuthorizationToken still hands docker a (never checked) password.
-    if (this.deps.open) return rootPrincipal(this.deps.open.accountId, OPEN_ACCESS_KEY_ID);
+  /**
+   * SigV4 in two steps: the headers first (a request without valid credentials is refused before
+   * its body is read), then the body's hash.
+   */
+  readonly authenticate = async (request: SignedRequestHead): Promise<PendingAuthentication> => {
+    if (this.deps.open) {
+      // A stand-in key id, so GetAuthorizationToken still hands docker a (never checked) password.
+      const root = rootPrincipal(this.deps.open.accountId, OPEN_ACCESS_KEY_ID);
+      return { signatureVerified: true, complete: () => root };
+    }
+    let pending: PendingSigV4<Principal>;
     try {
-      const verified = await verifySigV4(
-        { method: request.method, path: request.rawPath, query: request.rawQuery, headers: request.headers, payloadSha256: request.payloadSha256 },
+      pending = await beginSigV4(
+        { method: request.method, path: request.rawPath, query: request.rawQuery, headers: request.headers },
         {
           region: this.deps.region,
           services: ['ecr'],
@@ -41,14 +49,28 @@ export class EcrAccess {
           lookupSecret: async (accessKeyId, ctx) => (ctx.sessionToken !== undefined ? undefined : this.deps.credentials.lookup(accessKeyId)),
         },
       );
-      return verified.principal;
     } catch (err) {
-      if (isSigV4Error(err)) {
-        this.deps.log.info({ audit: 'authentication-failed', api: 'ecr', reason: err.awsCode, sourceIp: request.sourceIp }, 'authentication failed');
-      }
-      throw err;
+      throw this.refused(request, err);
     }
+    return {
+      signatureVerified: pending.signatureVerified,
+      complete: (payloadSha256) => {
+        try {
+          return pending.finish(payloadSha256).principal;
+        } catch (err) {
+          throw this.refused(request, err);
+        }
+      },
+    };
   };
+
+  /** Records an authentication failure for audit; returns the error to throw. */
+  private refused(request: SignedRequestHead, err: unknown): unknown {
+    if (isSigV4Error(err)) {
+      this.deps.log.info({ audit: 'authentication-failed', api: 'ecr', reason: err.awsCode, sourceIp: request.sourceIp }, 'authentication failed');
+    }
+    return err;
+  }
 
   readonly authorize = async (call: EcrCall): Promise<void> => {
     if (this.deps.open) return;

@@ -11,6 +11,7 @@ import type { AuthConfig } from './config-schema.js';
 import { type KeyringSource, loadKeyring } from './keyring-source.js';
 import { IamOciAccess } from './oci-access.js';
 import { RateLimiter } from './rate-limiter.js';
+import { AccountRateQuotas } from './rate-quotas.js';
 import { RegistryTokenAuthenticator } from './registry-auth.js';
 import { ResourcePolicies } from './resource-policies.js';
 import { bootstrapRootCredentials, type RootCredentialsConfig, type RootCredentialsStatus } from './root-credentials.js';
@@ -89,7 +90,7 @@ export async function createIam(deps: { options: Readonly<IamOptions>; store: Me
       createRepositoryOnPush: config.createRepositoryOnPush,
       limits: {
         anonymous: new RateLimiter(config.auth.rateLimit.anonymous),
-        authenticated: new RateLimiter(config.auth.rateLimit.authenticated),
+        authenticated: new AccountRateQuotas(config.auth.rateLimit.authenticated),
       },
       challenge: config.auth.challenge,
       log,

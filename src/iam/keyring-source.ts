@@ -29,6 +29,6 @@ export function loadKeyring(config: Readonly<KeyringSource>): { keyring: Keyring
   }
 }
 
-export function keyringFile(config: Readonly<KeyringSource>): string {
+function keyringFile(config: Readonly<KeyringSource>): string {
   return config.auth.keyringFile ?? join(config.dataDir, 'keyring');
 }

@@ -9,6 +9,7 @@ import { principalName } from './principals.js';
 import { authorizationForV2, type V2RouteKind } from './policy/index.js';
 import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { AccountRateQuotas } from './rate-quotas.js';
 
 /** Each /v2 operation as the route kind and method ECR's action mapping is written in. */
 const ROUTES: Record<OciOperation, { kind: V2RouteKind | 'blob-delete'; method: string }> = {
@@ -36,7 +37,7 @@ const SERVICE = 'ecr.amazonaws.com';
 /** Where the bearer challenge sends clients for a token (src/api/token-endpoint.ts). */
 export const TOKEN_PATH = '/token';
 
-/** Reads, which the pull rate limits count. */
+/** Reads, which the anonymous pull rate limit counts. */
 const PULLS: ReadonlySet<OciOperation> = new Set(['manifest.get', 'manifest.head', 'blob.get', 'blob.head', 'tags.list', 'referrers.list', 'catalog']);
 
 export interface IamOciAccessOptions {
@@ -46,7 +47,8 @@ export interface IamOciAccessOptions {
   /** The account anonymous requests address when the host names none. */
   defaultAccountId: string;
   createRepositoryOnPush: boolean;
-  limits: { anonymous: RateLimiter; authenticated: RateLimiter };
+  /** Anonymous pulls per client address; authenticated requests per account and ECR action (rate-quotas.ts). */
+  limits: { anonymous: RateLimiter; authenticated: AccountRateQuotas };
   /** auth.challenge: ECR's Basic challenge, or a Bearer challenge naming the /token endpoint. */
   challenge: 'basic' | 'bearer';
   log: Logger;
@@ -86,9 +88,10 @@ export class IamOciAccess implements OciAccess {
     // POST: that check is about mounting, which the account may have turned off.
     const mountCheck = operation === 'blob.get' && request.method === 'POST';
     if (mountCheck && target.repository) await this.checkMounting(target.repository.accountId);
-    if (PULLS.has(operation) && !mountCheck) this.limit(principal, request);
 
     const actions = this.actionsFor(operation, target, request);
+    // A request counts once: not the mount's source check, nor the upload a mount falls back to.
+    if (!mountCheck && !target.fallback) this.limit(principal, operation, actions, request);
     if (actions.length === 0) {
       if (principal.kind === 'anonymous') throw authenticationRequired();
       return;
@@ -121,9 +124,12 @@ export class IamOciAccess implements OciAccess {
     const route = ROUTES[operation];
     if (route.kind === 'blob-delete') return ['ecr:BatchDeleteImage'];
     const query = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
+    // A mount (mountFrom) is authorized as one; anything else that starts an upload with a digest
+    // stores a blob in this request, mount parameter or not (the handler's fallback when a mount
+    // cannot be made asks again without mountFrom).
     const needed = authorizationForV2(route.method, route.kind, {
       mount: target.mountFrom !== undefined,
-      monolithic: operation === 'upload.start' && query.has('digest') && !query.has('mount'),
+      monolithic: operation === 'upload.start' && query.has('digest'),
       withData: operation === 'upload.complete' && carriesBody(request),
     });
     // Every operation the router produces has a mapping; refuse rather than allow if one is missing.
@@ -131,21 +137,34 @@ export class IamOciAccess implements OciAccess {
     return [...needed.actions];
   }
 
-  private limit(principal: Principal, request: OciRequestInfo): void {
-    const anonymous = principal.kind === 'anonymous';
-    const limiter = anonymous ? this.options.limits.anonymous : this.options.limits.authenticated;
-    const decision = limiter.take(anonymous ? `ip:${request.facts.sourceIp}` : `id:${principalName(principal)}`);
+  /**
+   * Anonymous callers: every pull, per client address. Authenticated ones: per account, against
+   * ECR's quota of each action the request needs (a manifest GET is a BatchGetImage).
+   */
+  private limit(principal: Principal, operation: OciOperation, actions: readonly string[], request: OciRequestInfo): void {
+    if (principal.kind === 'anonymous') {
+      if (!PULLS.has(operation)) return;
+      const decision = this.options.limits.anonymous.take(`ip:${request.facts.sourceIp}`);
+      if (decision.allowed) return;
+      this.rateLimited(principal, request, {});
+      throw new DomainError('TooManyRequests', 'Rate exceeded for anonymous pulls from your address; log in for a higher limit, or retry later', {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
+    const decision = this.options.limits.authenticated.take(principal.accountId, actions);
     if (decision.allowed) return;
-    this.options.log.info(
-      { audit: 'rate-limited', principal: principalName(principal), sourceIp: request.facts.sourceIp, requestId: request.facts.requestId },
-      'pull rate limit exceeded',
-    );
+    this.rateLimited(principal, request, { accountId: principal.accountId, quota: decision.action });
     throw new DomainError(
       'TooManyRequests',
-      anonymous
-        ? 'Rate exceeded for anonymous pulls from your address; log in for a higher limit, or retry later'
-        : 'Rate exceeded; retry later',
+      `Rate exceeded: account ${principal.accountId} is over its ecr:${decision.action} quota of ${decision.perSecond} requests per second; retry later`,
       { retryAfterSeconds: decision.retryAfterSeconds },
+    );
+  }
+
+  private rateLimited(principal: Principal, request: OciRequestInfo, fields: Record<string, unknown>): void {
+    this.options.log.info(
+      { audit: 'rate-limited', principal: principalName(principal), sourceIp: request.facts.sourceIp, requestId: request.facts.requestId, ...fields },
+      'rate limit exceeded',
     );
   }
 
@@ -156,7 +175,7 @@ export class IamOciAccess implements OciAccess {
 }
 
 /** `<12 digits>.<anything>` names an account, as ECR's `<account>.dkr.ecr.<region>.amazonaws.com` does. */
-export function hostAccount(host: string | undefined): string | undefined {
+function hostAccount(host: string | undefined): string | undefined {
   const match = host === undefined ? null : /^(\d{12})\./.exec(host);
   return match ? match[1] : undefined;
 }

@@ -43,10 +43,16 @@ export interface OciRequestInfo {
 /** What a /v2 operation acts on. */
 export interface OciTarget {
   repository?: RepositoryKey;
-  /** The source of a cross-repository mount: the caller must be able to pull from it. */
+  /**
+   * The source of a cross-repository mount: the request is authorized as a mount, and the caller
+   * must be able to pull from the source. A mount that cannot be made falls back to an upload,
+   * which the adapter authorizes again, as that upload (the same target without mountFrom).
+   */
   mountFrom?: RepositoryKey;
   /** Whether the push may create the repository (create-on-push). */
   creates?: boolean;
+  /** The upload a mount that could not be made falls back to: authorized again, not counted again by rate limits. */
+  fallback?: boolean;
 }
 
 /**
@@ -69,8 +75,8 @@ export interface OciAccess {
   challenge(request: OciRequestInfo): string | undefined;
 }
 
-/** What ECR authentication sees of a request: enough to verify a SigV4 signature. */
-export interface SignedRequest {
+/** What ECR authentication sees of a request before its body is read: enough to check a SigV4 signature's claims. */
+export interface SignedRequestHead {
   method: string;
   /** Path exactly as sent (still percent-encoded), without the query. */
   rawPath: string;
@@ -78,9 +84,23 @@ export interface SignedRequest {
   rawQuery: string;
   /** Lower-case names; every header as the list of values received (SigV4 joins repeats with ","). */
   headers: Readonly<Record<string, readonly string[] | undefined>>;
-  /** Lower-case hex SHA-256 of the body bytes. */
-  payloadSha256: string;
   sourceIp: string;
+}
+
+/**
+ * ECR authentication after the headers: they name a valid, active key, with the right date, scope
+ * and signed headers, so the body is worth reading. Whatever failed those checks was refused
+ * before a byte of the body was read.
+ */
+export interface PendingAuthentication {
+  /**
+   * Whether the signature is verified already (the client signed the body hash it declared, as
+   * the AWS SDKs do), so only the body's match with that hash is left; when false (the AWS CLI
+   * declares none), the body still has to prove the signature.
+   */
+  readonly signatureVerified: boolean;
+  /** Finishes with the body's SHA-256 (lower-case hex): the caller, or the SigV4 failure thrown. */
+  complete(payloadSha256: string): Principal;
 }
 
 /** What ECR authorization sees: an authenticated, validated call, before its handler runs. */

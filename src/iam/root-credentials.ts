@@ -68,7 +68,7 @@ export async function bootstrapRootCredentials(deps: {
 }
 
 /** The AWS shared-credentials format, so `AWS_SHARED_CREDENTIALS_FILE=<file> aws ecr …` works as is. */
-export function credentialsFileText(accountId: string, accessKeyId: string, secretAccessKey: string, at: Date): string {
+function credentialsFileText(accountId: string, accessKeyId: string, secretAccessKey: string, at: Date): string {
   return [
     `# Berth root credentials of account ${accountId}, created ${at.toISOString()}. Keep this file private.`,
     '[default]',

@@ -56,7 +56,4 @@ export function createLifecycle(deps: {
 
 export { lifecycleJobs, lifecycleSchedule } from './jobs.js';
 export { RUN_JOB } from './run.js';
-export { PREVIEW_JOB } from './previews.js';
-export { RESTORE_JOB } from './archive.js';
-export { LifecycleEvent, LIFECYCLE_ACTOR, POLICY_EXECUTION_ACTION } from './events.js';
 export type { RunSummary, RepositoryRunSummary } from './run.js';

@@ -15,6 +15,7 @@ export async function planLifecycle(store: LifecycleStore, repositoryId: number,
   return decideLifecycle(policy, await store.loadImages(repositoryId), now);
 }
 
+/** Exported for bench/suites/lifecycle.ts, which imports it from dist/ at run time. */
 export function decideLifecycle(policy: LifecyclePolicy, images: readonly LifecycleImageRecord[], now: Date): LifecycleDecision[] {
   const decisions = evaluateLifecyclePolicy(policy, toImageFacts(images), now);
   let restoring: Set<string> | undefined;
@@ -27,7 +28,7 @@ export function decideLifecycle(policy: LifecyclePolicy, images: readonly Lifecy
 }
 
 /** Store records in the engine's terms (ARCHIVED and ACTIVATING are the ARCHIVE storage class). */
-export function toImageFacts(images: readonly LifecycleImageRecord[]): ImageFacts[] {
+function toImageFacts(images: readonly LifecycleImageRecord[]): ImageFacts[] {
   const facts: ImageFacts[] = new Array(images.length);
   for (let i = 0; i < images.length; i++) {
     const image = images[i]!;

@@ -84,6 +84,7 @@ export class LifecyclePreviewService {
   }
 }
 
+/** Exported for bench/suites/lifecycle.ts, which imports it from dist/ at run time. */
 export function toResultRecord(decision: LifecycleDecision): LifecyclePreviewResultRecord {
   return {
     imageDigest: decision.imageDigest,

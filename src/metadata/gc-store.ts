@@ -15,8 +15,15 @@ export interface GcScanPage {
   next?: string;
 }
 
+/** A manifest that lists a blob, and where it is. */
+export interface BlobReferrer {
+  accountId: string;
+  repositoryName: string;
+  manifestDigest: string;
+}
+
 /**
- * What online garbage collection needs from metadata.
+ * What online garbage collection (and `berth fsck`) needs from metadata.
  *
  * Liveness: every stored manifest is a root (ECR keeps untagged images until a lifecycle policy
  * expires them), and each manifest row lists the blobs it needs (config, layers) in
@@ -47,6 +54,10 @@ export interface GcStore {
   ): Promise<GcBlob[]>;
   /** Digests with a blob row in [from, to), in order (for reconciling rows with storage). */
   blobDigestsBetween(from: string, to: string): Promise<string[]>;
+  /** Up to `limit` blob rows in digest order after `after` (for verifying every stored blob, a page at a time). */
+  blobsAfter(after: string, limit: number): Promise<{ digest: string; size: number }[]>;
+  /** Up to `limit` manifests that reference the blob (to say which images a damaged blob breaks). */
+  manifestsReferencing(digest: string, limit: number): Promise<BlobReferrer[]>;
   /** Whether a digest has a blob row. */
   hasBlob(digest: string): Promise<boolean>;
   /** Whether any manifest references the digest. */

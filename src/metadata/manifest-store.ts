@@ -23,16 +23,10 @@ export interface ManifestRecord extends ManifestSummary {
   content: Buffer;
 }
 
-export interface PutManifestInput {
-  repositoryId: number;
-  digest: string;
-  mediaType: string;
-  artifactType?: string;
-  subjectDigest?: string;
-  configDigest?: string;
+/** A manifest as put: the summary's fields the store does not derive, its content and what it references. */
+export interface PutManifestInput
+  extends Pick<ManifestSummary, 'repositoryId' | 'digest' | 'mediaType' | 'artifactType' | 'subjectDigest' | 'configDigest' | 'imageSize' | 'annotations'> {
   content: Buffer;
-  imageSize: number;
-  annotations?: Record<string, string>;
   /** Blobs the manifest references (config, layers) that must be linked to the repository, with their declared sizes. */
   blobs: BlobRecord[];
   /** Child manifests (index entries) that must exist in the repository. */

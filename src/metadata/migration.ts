@@ -9,3 +9,13 @@ export interface Migration {
   /** SQL for SQLite. */
   sqlite: string;
 }
+
+/**
+ * The PostgreSQL counterpart (postgres/all-migrations.ts lists them). A module's ids are the same
+ * on both engines where the change is the same; the SQL differs (types, identity columns).
+ */
+export interface PostgresMigration {
+  id: string;
+  /** SQL for PostgreSQL: one or more statements, run in one transaction. */
+  postgres: string;
+}

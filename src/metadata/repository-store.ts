@@ -19,6 +19,15 @@ export interface RepositorySettings {
   public: boolean;
 }
 
+/** A new repository's settings where the request leaves them out (ECR's defaults). */
+export const REPOSITORY_DEFAULTS: Readonly<RepositorySettings> = Object.freeze({
+  imageTagMutability: 'MUTABLE',
+  imageTagMutabilityExclusionFilters: [],
+  scanOnPush: false,
+  encryptionType: 'AES256',
+  public: false,
+});
+
 export interface RepositoryRecord extends RepositorySettings {
   id: number;
   accountId: string;

@@ -13,7 +13,7 @@ import type { Actor } from '../audit/actor.js';
  * be immediately restored", AWS ECR user guide, "Restoring an image").
  */
 
-export const ImageStorageEvent = {
+const ImageStorageEvent = {
   /** A re-push restored an archived image at once (the same event a completed restore writes). */
   Restored: LifecycleEvent.Restored,
 } as const;

@@ -34,7 +34,7 @@ export interface PutManifestOutcome {
   repository: RepositoryRecord;
 }
 
-export function parseReference(reference: string): ManifestReference {
+function parseReference(reference: string): ManifestReference {
   if (looksLikeDigest(reference)) {
     parseDigest(reference);
     return { digest: reference };

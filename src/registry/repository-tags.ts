@@ -5,7 +5,7 @@ import type { RegistryContext } from './context.js';
 import type { RepositoryService } from './repositories.js';
 
 /** AWS's limits for resource tags (ECR: "maximum number of tags that can be applied to a repository is 50"). */
-export const MAX_TAGS_PER_REPOSITORY = 50;
+const MAX_TAGS_PER_REPOSITORY = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 // AWS tagging rules: letters, digits, white space and _ . : / = + - @ (in any script).

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { type Hash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { blobTooLarge, blobUploadNotFound, digestInvalid, rangeNotSatisfiable } from '../domain/errors.js';
-import { parseDigest } from '../domain/digest.js';
+import { blobTooLarge, blobUploadNotFound, digestInvalid, isStorageFullCause, rangeNotSatisfiable, storageFull } from '../domain/errors.js';
+import { type DigestAlgorithm, parseDigest } from '../domain/digest.js';
 import type { RepositoryKey } from '../domain/reference.js';
 import type { RepositoryRecord, UploadRecord } from '../metadata/registry-store.js';
 import { type SourceHandling, UploadLimitExceededError } from '../storage/blob-store.js';
@@ -48,7 +48,13 @@ export class UploadService {
     const id = randomUUID();
     const now = this.ctx.now();
     await this.ctx.blobs.createUpload(id);
-    await this.ctx.store.registry.createUpload({ id, repositoryId: repository.id, startedAt: now, updatedAt: now });
+    try {
+      await this.ctx.store.registry.createUpload({ id, repositoryId: repository.id, startedAt: now, updatedAt: now });
+    } catch (err) {
+      // No record (a full database, say): the staged file would be an orphan until collected.
+      await this.ctx.blobs.deleteUpload(id).catch(() => undefined);
+      throw err;
+    }
     return { id, size: 0 };
   }
 
@@ -85,16 +91,15 @@ export class UploadService {
     return this.locks.run(id, async () => {
       let size = await this.stagedSize(id);
       if (body) size = await this.write(id, size, body, range, algorithm, handling);
-      const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
-      const actual = `${algorithm}:${hash.digest('hex')}`;
+      const actual = await this.digestOf(id, algorithm, size);
       if (actual !== digest) {
-        await this.discard(id);
+        await this.discardAfter(id, 'digest mismatch');
         throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`, digest);
       }
       // Under the digest's lease, so a concurrent garbage-collection sweep of the same content can
       // never delete the file between this move (or "already there") and this link.
       await this.ctx.guard.whileLinking(digest, async () => {
-        await this.ctx.blobs.commitUpload(id, digest);
+        await this.ctx.blobs.commitUpload(id, digest, size);
         await this.ctx.store.registry.linkBlob(upload.repositoryId, { digest, size }, this.ctx.now());
       });
       await this.ctx.store.registry.deleteUpload(id);
@@ -110,7 +115,7 @@ export class UploadService {
     try {
       return await this.complete(key, id, digest, body, undefined, handling);
     } catch (err) {
-      await this.discard(id);
+      await this.discardAfter(id, err);
       throw err;
     }
   }
@@ -120,11 +125,20 @@ export class UploadService {
     await this.locks.run(id, () => this.discard(id));
   }
 
-  /** Removes an upload's staged bytes and record (also used by the stale-upload sweep). */
+  /**
+   * Removes an upload's staged bytes, then its record (also used by the stale-upload sweep). Bytes
+   * first: on a full disk the record's delete may itself fail, and must not keep the space taken
+   * (a record left without bytes reads as an unknown upload and is swept as stale).
+   */
   async discard(id: string): Promise<void> {
     this.hashers.drop(id);
-    await this.ctx.store.registry.deleteUpload(id);
     await this.ctx.blobs.deleteUpload(id);
+    await this.ctx.store.registry.deleteUpload(id);
+  }
+
+  /** Discards an upload that failed with `cause`, which is what the client hears of, not this. */
+  private async discardAfter(id: string, cause: unknown): Promise<void> {
+    await this.discard(id).catch((err: unknown) => this.ctx.log.warn({ err, upload: id, cause }, 'discarding a failed upload failed'));
   }
 
   /** Discards uploads idle since before `before` (their clients gave up); returns how many. */
@@ -140,6 +154,17 @@ export class UploadService {
     const upload = await this.ctx.store.registry.getUpload(id);
     if (!upload || upload.repositoryId !== repository.id) throw blobUploadNotFound(id);
     return upload;
+  }
+
+  /** The digest of the upload's `size` bytes: hashed here, recorded by the node that hashed them, or read back and hashed. */
+  private async digestOf(id: string, algorithm: DigestAlgorithm, size: number): Promise<string> {
+    const recorded = this.hashers.holds(id, algorithm, size) ? undefined : await this.ctx.blobs.uploadDigest(id, algorithm, size);
+    if (recorded) {
+      this.hashers.drop(id);
+      return recorded;
+    }
+    const hash = await this.hashers.take(id, algorithm, size, () => this.ctx.blobs.readUpload(id));
+    return `${algorithm}:${hash.digest('hex')}`;
   }
 
   private async stagedSize(id: string): Promise<number> {
@@ -166,14 +191,28 @@ export class UploadService {
     try {
       newSize = await this.ctx.blobs.append(id, body, hash, { ...handling, maxBytes: remaining });
     } catch (err) {
-      throw err instanceof UploadLimitExceededError ? blobTooLarge(this.ctx.options.maxBlobBytes) : err;
+      if (err instanceof UploadLimitExceededError) throw blobTooLarge(this.ctx.options.maxBlobBytes);
+      if (isStorageFullCause(err)) {
+        // What this upload staged is what fills the disk: free it now rather than keep a session
+        // the client would have to resume into a full disk (it starts over once space returns).
+        this.ctx.log.error({ err, upload: id, staged: await this.ctx.blobs.uploadSize(id).catch(() => undefined) }, 'upload failed: storage full');
+        await this.discardAfter(id, err);
+        throw storageFull(err);
+      }
+      throw err;
     }
     if (range && newSize !== range.end + 1) {
       // The bytes are kept (the client may resume from the real offset), but the claim was false.
-      this.hashers.put(id, algorithm, hash, newSize);
+      await this.keep(id, algorithm, hash, newSize);
       throw rangeNotSatisfiable(`Content-Range ${range.start}-${range.end} does not match the ${newSize - range.start} bytes received`, newSize);
     }
-    this.hashers.put(id, algorithm, hash, newSize);
+    await this.keep(id, algorithm, hash, newSize);
     return newSize;
+  }
+
+  /** Keeps the running hash for this node's next chunk, and (shared storage) its digest for other nodes. */
+  private async keep(id: string, algorithm: DigestAlgorithm, hash: Hash, size: number): Promise<void> {
+    this.hashers.put(id, algorithm, hash, size);
+    if (this.ctx.blobs.driver.shared) await this.ctx.blobs.saveUploadDigest(id, `${algorithm}:${hash.copy().digest('hex')}`, size);
   }
 }

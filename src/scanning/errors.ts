@@ -11,7 +11,7 @@ export type ScanFailureReason =
   | 'limit-exceeded' // decompression bomb, too many entries, oversized headers
   | 'layer-unreadable'; // the layer's stream failed for another reason
 
-export const SCAN_FAILED = 'ScanFailed';
+const SCAN_FAILED = 'ScanFailed';
 
 export class ScanFailedError extends DomainError {
   constructor(
@@ -28,7 +28,7 @@ export function isScanFailed(err: unknown): err is ScanFailedError {
   return err instanceof ScanFailedError;
 }
 
-export const VULNDB_IMPORT_FAILED = 'VulnDbImportFailed';
+const VULNDB_IMPORT_FAILED = 'VulnDbImportFailed';
 
 /** The path given to an import is missing, of an unknown format, or unreadable as a whole. */
 export class VulnDbImportError extends DomainError {

@@ -1,8 +1,8 @@
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { Hash } from 'node:crypto';
-import { parseDigest } from '../domain/digest.js';
-import type { FileInfo, StorageDriver } from './driver.js';
+import { type DigestAlgorithm, parseDigest } from '../domain/digest.js';
+import { type FileInfo, PathNotFoundError, type StorageDriver } from './driver.js';
 
 /** An append stopped because the upload would grow past the `maxBytes` its caller allowed. */
 export class UploadLimitExceededError extends Error {
@@ -51,6 +51,12 @@ export class BlobStore {
     return `uploads/${id}/data`;
   }
 
+  /** Where a damaged blob is set aside (outside blobs/, so it is neither served nor collected). */
+  static quarantinePath(digest: string): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return `quarantine/${algorithm}/${hex}`;
+  }
+
   async stat(digest: string): Promise<FileInfo | undefined> {
     return this.driver.stat(BlobStore.blobPath(digest));
   }
@@ -61,6 +67,20 @@ export class BlobStore {
 
   async delete(digest: string): Promise<void> {
     await this.driver.delete(BlobStore.blobPath(digest));
+  }
+
+  /**
+   * Moves a damaged blob's file aside to quarantinePath (replacing an earlier one there), so the
+   * digest reads as missing and a push of the same content can put good bytes back in its place.
+   */
+  async quarantine(digest: string): Promise<string> {
+    const destination = BlobStore.quarantinePath(digest);
+    await this.driver.move(BlobStore.blobPath(digest), destination);
+    return destination;
+  }
+
+  async isQuarantined(digest: string): Promise<boolean> {
+    return (await this.driver.stat(BlobStore.quarantinePath(digest))) !== undefined;
   }
 
   async redirectURL(digest: string, expiresInSeconds: number): Promise<string | undefined> {
@@ -145,15 +165,41 @@ export class BlobStore {
     return writer.size;
   }
 
+  /**
+   * On shared storage (driver.shared), records the digest of the upload's first `size` bytes after
+   * each append, so that whichever node completes the upload need not read them back to hash them
+   * (see registry/upload-hashers.ts). A no-op on storage only one node uses.
+   */
+  async saveUploadDigest(id: string, digest: string, size: number): Promise<void> {
+    if (!this.driver.shared) return;
+    const { algorithm } = parseDigest(digest);
+    await this.driver.putContent(`uploads/${id}/${algorithm}-digest`, Buffer.from(JSON.stringify({ size, digest })));
+  }
+
+  /** The digest saveUploadDigest recorded, when it covers exactly the upload's first `size` bytes. */
+  async uploadDigest(id: string, algorithm: DigestAlgorithm, size: number): Promise<string | undefined> {
+    if (!this.driver.shared) return undefined;
+    try {
+      const saved = JSON.parse((await this.driver.getContent(`uploads/${id}/${algorithm}-digest`)).toString()) as { size?: unknown; digest?: unknown };
+      return saved.size === size && typeof saved.digest === 'string' ? saved.digest : undefined;
+    } catch (err) {
+      if (err instanceof PathNotFoundError || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
+  }
+
   /** Reads an upload's bytes back (to rebuild a hash after a restart). */
   async readUpload(id: string): Promise<Readable> {
     return this.driver.reader(BlobStore.uploadPath(id));
   }
 
-  /** Moves a verified upload into place under its digest; an existing blob with that digest wins. */
-  async commitUpload(id: string, digest: string): Promise<void> {
+  /**
+   * Moves a verified upload of `size` bytes into place under its digest. An existing blob with that
+   * digest and size wins; one of another size is damaged (truncated) and is replaced.
+   */
+  async commitUpload(id: string, digest: string, size: number): Promise<void> {
     const destination = BlobStore.blobPath(digest);
-    if (await this.driver.stat(destination)) {
+    if ((await this.driver.stat(destination))?.size === size) {
       await this.deleteUpload(id);
       return;
     }

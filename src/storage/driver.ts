@@ -7,6 +7,11 @@ import type { Readable, Writable } from 'node:stream';
  */
 export interface StorageDriver {
   readonly name: string;
+  /**
+   * Several nodes use this storage at once (an object store): the blob store then also keeps in
+   * storage what lets another node finish an upload without reading it back (saveUploadDigest).
+   */
+  readonly shared?: boolean;
   /** Small objects only; throws PathNotFound when absent. */
   getContent(path: string): Promise<Buffer>;
   /** Atomically creates or replaces a small object. */
@@ -14,6 +19,9 @@ export interface StorageDriver {
   /**
    * A stream of the object's bytes from `offset`, `length` bytes long (to the end when omitted).
    * It may be a HandingOverReadable (src/storage/handed-over.ts), whose chunks the consumer may free.
+   * With `length`, an object holding fewer than `offset + length` bytes is a ShortReadError, never
+   * a stream that ends early: rejected here when the driver can tell at once, else the stream fails
+   * with it where the bytes run out (a consumer that sent a Content-Length must not wait for more).
    */
   reader(path: string, range?: { offset: number; length?: number }): Promise<Readable>;
   /** A writer that creates the object, or appends to it when `append` is set. */
@@ -29,6 +37,8 @@ export interface StorageDriver {
   delete(path: string): Promise<void>;
   /** A URL the client may fetch the object from directly, when the backend supports it. */
   redirectURL?(path: string, options: { expiresInSeconds: number }): Promise<string | undefined>;
+  /** Checks at start that the backend is reachable and usable, throwing an error that says what is wrong. */
+  check?(): Promise<void>;
 }
 
 export interface FileInfo {
@@ -69,6 +79,20 @@ export class PathNotFoundError extends Error {
   constructor(readonly path: string) {
     super(`path not found: ${path}`);
     this.name = 'PathNotFoundError';
+  }
+}
+
+/** The object holds fewer bytes than a reader was asked for: it is truncated (or shrank while read). */
+export class ShortReadError extends Error {
+  constructor(
+    readonly path: string,
+    /** The bytes the object should hold at least (offset + length asked for). */
+    readonly expected: number,
+    /** The bytes it holds (when reported at open), or where reading ran out. */
+    readonly actual: number,
+  ) {
+    super(`short read: ${path} holds ${actual} bytes, ${expected} expected`);
+    this.name = 'ShortReadError';
   }
 }
 

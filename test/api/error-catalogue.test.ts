@@ -38,7 +38,9 @@ const OCI_CODES = new Set([
 ]);
 
 /** Berth's own faults: answered as a server error on both adapters, without their message. */
-const SERVER_FAULTS: readonly DomainErrorCode[] = ['Internal', 'ScanFailed', 'VulnDbImportFailed', 'SbomInvalid'];
+const SERVER_FAULTS: readonly DomainErrorCode[] = ['Internal', 'ScanFailed', 'VulnDbImportFailed', 'SbomInvalid', 'StorageFull'];
+/** Faults whose (fixed, secret-free) message is sent all the same: it names what the operator must fix. */
+const FAULTS_WITH_MESSAGE: readonly DomainErrorCode[] = ['StorageFull'];
 
 describe('domain error catalogue', () => {
   it('lists each code in exactly one module', () => {
@@ -81,13 +83,28 @@ describe('domain error catalogue', () => {
     const oci = toOciError(new DomainError(code, 'secret detail'))!;
     const ecr = toWireError(new DomainError(code, 'secret detail'));
     expect([oci.status >= 500, ecr.fault], code).toEqual([fault, fault]);
-    if (fault) {
+    if (fault && !FAULTS_WITH_MESSAGE.includes(code)) {
       expect(JSON.stringify(oci.body)).not.toContain('secret detail');
       expect(JSON.stringify(ecr.body)).not.toContain('secret detail');
     } else {
       expect(oci.body.errors[0]!.message).toBe('secret detail');
       expect(ecr.body.message).toBe('secret detail');
     }
+  });
+
+  it('answers a full disk, quota or database as StorageFull on both adapters: 507 UNKNOWN, ServerException, naming it', () => {
+    for (const code of ['ENOSPC', 'EDQUOT', 'SQLITE_FULL']) {
+      const cause = Object.assign(new Error(`${code}: /var/lib/berth/storage/uploads/x/data`), { code });
+      const oci = toOciError(cause)!;
+      expect([oci.status, oci.body.errors[0]!.code], code).toEqual([507, 'UNKNOWN']);
+      expect(oci.body.errors[0]!.message).toMatch(/^storage full: /);
+      const ecr = toWireError(cause);
+      expect([ecr.statusCode, ecr.body.__type, ecr.fault]).toEqual([500, 'ServerException', true]);
+      expect(ecr.body.message).toMatch(/^storage full: /);
+      // The path in the cause is the operator's business, not the client's.
+      expect(JSON.stringify([oci.body, ecr.body])).not.toContain('/var/lib');
+    }
+    expect(toOciError(Object.assign(new Error('other'), { code: 'EACCES' }))).toBeUndefined();
   });
 
   it('refuses a code no module lists, at compile time', () => {

@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogDestination } from '../../src/api/log-destination.js';
-import { requireCondition } from '../e2e/harness/tools.js';
+import { requireCondition } from '../support/conditions.js';
 import { eventually } from '../support/eventually.js';
 import { isRoot, mountTmpfs } from '../support/tmpfs.js';
 

@@ -8,7 +8,7 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSy
 import { type Server, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { requireCondition } from '../e2e/harness/tools.js';
+import { requireCondition } from '../support/conditions.js';
 import { type BerthServer, startBerth } from '../support/berth-process.js';
 import { ensureBuilt } from '../support/build.js';
 import { eventually } from '../support/eventually.js';

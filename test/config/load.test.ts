@@ -127,6 +127,36 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps metadata in SQLite unless PostgreSQL is named or given a URL (BERTH_POSTGRES_URL)', async () => {
+    expect(loadConfig({ env: {} }).metadata).toMatchObject({ driver: 'sqlite', postgres: { poolSize: 10, statementTimeoutMs: 30_000 } });
+    const url = 'postgres://berth:secret@db.internal:5432/berth';
+    expect(loadConfig({ env: { BERTH_POSTGRES_URL: url } }).metadata).toMatchObject({ driver: 'postgres', postgres: { url } });
+    // Named explicitly, SQLite wins over a URL left in the environment.
+    expect(loadConfig({ env: { BERTH_POSTGRES_URL: url, BERTH_METADATA_DRIVER: 'sqlite' } }).metadata.driver).toBe('sqlite');
+    const file = await yamlFile(
+      'postgres.yaml',
+      `metadata:\n  postgres:\n    url: ${url}\n    poolSize: 25\n    statementTimeoutMs: 5000\n    ssl: { ca: /etc/berth/db-ca.pem }\n`,
+    );
+    expect(loadConfig({ file, env: {} }).metadata.postgres).toEqual({
+      url,
+      poolSize: 25,
+      statementTimeoutMs: 5000,
+      connectTimeoutMs: 10_000,
+      ssl: { rejectUnauthorized: true, ca: '/etc/berth/db-ca.pem' },
+    });
+  });
+
+  it('refuses PostgreSQL without a URL, a URL of another scheme, and a client certificate without its key', () => {
+    expect(configError(() => loadConfig({ env: { BERTH_METADATA_DRIVER: 'postgres' } })).message).toContain(
+      'metadata.postgres.url: metadata.driver postgres needs metadata.postgres.url (or BERTH_POSTGRES_URL)',
+    );
+    const wrong = configError(() => loadConfig({ env: { BERTH_POSTGRES_URL: 'mysql://u:secret@h/db' } })).message;
+    expect(wrong).toContain('metadata.postgres.url: must be a postgres:// or postgresql:// URL');
+    expect(wrong).not.toContain('secret');
+    const half = { metadata: { postgres: { url: 'postgres://h/db', ssl: { cert: '/c.pem' } } } };
+    expect(configError(() => loadConfig({ env: {}, overrides: half })).message).toContain('metadata.postgres.ssl: cert and key go together');
+  });
+
   it('hands out a frozen configuration', () => {
     const config = loadConfig({ env: {} });
     expect(Object.isFrozen(config)).toBe(true);

@@ -8,6 +8,7 @@ import type { OutboxEvent } from '../../src/metadata/event-store.js';
 import type { ImageStatus, ImageStatusFilter, TagStatus } from '../../src/metadata/image-store.js';
 import type { PutManifestInput, RepositoryRecord } from '../../src/metadata/registry-store.js';
 import type { MetadataStore } from '../../src/metadata/store.js';
+import type { PendingStores } from './store-conformance.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
@@ -16,7 +17,7 @@ const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 /** Every image, whatever its tags and storage status. */
 const ALL = { tagStatus: 'ANY', imageStatus: 'ANY' } as const;
 
-export function describeEcrStoreConformance(current: () => { store: MetadataStore; repo: RepositoryRecord }): void {
+export function describeEcrStoreConformance(current: () => { store: MetadataStore; repo: RepositoryRecord }, pending: PendingStores): void {
   let store: MetadataStore;
   let repo: RepositoryRecord;
 
@@ -73,7 +74,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
       expect((await store.images.listImageIds(repo.id, { ...ALL, tagStatus: 'UNTAGGED', limit: 10 })).items).toEqual([{ digest: digest(101) }]);
     });
 
-    it('describes images with tags, storage state, and an index at its largest child size', async () => {
+    it.skipIf(pending.includes('lifecycle'))('describes images with tags, storage state, and an index at its largest child size', async () => {
       await seed();
       const page = await store.images.listImages(repo.id, { ...ALL, limit: 10 });
       expect(page.next).toBeUndefined();
@@ -97,7 +98,7 @@ export function describeEcrStoreConformance(current: () => { store: MetadataStor
       expect(await store.images.getImages(repo.id, [])).toEqual([]);
     });
 
-    it('lists image ids and images per image status and tag status, with cursors', async () => {
+    it.skipIf(pending.includes('lifecycle'))('lists image ids and images per image status and tag status, with cursors', async () => {
       await seed();
       await archive(100, at(10));
       await archive(102, at(10));

@@ -25,11 +25,23 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /**
- * The metadata-store contract, run against every implementation (SQLite now, PostgreSQL later)
- * so the registry services behave the same on either.
+ * Sub-stores an implementation does not have yet, whose cases are skipped: temporary, while the
+ * PostgreSQL engine is being completed ('registry' skips everything: every case starts with a
+ * repository).
  */
-export function describeMetadataStoreConformance(name: string, open: () => Promise<MetadataStore>): void {
-  describe(`metadata store conformance: ${name}`, () => {
+export type PendingStores = readonly ('registry' | 'lifecycle')[];
+
+/**
+ * The metadata-store contract, run against every implementation (SQLite and PostgreSQL) so the
+ * registry services behave the same on either.
+ */
+export function describeMetadataStoreConformance(
+  name: string,
+  open: () => Promise<MetadataStore>,
+  options: { pending?: PendingStores } = {},
+): void {
+  const pending = options.pending ?? [];
+  describe.skipIf(pending.includes('registry'))(`metadata store conformance: ${name}`, () => {
     let store: MetadataStore;
     let repo: RepositoryRecord;
 
@@ -59,8 +71,8 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
       };
     }
 
-    describeEcrStoreConformance(() => ({ store, repo }));
-    describeLifecycleStoreConformance(() => ({ store, repo }));
+    describeEcrStoreConformance(() => ({ store, repo }), pending);
+    describeLifecycleStoreConformance(() => ({ store, repo }), pending);
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
@@ -131,9 +143,21 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toEqual({ digest: digest(1), size: 10 });
         const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
         expect(await store.registry.getRepositoryBlob(other.id, digest(1))).toBeUndefined();
-        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(true);
-        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toBe(false);
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toEqual({ outcome: 'unlinked' });
+        expect(await store.registry.unlinkBlob(repo.id, digest(1))).toEqual({ outcome: 'missing' });
         expect(await store.registry.getRepositoryBlob(repo.id, digest(1))).toBeUndefined();
+      });
+
+      it('keeps the link of a blob a manifest of the repository references, naming a tagged one', async () => {
+        await linkBlobs();
+        await store.registry.putManifest(manifest({ digest: digest(100) }));
+        await store.registry.putManifest(manifest({ digest: digest(101), tag: 'v1', content: Buffer.from('{"schemaVersion":2,"x":1}') }));
+        expect(await store.registry.unlinkBlob(repo.id, digest(2))).toEqual({ outcome: 'referenced', manifest: digest(101), tag: 'v1' });
+        expect(await store.registry.getRepositoryBlob(repo.id, digest(2))).toEqual({ digest: digest(2), size: 20 });
+        // Another repository's manifests do not hold this repository's link.
+        const other = await store.registry.createRepository({ accountId: ACCOUNT, name: 'other', now: t0 }, []);
+        await store.registry.linkBlob(other.id, { digest: digest(2), size: 20 }, t0);
+        expect(await store.registry.unlinkBlob(other.id, digest(2))).toEqual({ outcome: 'unlinked' });
       });
 
       it('tracks uploads and lists idle ones', async () => {
@@ -497,6 +521,23 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
         await store.registry.createUpload({ id: 'u1', repositoryId: repo.id, startedAt: t0, updatedAt: t0 });
         expect(await store.gc.knownUploads(['u1', 'u2'])).toEqual(new Set(['u1']));
         expect(await store.gc.knownUploads([])).toEqual(new Set());
+      });
+
+      it('lists blob rows with their sizes a page at a time, and the manifests that reference a blob', async () => {
+        await garbageSetup();
+        expect(await store.gc.blobsAfter('', 2)).toEqual([
+          { digest: digest(1), size: 10 },
+          { digest: digest(2), size: 20 },
+        ]);
+        expect(await store.gc.blobsAfter(digest(2), 2)).toEqual([{ digest: digest(3), size: 30 }]);
+        expect(await store.gc.blobsAfter(digest(3), 2)).toEqual([]);
+        await store.registry.putManifest(manifest({ digest: digest(101), content: Buffer.from('{"other":1}') }));
+        expect(await store.gc.manifestsReferencing(digest(1), 10)).toEqual([
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(100) },
+          { accountId: ACCOUNT, repositoryName: 'team/app', manifestDigest: digest(101) },
+        ]);
+        expect(await store.gc.manifestsReferencing(digest(1), 1)).toHaveLength(1);
+        expect(await store.gc.manifestsReferencing(digest(3), 10)).toEqual([]);
       });
     });
   });

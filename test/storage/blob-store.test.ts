@@ -73,3 +73,43 @@ describe('BlobStore.append', () => {
     expect(chunks.every((chunk) => chunk.length === 64 * 1024)).toBe(true);
   });
 });
+
+describe('BlobStore.commitUpload', () => {
+  let root: string;
+  let blobs: BlobStore;
+  const content = randomBytes(4096);
+  const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+
+  beforeEach(async () => {
+    root = await tempDir('blobs');
+    blobs = new BlobStore(new FilesystemDriver({ root, fsync: false }));
+  });
+  afterEach(() => removeDir(root));
+
+  async function staged(id: string): Promise<void> {
+    await blobs.createUpload(id);
+    await blobs.append(id, Readable.from([content]), undefined);
+  }
+
+  it('keeps a blob already stored whole, and replaces one whose file is not its size (damaged)', async () => {
+    await staged('u1');
+    await blobs.commitUpload('u1', digest, content.length);
+    await blobs.driver.putContent(BlobStore.blobPath(digest), content.subarray(0, 100));
+    await staged('u2');
+    await blobs.commitUpload('u2', digest, content.length);
+    expect((await blobs.driver.getContent(BlobStore.blobPath(digest))).equals(content)).toBe(true);
+    await staged('u3');
+    await blobs.commitUpload('u3', digest, content.length);
+    expect(await blobs.listUploadIds()).toEqual([]);
+  });
+
+  it('sets a blob aside under quarantine/, where it is neither listed nor read as the blob', async () => {
+    await staged('u1');
+    await blobs.commitUpload('u1', digest, content.length);
+    expect(await blobs.quarantine(digest)).toBe(`quarantine/sha256/${digest.slice(7)}`);
+    expect(await blobs.stat(digest)).toBeUndefined();
+    expect(await blobs.listBlobShards()).toEqual([`sha256:${digest.slice(7, 9)}`]);
+    expect(await blobs.listShard(`sha256:${digest.slice(7, 9)}`)).toEqual([]);
+    expect((await blobs.driver.getContent(BlobStore.quarantinePath(digest))).equals(content)).toBe(true);
+  });
+});

@@ -2,20 +2,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PathNotFoundError, type StorageDriver } from '../../src/storage/driver.js';
+import { PathNotFoundError, ShortReadError, type StorageDriver } from '../../src/storage/driver.js';
+import { describeAppendConformance, describeScaleConformance } from './driver-conformance-scale.js';
 
 export interface DriverHarness {
   driver: StorageDriver;
+  /** Another instance over the same storage, as another node (another process) would have. */
+  another(): StorageDriver;
   cleanup(): Promise<void>;
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
+export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-async function writeAll(driver: StorageDriver, path: string, data: Buffer, append = false): Promise<number> {
+export async function writeAll(driver: StorageDriver, path: string, data: Buffer, append = false): Promise<number> {
   const writer = await driver.writer(path, { append });
   await pipeline(Readable.from([data]), writer.stream);
   await writer.commit();
@@ -71,6 +74,18 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       expect((await readAll(await driver.reader('range', { offset: 4, length: 3 }))).toString()).toBe('456');
       expect((await readAll(await driver.reader('range', { offset: 16 }))).length).toBe(0);
       expect((await readAll(await driver.reader('range', { offset: 0, length: 0 }))).length).toBe(0);
+    });
+
+    it('fails a reader asked for more bytes than the object holds with ShortReadError, never a short stream', async () => {
+      await driver.putContent('short', Buffer.from('0123456789'));
+      // At open, or where the bytes run out: either way the caller cannot take it for the whole range.
+      const outcome = await driver.reader('short', { offset: 4, length: 10 }).then(readAll).then(
+        (bytes) => `ended after ${bytes.length} bytes`,
+        (err: unknown) => err,
+      );
+      expect(outcome).toBeInstanceOf(ShortReadError);
+      expect(outcome).toMatchObject({ path: 'short', expected: 14 });
+      expect((await readAll(await driver.reader('short', { offset: 4, length: 6 }))).toString()).toBe('456789');
     });
 
     it('writes with a stream, reports the size, and appends in a later writer', async () => {
@@ -196,5 +211,27 @@ export function describeDriverConformance(name: string, open: () => Promise<Driv
       });
       await Promise.all([...writes, ...reads]);
     });
+
+    it('reports a directory-like prefix as a directory', async () => {
+      await driver.putContent('parent/child/leaf', Buffer.from('1'));
+      expect(await driver.stat('parent/child')).toMatchObject({ isDir: true });
+      expect((await driver.stat('parent/child'))?.modTime).toBeInstanceOf(Date);
+    });
+
+    it('offers no redirect URL, or one that serves the object', async () => {
+      const content = randomBytes(1000);
+      await driver.putContent('redirect/blob', content);
+      const url = await driver.redirectURL?.('redirect/blob', { expiresInSeconds: 60 });
+      if (url === undefined) return;
+      const whole = await fetch(url);
+      expect(whole.status).toBe(200);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(content)).toBe(true);
+      const ranged = await fetch(url, { headers: { Range: 'bytes=10-19' } });
+      expect(ranged.status).toBe(206);
+      expect(Buffer.from(await ranged.arrayBuffer()).equals(content.subarray(10, 20))).toBe(true);
+    });
+
+    describeAppendConformance(() => harness);
+    describeScaleConformance(() => harness);
   });
 }

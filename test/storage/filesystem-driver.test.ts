@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileWriter } from '../../src/storage/driver.js';
+import { type FileWriter, ShortReadError } from '../../src/storage/driver.js';
 import { FilesystemDriver } from '../../src/storage/filesystem/driver.js';
 import { handsOverChunks } from '../../src/storage/handed-over.js';
 import { releaseBuffer } from '../../src/storage/release-buffer.js';
@@ -12,11 +12,37 @@ import { describeDriverConformance } from './driver-conformance.js';
 for (const fsync of [true, false]) {
   describeDriverConformance(`filesystem (fsync ${fsync ? 'on' : 'off'})`, async () => {
     const root = await tempDir('fs');
-    return { driver: new FilesystemDriver({ root, fsync }), cleanup: () => removeDir(root) };
+    return {
+      driver: new FilesystemDriver({ root, fsync }),
+      another: () => new FilesystemDriver({ root, fsync }),
+      cleanup: () => removeDir(root),
+    };
   });
 }
 
 describe('filesystem driver specifics', () => {
+  it('fails a reader with ShortReadError where a file truncated after it was opened runs out', async () => {
+    const root = await tempDir('fs');
+    try {
+      const driver = new FilesystemDriver({ root, fsync: false });
+      await driver.putContent('blob', randomBytes(3 * 1024 * 1024));
+      const stream = await driver.reader('blob', { offset: 0, length: 3 * 1024 * 1024 });
+      await truncate(join(root, 'blob'), 1024 * 1024 + 5);
+      let received = 0;
+      const failure = await (async () => {
+        for await (const chunk of stream) received += (chunk as Buffer).length;
+      })().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(ShortReadError);
+      expect(failure).toMatchObject({ expected: 3 * 1024 * 1024, actual: received });
+      expect(received).toBeLessThan(3 * 1024 * 1024);
+    } finally {
+      await removeDir(root);
+    }
+  });
+
   it('leaves no temporary files behind after atomic puts', async () => {
     const root = await tempDir('fs');
     try {

@@ -1,7 +1,7 @@
 /**
  * A small tmpfs a test can fill to the last byte (ENOSPC), free again, or make read-only: file
  * systems that misbehave on demand. Mounting needs root; tests check `isRoot()` first and skip
- * with the reason otherwise (or fail under CI=true, see test/e2e/harness/tools.ts).
+ * with the reason otherwise (or fail under CI=true: requireCondition in conditions.ts).
  */
 import { execFile } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';

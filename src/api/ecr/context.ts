@@ -25,7 +25,7 @@ export interface ContextRequest {
 }
 
 /** The account a request acts on: its registryId member when present, else the caller's. */
-export function targetAccount(input: Record<string, unknown>, principal: AuthenticatedPrincipal): string {
+function targetAccount(input: Record<string, unknown>, principal: AuthenticatedPrincipal): string {
   return typeof input.registryId === 'string' ? input.registryId : principal.accountId;
 }
 

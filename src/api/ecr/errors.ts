@@ -10,7 +10,7 @@
  * - Every domain code maps through DOMAIN_ERRORS (typed over the closed DomainErrorCode union, so a
  *   new code fails the typecheck until it is decided here); an operation may override a code.
  */
-import { isDomainError, type DomainErrorCode } from '../../domain/errors.js';
+import { asDomainError, type DomainErrorCode } from '../../domain/errors.js';
 import { isSigV4Error } from '../../iam/sigv4/index.js';
 import { getShape, modelExceptionNames } from './model/index.js';
 import type { EcrModelExceptionName } from './model/types.js';
@@ -26,6 +26,8 @@ const COMMON_ERRORS = {
   UnknownOperationException: 400,
   SerializationException: 400,
   RequestEntityTooLargeException: 413,
+  // A body that arrives too slowly (api/http/body.ts's pace); clients see a timeout's status.
+  RequestTimeoutException: 408,
   ServiceUnavailableException: 503,
 } as const;
 
@@ -48,12 +50,15 @@ export const DOMAIN_ERRORS: Readonly<Record<DomainErrorCode, EcrErrorName>> = {
   NotFound: 'InvalidParameterException',
   Conflict: 'InvalidParameterException',
   Internal: 'ServerException',
+  StorageFull: 'ServerException',
   // registry
   NameInvalid: 'InvalidParameterException',
   RepositoryNotFound: 'RepositoryNotFoundException',
   RepositoryAlreadyExists: 'RepositoryAlreadyExistsException',
   RepositoryNotEmpty: 'RepositoryNotEmptyException',
   BlobNotFound: 'LayersNotFoundException',
+  // ECR has no blob deletion; no operation raises it.
+  BlobInUse: 'InvalidParameterException',
   BlobUploadNotFound: 'UploadNotFoundException',
   BlobUploadInvalid: 'InvalidLayerPartException',
   RangeNotSatisfiable: 'InvalidLayerPartException',
@@ -99,6 +104,9 @@ export const DOMAIN_ERRORS: Readonly<Record<DomainErrorCode, EcrErrorName>> = {
   VulnDbImportFailed: 'ServerException',
   SbomInvalid: 'ServerException',
 };
+
+/** Faults whose message is sent all the same: it names the condition an operator must fix, and nothing secret. */
+const FAULTS_WITH_MESSAGE: ReadonlySet<DomainErrorCode> = new Set(['StorageFull']);
 
 /** An operation's own exception for some codes, ahead of DOMAIN_ERRORS. */
 export type ErrorOverrides = Readonly<Partial<Record<DomainErrorCode, EcrErrorName>>>;
@@ -147,11 +155,12 @@ export function toWireError(err: unknown, overrides?: ErrorOverrides): WireError
   if (err instanceof EcrApiError) {
     return wire(err.awsErrorCode, err.statusCode, err.hasMessage ? err.message : undefined, err.fields);
   }
-  if (isDomainError(err)) {
-    const name = exceptionForDomainCode(err.code, overrides);
+  const domain = asDomainError(err);
+  if (domain) {
+    const name = exceptionForDomainCode(domain.code, overrides);
     const status = errorStatus(name);
-    if (status >= 500) return wire(name, status, INTERNAL_MESSAGE);
-    return wire(name, status, err.message, exceptionFields(name, err.detail));
+    if (status >= 500 && !FAULTS_WITH_MESSAGE.has(domain.code)) return wire(name, status, INTERNAL_MESSAGE);
+    return wire(name, status, domain.message, exceptionFields(name, domain.detail));
   }
   if (isSigV4Error(err)) return wire(err.awsCode, err.httpStatus, err.message);
   return wire('ServerException', 500, INTERNAL_MESSAGE);

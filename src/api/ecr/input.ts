@@ -3,6 +3,7 @@
  * object, or JSON values of the wrong type, are a SerializationException; a constraint violation
  * is ECR's InvalidParameterException naming the first offending parameter.
  */
+import { isUtf8 } from 'node:buffer';
 import { decodeShape } from './decode.js';
 import { EcrApiError } from './errors.js';
 import { invalidParameterMessage } from '../../domain/errors.js';
@@ -11,6 +12,9 @@ import { validateShape } from './validation/validate.js';
 export function parseJsonBody(raw: Buffer): Record<string, unknown> {
   // The SDKs always send at least "{}"; an empty body is read as an empty input.
   if (raw.length === 0) return {};
+  // JSON is UTF-8 (RFC 8259); decoding other bytes would silently turn them into U+FFFD (in a
+  // manifest, say, which would then no longer be what the client sent).
+  if (!isUtf8(raw)) throw new EcrApiError('SerializationException', 'Request body is not valid UTF-8');
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));

@@ -22,6 +22,11 @@ export interface EcrMountOptions {
   registryHostTemplate: (bound: AddressInfo | undefined, requestHost: string | undefined) => string;
   /** The server secret: a key per purpose (here, pagination tokens), the same on every node. */
   deriveSecret: (purpose: string) => Buffer;
+  /**
+   * How request bodies are read: the pace they must keep after a grace period, and the bytes held
+   * at once by bodies their signature still depends on (plugin defaults when absent).
+   */
+  bodies?: { graceSeconds: number; minBytesPerSecond: number; maxUnverifiedBytes: number };
   /** Who is calling (SigV4, from the IAM module; in auth.mode none, the default account's root). */
   authenticate: EcrAuthenticate;
   /** Whether the caller may make the call (the IAM module's Authorizer). */
@@ -35,6 +40,10 @@ export async function mountEcrApi(server: FastifyInstance, options: EcrMountOpti
     operations: options.operations,
     authenticate: options.authenticate,
     authorize: options.authorize,
+    ...(options.bodies && {
+      bodyPace: { graceMs: options.bodies.graceSeconds * 1000, minBytesPerSecond: options.bodies.minBytesPerSecond },
+      unverifiedBodyBytes: options.bodies.maxUnverifiedBytes,
+    }),
     region: options.region,
     registryHostTemplate: (request) => options.registryHostTemplate(boundAddress(server), request.host),
     paginationSecret: options.deriveSecret('ecr-page-token'),

@@ -53,7 +53,7 @@ export function paginatorFor(operation: string): PaginatorSpec | undefined {
   };
 }
 
-export function invalidTokenError(tokenMember = 'nextToken'): EcrApiError {
+function invalidTokenError(tokenMember = 'nextToken'): EcrApiError {
   return new EcrApiError('InvalidParameterException', invalidParameterMessage(tokenMember, 'Invalid NextToken'));
 }
 

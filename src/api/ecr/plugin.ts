@@ -5,19 +5,26 @@
  * POST / with X-Amz-Target AmazonEC2ContainerRegistry_V20150921.<Operation>:
  *   1. unknown target, non-JSON content type, or an operation without a handler
  *      -> UnknownOperationException (the last with a message saying Berth lacks it)
- *   2. authenticate (SigV4 over method, raw path/query, headers and the body's SHA-256)
- *   3. JSON, types and model constraints -> SerializationException / InvalidParameterException
- *   4. authorize (IAM policies for the operation's actions and resource) -> AccessDeniedException
- *   5. handler(input, ctx) -> output serialised per the model, or its error per errors.ts
+ *   2. authenticate from the headers (SigV4: form, date, scope, a known active key, and the
+ *      signature itself when the client declared the body's hash) -> refused before the body is read
+ *   3. read the body (body.ts): the operation's size bound, a minimum pace, and while the body is
+ *      what still proves the signature, a budget shared by all such requests (ServiceUnavailable
+ *      when full); then finish SigV4 with the body's SHA-256
+ *   4. JSON, types and model constraints -> SerializationException / InvalidParameterException
+ *   5. authorize (IAM policies for the operation's actions and resource) -> AccessDeniedException
+ *   6. handler(input, ctx) -> output serialised per the model, or its error per errors.ts
  * Every answer carries x-amzn-RequestId and Content-Type application/x-amz-json-1.1 (bodies are
- * sent as Buffers so fastify does not append a charset AWS never sends).
+ * sent as Buffers so fastify does not append a charset AWS never sends). An answer that leaves more
+ * than a little of the body unread closes the connection, so the rest is never read.
  */
 import { setRequestPrincipal } from '../audit-hook.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../iam/principal.js';
-import type { EcrCall, SignedRequest } from '../../iam/ports.js';
-import { EMPTY_SHA256, readBody } from './body.js';
+import type { EcrCall, PendingAuthentication, SignedRequestHead } from '../../iam/ports.js';
+import type { BodyPace } from '../http/body.js';
+import { ByteBudget } from '../http/byte-budget.js';
+import { readBody } from './body.js';
 import type { RequestBody } from './body.js';
 import { buildContext } from './context.js';
 import type { ContextSettings } from './context.js';
@@ -40,12 +47,13 @@ import type { Logger } from '../../util/logger.js';
 export interface EcrApiPluginOptions {
   operations: readonly AnyOperationDefinition[];
   /**
-   * Establishes the caller (typically verifySigV4 from src/iam/sigv4: the request maps onto
-   * SigV4Request as path = rawPath, query = rawQuery). To reject, throw a SigV4Error or a
-   * DomainError ('Unauthenticated', 'AccessDenied', ...); each is sent as AWS would. An anonymous
-   * principal is answered with MissingAuthenticationTokenException.
+   * Establishes the caller in two steps (typically beginSigV4 from src/iam/sigv4: the request maps
+   * onto SigV4RequestHead as path = rawPath, query = rawQuery): from the headers, before the body
+   * is read, then `complete` with the body's SHA-256. To reject, throw a SigV4Error or a
+   * DomainError ('Unauthenticated', 'AccessDenied', ...) from either; each is sent as AWS would.
+   * An anonymous principal is answered with MissingAuthenticationTokenException.
    */
-  authenticate: (request: SignedRequest) => Promise<Principal>;
+  authenticate: (request: SignedRequestHead) => Promise<PendingAuthentication>;
   /**
    * Decides whether the caller may make the call (src/iam's Authorizer in the app). Runs after
    * validation and before the handler, so a refused call changes nothing; throw
@@ -64,8 +72,22 @@ export interface EcrApiPluginOptions {
   paginationSecret: string | Uint8Array;
   partition?: string;
   bodyLimits?: Partial<BodyLimits>;
+  /** How slowly a body may arrive (default: DEFAULT_BODY_PACE). */
+  bodyPace?: BodyPace;
+  /**
+   * Bytes that bodies whose signature depends on them may hold at once, across all requests
+   * (default DEFAULT_UNVERIFIED_BODY_BYTES).
+   */
+  unverifiedBodyBytes?: number;
   pageTokenTtlSeconds?: number;
 }
+
+/** Ten seconds to start, then at least 64 KiB/s: a 32 MiB body gets about 8.5 minutes. */
+const DEFAULT_BODY_PACE: BodyPace = { graceMs: 10_000, minBytesPerSecond: 64 * 1024 };
+/** Two of the largest (UploadLayerPart) bodies. */
+const DEFAULT_UNVERIFIED_BODY_BYTES = 64 * 1024 * 1024;
+/** An answer that leaves at most this much of a body unread lets Node drain it and keeps the connection. */
+const DRAINED_REMAINDER = 64 * 1024;
 
 interface RequestState {
   requestId: string;
@@ -77,6 +99,8 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
   const registry = operationRegistry(options.operations);
   if (typeof options.registryHostTemplate === 'string') checkHostTemplate(options.registryHostTemplate);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
+  const pace = options.bodyPace ?? DEFAULT_BODY_PACE;
+  const unverified = new ByteBudget(options.unverifiedBodyBytes ?? DEFAULT_UNVERIFIED_BODY_BYTES);
   const settings: ContextSettings = {
     region: options.region,
     partition: options.partition ?? 'aws',
@@ -93,19 +117,18 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     return state;
   };
 
-  // Every body is read raw (whatever its content type) so the signature can cover its exact bytes
-  // and a wrong content type is answered in AWS's terms rather than fastify's 415.
+  // Bodies are left unread here: the route reads each, raw (whatever its content type, so the
+  // signature covers its exact bytes), once the headers have authenticated the caller.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (req, payload, done) => {
-    const limit = bodyLimitFor(operationFromTarget(req.headers['x-amz-target']), limits);
-    readBody(payload, limit, req.headers['content-length']).then(
-      (body) => done(null, body),
-      (err: Error) => done(err, undefined),
-    );
-  });
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null));
 
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     const state = stateOf(req);
+    if (isClientAbort(err)) {
+      req.log.info({ requestId: state.requestId, operation: state.operation }, 'client went away mid-request');
+      return;
+    }
+    if (unreadRemainder(req) > DRAINED_REMAINDER) reply.header('connection', 'close');
     sendError(reply, toWireError(fromFastify(err), state.errors), state, req.log, err);
   });
 
@@ -121,8 +144,18 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     }
     state.errors = definition.errors;
 
-    const body = (req.body as RequestBody | undefined) ?? { raw: Buffer.alloc(0), sha256: EMPTY_SHA256 };
-    const principal = await options.authenticate(authenticationRequest(req, body));
+    const pending = await options.authenticate(requestHead(req));
+    // Until the body proves the signature, its bytes count against the shared budget.
+    const claim = pending.signatureVerified ? undefined : unverified.claim();
+    let body: RequestBody;
+    let principal: Principal;
+    try {
+      const limit = bodyLimitFor(operation, limits);
+      body = await readBody(req.raw, { limit, declaredLength: req.headers['content-length'], pace, claim });
+      principal = pending.complete(body.sha256);
+    } finally {
+      claim?.release();
+    }
     setRequestPrincipal(req, principal);
     if (principal.kind === 'anonymous') {
       throw new EcrApiError('MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -146,7 +179,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
   });
 };
 
-function authenticationRequest(req: FastifyRequest, body: RequestBody): SignedRequest {
+function requestHead(req: FastifyRequest): SignedRequestHead {
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
   return {
@@ -154,14 +187,20 @@ function authenticationRequest(req: FastifyRequest, body: RequestBody): SignedRe
     rawPath: q === -1 ? url : url.slice(0, q),
     rawQuery: q === -1 ? '' : url.slice(q + 1),
     headers: distinctHeaders(req),
-    payloadSha256: body.sha256,
     sourceIp: req.ip,
   };
 }
 
+/** Bytes of the body not read yet (all of them when the length is not declared). */
+function unreadRemainder(req: FastifyRequest): number {
+  if (req.raw.readableEnded) return 0;
+  const declared = Number(req.headers['content-length'] ?? Number.POSITIVE_INFINITY);
+  return Number.isNaN(declared) ? Number.POSITIVE_INFINITY : declared;
+}
+
 /** Node's headersDistinct (repeats kept apart); in-process injection lacks it, so derive it. */
-function distinctHeaders(req: FastifyRequest): SignedRequest['headers'] {
-  const distinct = (req.raw as { headersDistinct?: SignedRequest['headers'] }).headersDistinct;
+function distinctHeaders(req: FastifyRequest): SignedRequestHead['headers'] {
+  const distinct = (req.raw as { headersDistinct?: SignedRequestHead['headers'] }).headersDistinct;
   if (distinct) return distinct;
   const headers: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -178,6 +217,12 @@ function fromFastify(err: FastifyError | Error): unknown {
   const name: EcrErrorName | undefined =
     status === 415 ? 'UnknownOperationException' : status === 413 ? 'RequestEntityTooLargeException' : status < 500 ? 'SerializationException' : undefined;
   return name ? new EcrApiError(name) : err;
+}
+
+/** Node's "aborted" request error is a ConnResetException: code ECONNRESET. */
+function isClientAbort(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE';
 }
 
 function sendError(reply: FastifyReply, wire: WireError, state: RequestState, log: Logger, cause: unknown): void {

@@ -17,10 +17,13 @@ export interface BlobResponse {
   digest: string;
   /** The JSON body sent when reading fails before the first byte went out (each API has its envelope). */
   readFailure: { status: number; body: unknown };
+  /** Send a GET to the storage backend's presigned URL (valid this long) when it offers one (storage.s3.redirect). */
+  redirectSeconds?: number;
 }
 
-export async function sendBlob({ request, reply, registry, key, digest, readFailure }: BlobResponse): Promise<void> {
-  const blob = await registry.blobs.stat(key, digest);
+export async function sendBlob({ request, reply, registry, key, digest, readFailure, redirectSeconds }: BlobResponse): Promise<void> {
+  // HEAD also checks storage holds the file whole (a GET finds out when it opens it).
+  const blob = request.method === 'HEAD' ? await registry.blobs.head(key, digest) : await registry.blobs.stat(key, digest);
   const range = parseRange(request.headers.range, blob.size);
   reply.header('Docker-Content-Digest', digest).header('Accept-Ranges', 'bytes').header('Content-Type', 'application/octet-stream');
   if (range === 'unsatisfiable') {
@@ -29,6 +32,12 @@ export async function sendBlob({ request, reply, registry, key, digest, readFail
   }
   if (request.method === 'HEAD') {
     reply.header('Content-Length', blob.size).code(200).send();
+    return;
+  }
+  const direct = redirectSeconds === undefined ? undefined : await registry.blobs.redirectURL(digest, redirectSeconds);
+  if (direct) {
+    // The client repeats its Range header at the new location.
+    reply.code(307).header('Location', direct).header('Content-Length', 0).send();
     return;
   }
   const { stream } = await registry.blobs.open(key, digest, range);

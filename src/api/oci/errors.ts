@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorCode } from '../../domain/errors.js';
+import { type DomainErrorCode, asDomainError } from '../../domain/errors.js';
 
 /**
  * The distribution spec's error codes, TAG_INVALID (distribution's, which ECR sends too) and
@@ -25,6 +25,8 @@ export type OciErrorCode =
 export interface OciWireError {
   code: OciErrorCode;
   status: number;
+  /** A server fault (5xx) whose message is sent all the same: it says what the operator must fix, and nothing secret. */
+  showsMessage?: true;
 }
 
 const SERVER_FAULT: OciWireError = { code: 'UNKNOWN', status: 500 };
@@ -46,12 +48,16 @@ export const OCI_ERRORS: Readonly<Record<DomainErrorCode, OciWireError>> = {
   NotFound: ABSENT,
   Conflict: CONFLICT,
   Internal: SERVER_FAULT,
+  // 507 Insufficient Storage (RFC 4918): the request was fine, the registry could not store it.
+  StorageFull: { code: 'UNKNOWN', status: 507, showsMessage: true },
   // registry
   NameInvalid: { code: 'NAME_INVALID', status: 400 },
   RepositoryNotFound: { code: 'NAME_UNKNOWN', status: 404 },
   RepositoryAlreadyExists: CONFLICT,
   RepositoryNotEmpty: CONFLICT,
   BlobNotFound: { code: 'BLOB_UNKNOWN', status: 404 },
+  // The spec's answer for a delete the registry does not perform (the conformance suite expects it).
+  BlobInUse: { code: 'UNSUPPORTED', status: 405 },
   BlobUploadNotFound: { code: 'BLOB_UPLOAD_UNKNOWN', status: 404 },
   BlobUploadInvalid: { code: 'BLOB_UPLOAD_INVALID', status: 400 },
   RangeNotSatisfiable: { code: 'BLOB_UPLOAD_INVALID', status: 416 },
@@ -103,11 +109,15 @@ export interface OciErrorResponse {
   body: { errors: { code: string; message: string; detail?: unknown }[] };
 }
 
-/** The response for a DomainError (undefined for anything else); a server fault's message stays in the log. */
-export function toOciError(err: unknown): OciErrorResponse | undefined {
-  if (!(err instanceof DomainError)) return undefined;
+/**
+ * The response for a DomainError, or a full disk (StorageFull), and undefined for anything else; a
+ * server fault's message stays in the log unless the catalogue shows it.
+ */
+export function toOciError(thrown: unknown): OciErrorResponse | undefined {
+  const err = asDomainError(thrown);
+  if (!err) return undefined;
   const entry = OCI_ERRORS[err.code] ?? SERVER_FAULT;
-  if (entry.status >= 500) return INTERNAL_ERROR;
+  if (entry.status >= 500 && !entry.showsMessage) return INTERNAL_ERROR;
   const error: { code: string; message: string; detail?: unknown } = { code: entry.code, message: err.message };
   if (err.detail !== undefined) error.detail = err.detail;
   return { status: entry.status, body: { errors: [error] } };

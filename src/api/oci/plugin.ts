@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { actorOf } from '../../audit/actor.js';
 import { setRequestPrincipal } from '../audit-hook.js';
 import { decodePercent } from '../http/percent.js';
-import { assertRepositoryName } from '../../domain/reference.js';
+import { assertRepositoryName, isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
 import type { OciAccess, OciOperation, OciRequestInfo, OciTarget } from '../../iam/ports.js';
@@ -120,7 +120,8 @@ function target(route: OciRoute, key: { accountId: string; name: string }, query
   if (route.name === undefined) return {};
   const result: OciTarget = { repository: key, creates: PUSHES.has(route.operation) };
   const from = query.get('from');
-  if (route.operation === 'upload.start' && query.has('mount') && from) {
+  // Only a usable `from` makes a mount; otherwise the request is the upload it falls back to.
+  if (route.operation === 'upload.start' && query.has('mount') && from && isValidRepositoryName(from)) {
     result.mountFrom = { accountId: key.accountId, name: from };
   }
   return result;

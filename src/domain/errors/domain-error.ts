@@ -11,8 +11,10 @@ export class DomainError extends Error {
     message: string,
     /** Structured detail for the wire (e.g. the OCI error `detail` field). Never secrets. */
     readonly detail?: Record<string, unknown>,
+    /** What caused it (logged, never sent). */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'DomainError';
   }
 }

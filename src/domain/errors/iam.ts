@@ -4,7 +4,7 @@ import { DomainError } from './domain-error.js';
 export const IAM_ERRORS = {
   Unauthenticated: 'The caller could not be authenticated (missing, invalid or expired credentials or registry token).',
   AccessDenied: 'The caller is authenticated but no policy allows the action, or an explicit Deny refuses it.',
-  TooManyRequests: 'A rate limit was hit (anonymous or per-principal pulls, a blob waiting for garbage collection); retry later.',
+  TooManyRequests: 'A rate limit was hit (anonymous pulls per address, an account over an ECR rate quota, a blob waiting for garbage collection); retry later.',
   RepositoryPolicyNotFound: 'The repository has no repository policy (GetRepositoryPolicy, DeleteRepositoryPolicy).',
   RegistryPolicyNotFound: 'The registry has no registry policy (GetRegistryPolicy, DeleteRegistryPolicy).',
 } as const;

@@ -11,6 +11,7 @@ export const REGISTRY_ERRORS = {
   RepositoryAlreadyExists: 'CreateRepository named a repository that exists already.',
   RepositoryNotEmpty: 'DeleteRepository without force on a repository that still holds images.',
   BlobNotFound: 'The blob is not linked to the repository (or its file is gone from storage).',
+  BlobInUse: 'A blob cannot be deleted from a repository while a manifest there references it (/v2 blob DELETE).',
   BlobUploadNotFound: 'The upload session is unknown to the repository, finished or cancelled.',
   BlobUploadInvalid: 'An upload chunk is malformed (e.g. an unparseable Content-Range).',
   RangeNotSatisfiable: 'An upload chunk does not start where the upload ends, or does not match its Content-Range.',
@@ -98,9 +99,30 @@ export function blobNotFound(key: RepositoryKey, digest: string): DomainError {
   return new DomainError('BlobNotFound', `blob ${digest} is not known to repository ${key.name}`, { digest });
 }
 
-/** Metadata links the blob but storage lost its file: reported as not found rather than served empty. */
-export function blobMissingFromStorage(digest: string): DomainError {
-  return new DomainError('BlobNotFound', `blob ${digest} is missing from storage`, { digest });
+/** A blob DELETE refused because `user` (a manifest of the repository, with a tag of it if any) references the blob. */
+export function blobInUse(key: RepositoryKey, digest: string, user: { manifest: string; tag?: string }): DomainError {
+  const named = user.tag === undefined ? `manifest ${user.manifest}` : `manifest ${user.manifest} (tag ${user.tag})`;
+  return new DomainError(
+    'BlobInUse',
+    `blob ${digest} is not deleted: ${named} in repository ${key.name} references it; delete the image first (unreferenced blobs are removed by garbage collection)`,
+    { digest, manifest: user.manifest },
+  );
+}
+
+/**
+ * Metadata links the blob but storage lost its file, or it was set aside (`quarantined`) as
+ * damaged: reported as not found rather than served empty or wrong.
+ */
+export function blobMissingFromStorage(digest: string, quarantined = false): DomainError {
+  const message = quarantined
+    ? `blob ${digest} was found damaged and set aside; push it again`
+    : `blob ${digest} is missing from storage`;
+  return new DomainError('BlobNotFound', message, { digest });
+}
+
+/** Storage holds the blob's file with another size or content than recorded (`why`): damaged, so not served. */
+export function blobDamaged(digest: string, why: string): DomainError {
+  return new DomainError('BlobNotFound', `blob ${digest} is damaged in storage (${why}); push it again`, { digest });
 }
 
 /** `why` completes "upload <id> …". */

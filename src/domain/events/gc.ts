@@ -4,6 +4,8 @@ import { registryWideEvent } from './envelope.js';
 export const GcEvent = {
   /** A garbage-collection run (not a dry run) finished; the payload is its summary. */
   Completed: 'gc.completed',
+  /** A blob whose stored bytes did not match its digest or size was set aside (src/gc/quarantine.ts). */
+  BlobQuarantined: 'blob.quarantined',
 } as const;
 
 const count = z.number();
@@ -27,5 +29,14 @@ export const gcEvents = {
     bytesFreed: count,
     remainingBlobs: count,
     remainingBytes: count,
+  }),
+  [GcEvent.BlobQuarantined]: registryWideEvent({
+    digest: z.string(),
+    expectedSize: count,
+    actualSize: count,
+    actualDigest: z.string().optional(),
+    detectedBy: z.enum(['read', 'stat', 'fsck']),
+    quarantinedAs: z.string(),
+    actor: z.string(),
   }),
 };

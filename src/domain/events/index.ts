@@ -36,7 +36,7 @@ export interface StoredEventRecord {
 
 export type EventParse = { ok: true; event: DeliveredEvent } | { ok: false; error: string };
 
-export function isEventType(type: string): type is EventType {
+function isEventType(type: string): type is EventType {
   return Object.hasOwn(definitions, type);
 }
 
@@ -54,7 +54,4 @@ export function parseEvent(stored: StoredEventRecord): EventParse {
   return { ok: true, event: event as DeliveredEvent };
 }
 
-export { RegistryEvent } from './registry.js';
-export { LifecycleEvent } from './lifecycle.js';
-export { ScanningEvent } from './scanning.js';
 export { GcEvent } from './gc.js';

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { DomainError, manifestInvalid, manifestTooLarge } from '../errors.js';
 import { MANIFEST_MEDIA_TYPES, MediaType, bareMediaType, type ManifestKind } from '../media-types.js';
 import { type Descriptor, isValidMediaType, parseAnnotations, parseDescriptor } from './descriptor.js';
@@ -29,6 +30,9 @@ export function parseManifest(content: Buffer, contentType: string | undefined):
   if (content.length > MAX_MANIFEST_BYTES) {
     throw manifestTooLarge(MAX_MANIFEST_BYTES, content.length);
   }
+  // JSON is UTF-8 (RFC 8259), and the image spec requires it of manifests. Decoding other bytes
+  // would replace them (U+FFFD), so the text an API returns would no longer hash to the digest.
+  if (!isUtf8(content)) throw manifestInvalid('manifest is not valid UTF-8');
   let body: unknown;
   try {
     body = JSON.parse(content.toString('utf8'));

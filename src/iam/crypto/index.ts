@@ -2,7 +2,6 @@ export { createKeyringFile, loadKeyringFile, parseKeyring, type Keyring } from '
 export { needsReseal, open, reseal, seal } from './secret-box.js';
 export { generateAccessKeyId, generateSecretAccessKey, isAccessKeyId, isSecretAccessKey, type AccessKeyKind } from './access-keys.js';
 export {
-  REGISTRY_TOKEN_TTL_SECONDS,
   authenticateRegistryToken,
   encodeAuthorizationToken,
   issueRegistryToken,

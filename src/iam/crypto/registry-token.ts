@@ -18,7 +18,7 @@ import type { Keyring } from './keyring.js';
  */
 const PREFIX = 'bt1';
 const PURPOSE = 'registry-token';
-export const REGISTRY_TOKEN_TTL_SECONDS = 12 * 60 * 60;
+const REGISTRY_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 export interface IssuedRegistryToken {
   token: string;

@@ -26,7 +26,7 @@ export const ECR_OPERATIONS = [
 export type EcrOperation = (typeof ECR_OPERATIONS)[number];
 
 /** Checked against the registry policy (also in V1 scope): replication and pull-through cache. */
-export const PERMISSION_ONLY_ACTIONS = ['ecr:ReplicateImage', 'ecr:BatchImportUpstreamImage'] as const;
+const PERMISSION_ONLY_ACTIONS = ['ecr:ReplicateImage', 'ecr:BatchImportUpstreamImage'] as const;
 
 export const ECR_ACTIONS: readonly string[] = [...ECR_OPERATIONS.map((op) => `ecr:${op}`), ...PERMISSION_ONLY_ACTIONS];
 

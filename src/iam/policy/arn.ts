@@ -2,7 +2,7 @@
  * ARNs (partition "aws" only): arn:aws:ecr:<region>:<account>:repository/<name> for repositories,
  * arn:aws:iam::<account>:root and arn:aws:iam::<account>:user/<path><name> for principals.
  */
-export const PARTITION = 'aws';
+const PARTITION = 'aws';
 
 export interface Arn {
   partition: string;
@@ -20,7 +20,7 @@ export function parseArn(value: string): Arn | undefined {
   return { partition, service, region, account, resource: parts.slice(5).join(':') };
 }
 
-export function formatArn(arn: Arn): string {
+function formatArn(arn: Arn): string {
   return `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${arn.resource}`;
 }
 

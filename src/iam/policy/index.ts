@@ -10,11 +10,10 @@ export {
   type PolicySources,
 } from './evaluate.js';
 export { accessDeniedMessage } from './denial.js';
-export { principalContext, requestContext, type ContextParts } from './context.js';
+export { requestContext, type ContextParts } from './context.js';
 export {
   ECR_ACTIONS,
   ECR_OPERATIONS,
-  PERMISSION_ONLY_ACTIONS,
   authorizationForOperation,
   authorizationForV2,
   canonicalEcrAction,
@@ -24,9 +23,7 @@ export {
   type V2RouteKind,
 } from './actions.js';
 export {
-  PARTITION,
   accountRootArn,
-  formatArn,
   isAccountId,
   parseArn,
   parseRepositoryArn,

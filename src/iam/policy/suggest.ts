@@ -1,5 +1,5 @@
 /** "did you mean" for misspelt policy words: same word in another case, or within 3 edits. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
+function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   const sameCase = candidates.find((c) => c.toLowerCase() === lower);
   if (sameCase) return sameCase;

@@ -91,7 +91,7 @@ export interface CanonicalRequestParts {
   payloadHash: string;
 }
 
-export function headerLookup(headers: HeaderMap, name: string): HeaderValue {
+function headerLookup(headers: HeaderMap, name: string): HeaderValue {
   const v = headers[name];
   // HTTP/2 carries the host in :authority.
   if (v === undefined && name === 'host') return headers[':authority'];

@@ -9,7 +9,7 @@ for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 }
 const HEX = '0123456789ABCDEF';
 
-export function encodeBytes(bytes: Uint8Array): string {
+function encodeBytes(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) {
     out += UNRESERVED[b] ? String.fromCharCode(b) : `%${HEX[b >> 4]}${HEX[b & 15]}`;
@@ -30,7 +30,7 @@ function hexValue(code: number): number {
 }
 
 /** Percent-decodes to bytes; a '%' not followed by two hex digits is kept literally. */
-export function percentDecodeBytes(value: string): Buffer {
+function percentDecodeBytes(value: string): Buffer {
   const raw = Buffer.from(value, 'utf8');
   const out = Buffer.allocUnsafe(raw.length);
   let n = 0;
@@ -53,8 +53,4 @@ export function percentDecodeBytes(value: string): Buffer {
 /** Decodes then re-encodes, so "%e1%88%b4", "%E1%88%B4" and "ሴ" all become "%E1%88%B4". */
 export function normaliseEncoding(value: string): string {
   return encodeBytes(percentDecodeBytes(value));
-}
-
-export function percentDecode(value: string): string {
-  return percentDecodeBytes(value).toString('utf8');
 }

@@ -75,14 +75,6 @@ export function parseAuthorizationHeader(header: string, hasDate: boolean): Auth
   };
 }
 
-export const PRESIGN_PARAMS = [
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Signature',
-  'X-Amz-SignedHeaders',
-  'X-Amz-Date',
-] as const;
-
 export function checkAlgorithm(algorithm: string): void {
   if (algorithm !== ALGORITHM) {
     throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}' (only ${ALGORITHM} for now). `);

@@ -1,28 +1,15 @@
 import { canonicalHeaderValue, type QueryParam } from './canonical.js';
-import {
-  checkDeclaredHash,
-  checkPresignWindow,
-  checkScope,
-  checkSignature,
-  checkSignedHeaders,
-  lookup,
-} from './checks.js';
+import { checkPresignWindow, checkSignedForm } from './checks.js';
 import { incomplete } from './errors.js';
-import { checkAlgorithm, parseAmzDate, type AuthClaims } from './parse.js';
-import {
-  DEFAULT_MAX_SKEW_MS,
-  UNSIGNED_PAYLOAD,
-  type SigV4Request,
-  type VerifiedSigV4,
-  type VerifyOptions,
-} from './types.js';
+import { parseAmzDate, type AuthClaims } from './parse.js';
+import { DEFAULT_MAX_SKEW_MS, type PendingSigV4, type SigV4RequestHead, type VerifyOptions } from './types.js';
 
 /** The query-string form (X-Amz-Algorithm, X-Amz-Credential, ...) used for presigned URLs. */
 export async function verifyPresigned<P>(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   params: QueryParam[],
   opts: VerifyOptions<P>,
-): Promise<VerifiedSigV4<P>> {
+): Promise<PendingSigV4<P>> {
   const get = (name: string): string | undefined => decoded(params, name);
   let missing = '';
   for (const name of ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date']) {
@@ -43,30 +30,21 @@ export async function verifyPresigned<P>(
   const now = opts.now ?? new Date();
   const skew = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const expiresAt = checkPresignWindow(get('X-Amz-Expires'), dateRaw, date, now, skew, opts);
-  const signedHeaders = checkSignedHeaders(claims, opts);
-  checkAlgorithm(claims.algorithm);
-  const scope = checkScope(claims.credential, dateRaw, opts);
-  const sessionToken = get('X-Amz-Security-Token');
-  const secret = await lookup(scope, sessionToken, opts);
-
-  // The payload is rarely known to whoever presigns a URL: accept the body's hash (what
-  // @smithy/signature-v4 and the AWS test suite use) or UNSIGNED-PAYLOAD (what S3 presigners use),
-  // unless the client declared one.
-  const declared =
-    canonicalHeaderValue(req.headers['x-amz-content-sha256']) ?? get('X-Amz-Content-Sha256');
-  const candidates = declared !== undefined ? [declared] : [req.payloadSha256, UNSIGNED_PAYLOAD];
-  checkSignature(req, params, 'X-Amz-Signature', signedHeaders, candidates, claims, scope, dateRaw, secret.secretAccessKey);
-  if (declared !== undefined) checkDeclaredHash(declared, req.payloadSha256, true);
-  return {
-    principal: secret.principal,
-    accessKeyId: scope.accessKeyId,
-    region: scope.region,
-    service: scope.service,
-    signedAt: date,
-    presigned: true,
-    expiresAt,
-    ...(sessionToken !== undefined ? { sessionToken } : {}),
-  };
+  return checkSignedForm(
+    req,
+    {
+      params,
+      signatureParam: 'X-Amz-Signature',
+      claims,
+      dateRaw,
+      date,
+      sessionToken: get('X-Amz-Security-Token'),
+      declaredHash: canonicalHeaderValue(req.headers['x-amz-content-sha256']) ?? get('X-Amz-Content-Sha256'),
+      presigned: true,
+      expiresAt,
+    },
+    opts,
+  );
 }
 
 function decoded(params: QueryParam[], name: string): string | undefined {

@@ -35,8 +35,3 @@ export function deriveSigningKey(
 export function signatureHex(signingKey: Buffer, toSign: string): string {
   return createHmac('sha256', signingKey).update(toSign, 'utf8').digest('hex');
 }
-
-/** For tests. */
-export function signingKeyCacheSize(): number {
-  return cache.size;
-}

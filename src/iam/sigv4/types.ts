@@ -1,7 +1,7 @@
 import type { HeaderMap } from './canonical.js';
 
-/** A transport-neutral view of the request as received. */
-export interface SigV4Request {
+/** A transport-neutral view of the request as received, before its body is read. */
+export interface SigV4RequestHead {
   method: string;
   /** Raw path as received (still percent-encoded), without the query string. */
   path: string;
@@ -9,6 +9,10 @@ export interface SigV4Request {
   query: string;
   /** Lower-case names; repeated headers as arrays (Node: `req.headersDistinct`). */
   headers: HeaderMap;
+}
+
+/** The request as received, body hash included. */
+export interface SigV4Request extends SigV4RequestHead {
   /** Hex SHA-256 of the body, computed by the caller while reading it. */
   payloadSha256: string;
 }
@@ -46,6 +50,22 @@ export interface VerifiedSigV4<P> {
   /** For presigned URLs: when the URL stops working. */
   expiresAt?: Date;
   sessionToken?: string;
+}
+
+/**
+ * A request whose headers passed every check they can pass alone (form, date, scope, signed
+ * headers, a known key), so its body is worth reading; `finish` does the rest with the body's hash.
+ */
+export interface PendingSigV4<P> {
+  /**
+   * Whether the signature is verified already: the client declared the body's hash
+   * (x-amz-content-sha256, as the AWS SDKs do) and signed it, so `finish` only checks the body
+   * against that hash. Otherwise (the AWS CLI sends no such header) the signature covers a hash
+   * only the body gives, and `finish` checks it.
+   */
+  readonly signatureVerified: boolean;
+  /** Completes the verification with the body's hex SHA-256; throws a SigV4Error. */
+  finish(payloadSha256: string): VerifiedSigV4<P>;
 }
 
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;

@@ -1,9 +1,16 @@
 import { canonicalHeaderValue, parseQuery, type HeaderMap, type QueryParam } from './canonical.js';
-import { checkDeclaredHash, checkScope, checkSignature, checkSignedHeaders, checkSkew, lookup } from './checks.js';
+import { checkSignedForm, checkSkew } from './checks.js';
 import { incomplete, missingToken } from './errors.js';
-import { checkAlgorithm, parseAuthorizationHeader, requestDate } from './parse.js';
+import { parseAuthorizationHeader, requestDate } from './parse.js';
 import { verifyPresigned } from './presigned.js';
-import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type VerifyOptions } from './types.js';
+import {
+  DEFAULT_MAX_SKEW_MS,
+  type PendingSigV4,
+  type SigV4Request,
+  type SigV4RequestHead,
+  type VerifiedSigV4,
+  type VerifyOptions,
+} from './types.js';
 
 /*
  * Server-side SigV4 verification. Written here because the maintained Node signers
@@ -15,7 +22,16 @@ import { DEFAULT_MAX_SKEW_MS, type SigV4Request, type VerifiedSigV4, type Verify
 const QUERY_AUTH_NAMES = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];
 
 export async function verifySigV4<P>(request: SigV4Request, opts: VerifyOptions<P>): Promise<VerifiedSigV4<P>> {
-  const req = { ...request, payloadSha256: request.payloadSha256.toLowerCase() };
+  return (await beginSigV4(request, opts)).finish(request.payloadSha256);
+}
+
+/**
+ * The checks the headers allow before the body is read, in AWS's order: the form of the
+ * Authorization header (or query), the date and skew, the signed headers, the scope, the key (it
+ * exists and is active), and, when the client declared the body's hash, the signature itself. A
+ * request that fails them is refused without reading a byte of its body.
+ */
+export async function beginSigV4<P>(req: SigV4RequestHead, opts: VerifyOptions<P>): Promise<PendingSigV4<P>> {
   const params = parseQuery(req.query);
   const authHeader = single(req.headers['authorization']);
   const queryAuth = params.some((p) => QUERY_AUTH_NAMES.includes(p.name));
@@ -40,35 +56,29 @@ function single(value: HeaderMap[string]): string | undefined {
 }
 
 async function verifyHeaderForm<P>(
-  req: SigV4Request,
+  req: SigV4RequestHead,
   authHeader: string,
   params: QueryParam[],
   opts: VerifyOptions<P>,
-): Promise<VerifiedSigV4<P>> {
+): Promise<PendingSigV4<P>> {
   const amzDate = canonicalHeaderValue(req.headers['x-amz-date']);
   const httpDate = canonicalHeaderValue(req.headers['date']);
   const claims = parseAuthorizationHeader(authHeader, amzDate !== undefined || httpDate !== undefined);
   const { raw: dateRaw, date } = requestDate(amzDate, httpDate);
   const now = opts.now ?? new Date();
   checkSkew(dateRaw, date, now, opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
-  const signedHeaders = checkSignedHeaders(claims, opts);
-  checkAlgorithm(claims.algorithm);
-  const scope = checkScope(claims.credential, dateRaw, opts);
-  const sessionToken = canonicalHeaderValue(req.headers['x-amz-security-token']);
-  const secret = await lookup(scope, sessionToken, opts);
-
-  const declaredHash = canonicalHeaderValue(req.headers['x-amz-content-sha256']);
-  const payloadHash = declaredHash ?? req.payloadSha256;
-  checkSignature(req, params, undefined, signedHeaders, [payloadHash], claims, scope, dateRaw, secret.secretAccessKey);
-  if (declaredHash !== undefined) checkDeclaredHash(declaredHash, req.payloadSha256, false);
-  return {
-    principal: secret.principal,
-    accessKeyId: scope.accessKeyId,
-    region: scope.region,
-    service: scope.service,
-    signedAt: date,
-    presigned: false,
-    ...(sessionToken !== undefined ? { sessionToken } : {}),
-  };
+  return checkSignedForm(
+    req,
+    {
+      params,
+      signatureParam: undefined,
+      claims,
+      dateRaw,
+      date,
+      sessionToken: canonicalHeaderValue(req.headers['x-amz-security-token']),
+      declaredHash: canonicalHeaderValue(req.headers['x-amz-content-sha256']),
+      presigned: false,
+    },
+    opts,
+  );
 }
-

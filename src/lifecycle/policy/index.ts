@@ -4,7 +4,7 @@
  * the ECR operations (Put/Get/DeleteLifecyclePolicy, Start/GetLifecyclePolicyPreview) and the
  * scheduled job.
  */
-export { parseLifecyclePolicy, MAX_POLICY_TEXT_LENGTH, MIN_POLICY_TEXT_LENGTH } from './parse.js';
+export { parseLifecyclePolicy } from './parse.js';
 export { evaluateLifecyclePolicy } from './evaluate.js';
 export { summarizeLifecycleDecisions } from './summary.js';
 export { lifecyclePolicyNotFound } from './errors.js';

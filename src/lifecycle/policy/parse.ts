@@ -5,8 +5,8 @@ import { readNonEmptyArray, readObject, readRule } from './schema.js';
 import type { LifecyclePolicy } from './types.js';
 
 /** ECR's LifecyclePolicyText bounds (API model: min 100; service quota: max 30,720 characters). */
-export const MIN_POLICY_TEXT_LENGTH = 100;
-export const MAX_POLICY_TEXT_LENGTH = 30_720;
+const MIN_POLICY_TEXT_LENGTH = 100;
+const MAX_POLICY_TEXT_LENGTH = 30_720;
 
 /**
  * Parses and validates lifecycle policy text exactly as PutLifecyclePolicy and

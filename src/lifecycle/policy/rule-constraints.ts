@@ -23,8 +23,8 @@ import type { LifecycleRule, LifecycleRuleAction, LifecycleSelection } from './t
  * - action `transition` requires targetStorageClass `archive`; it is only meaningful for transition.
  */
 
-export const MAX_WILDCARDS_PER_PATTERN = 4;
-export const MIN_ARCHIVE_RETENTION_DAYS = 90;
+const MAX_WILDCARDS_PER_PATTERN = 4;
+const MIN_ARCHIVE_RETENTION_DAYS = 90;
 
 function ruleFail(rule: RawRule, problem: string): never {
   throw policyValidationError(`${rule.path} (rulePriority ${rule.rulePriority}): ${problem}`);

@@ -1,4 +1,4 @@
-import type { BlobLinkStore, BlobRecord } from '../blob-link-store.js';
+import type { BlobLinkStore, BlobRecord, BlobUnlink } from '../blob-link-store.js';
 import type { SqliteDatabase } from './database.js';
 
 /** The blob linked to the repository, with its stored size (also putManifest's reference check). */
@@ -32,10 +32,19 @@ export class SqliteBlobLinkStore implements BlobLinkStore {
     });
   }
 
-  async unlinkBlob(repositoryId: number, digest: string): Promise<boolean> {
-    const result = this.database
-      .stmt('DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?')
-      .run(repositoryId, digest);
-    return result.changes > 0;
+  async unlinkBlob(repositoryId: number, digest: string): Promise<BlobUnlink> {
+    return this.database.write((): BlobUnlink => {
+      const user = this.database
+        .stmt(
+          `SELECT m.digest, (SELECT t.name FROM tags t WHERE t.manifest_id = m.id ORDER BY t.name LIMIT 1) AS tag
+           FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
+           WHERE mb.digest = ? AND m.repository_id = ?
+           ORDER BY tag IS NULL, m.id LIMIT 1`,
+        )
+        .get(digest, repositoryId) as { digest: string; tag: string | null } | undefined;
+      if (user) return { outcome: 'referenced', manifest: user.digest, ...(user.tag !== null && { tag: user.tag }) };
+      const result = this.database.stmt('DELETE FROM repository_blobs WHERE repository_id = ? AND digest = ?').run(repositoryId, digest);
+      return { outcome: result.changes > 0 ? 'unlinked' : 'missing' };
+    });
   }
 }

@@ -1,13 +1,6 @@
 import type { EventStore, OutboxEvent, StoredEvent } from '../event-store.js';
+import { type EventRow, toEvent } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface EventRow {
-  id: number;
-  type: string;
-  account_id: string | null;
-  occurred_at: number;
-  payload: string;
-}
 
 /** Inserts outbox rows; callers run it inside their own write transaction. */
 export function insertEvents(database: SqliteDatabase, events: readonly OutboxEvent[]): void {
@@ -16,17 +9,6 @@ export function insertEvents(database: SqliteDatabase, events: readonly OutboxEv
   for (const event of events) {
     insert.run(event.type, event.accountId ?? null, event.occurredAt.getTime(), JSON.stringify(event.payload));
   }
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  const event: StoredEvent = {
-    id: row.id,
-    type: row.type,
-    occurredAt: new Date(row.occurred_at),
-    payload: JSON.parse(row.payload),
-  };
-  if (row.account_id !== null) event.accountId = row.account_id;
-  return event;
 }
 
 export class SqliteEventStore implements EventStore {

@@ -1,17 +1,11 @@
-import { type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
+import { type BlobReferrer, type GcBlob, type GcScanPage, type GcStore, writerLeaseKey } from '../gc-store.js';
+import { type CandidateRow, toGcBlob } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
 
 // Rows written before the gc migration (or by code that does not set it) have no last_used_at.
 const USED = 'COALESCE(b.last_used_at, b.created_at)';
 const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM manifest_blobs mb WHERE mb.digest = b.digest)';
 
-interface CandidateRow {
-  digest: string;
-  size: number;
-  used: number;
-}
-
-const toBlob = (row: CandidateRow): GcBlob => ({ digest: row.digest, size: row.size, lastUsedAt: new Date(row.used) });
 
 export class SqliteGcStore implements GcStore {
   constructor(private readonly database: SqliteDatabase) {}
@@ -31,7 +25,7 @@ export class SqliteGcStore implements GcStore {
          WHERE b.digest > ? AND b.digest <= ? AND ${USED} < ? AND ${UNREFERENCED} ORDER BY b.digest`,
       )
       .all(after, bound.last, options.usedBefore.getTime()) as CandidateRow[];
-    const page: GcScanPage = { candidates: rows.map(toBlob), scanned: bound.n };
+    const page: GcScanPage = { candidates: rows.map(toGcBlob), scanned: bound.n };
     if (bound.n === options.limit) page.next = bound.last;
     return page;
   }
@@ -57,7 +51,7 @@ export class SqliteGcStore implements GcStore {
         if (!row) continue;
         unlink.run(digest);
         remove.run(digest);
-        deleted.push(toBlob(row));
+        deleted.push(toGcBlob(row));
       }
       return deleted;
     });
@@ -66,6 +60,23 @@ export class SqliteGcStore implements GcStore {
   async blobDigestsBetween(from: string, to: string): Promise<string[]> {
     // Plucked: a shard holds thousands of rows, and a storage pass visits every shard.
     return this.database.stmt('SELECT digest FROM blobs WHERE digest >= ? AND digest < ? ORDER BY digest').pluck(true).all(from, to) as string[];
+  }
+
+  async blobsAfter(after: string, limit: number): Promise<{ digest: string; size: number }[]> {
+    return this.database.stmt('SELECT digest, size FROM blobs WHERE digest > ? ORDER BY digest LIMIT ?').all(after, limit) as {
+      digest: string;
+      size: number;
+    }[];
+  }
+
+  async manifestsReferencing(digest: string, limit: number): Promise<BlobReferrer[]> {
+    return this.database
+      .stmt(
+        `SELECT r.account_id AS accountId, r.name AS repositoryName, m.digest AS manifestDigest
+         FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id JOIN repositories r ON r.id = m.repository_id
+         WHERE mb.digest = ? ORDER BY r.account_id, r.name, m.digest LIMIT ?`,
+      )
+      .all(digest, limit) as BlobReferrer[];
   }
 
   async hasBlob(digest: string): Promise<boolean> {

@@ -1,17 +1,9 @@
 import type { OutboxEvent } from '../event-store.js';
-import type {
-  ImageFilter,
-  ImageIdRecord,
-  ImageRecord,
-  ImageStatus,
-  ImageStorageState,
-  ImageStore,
-  UntagResult,
-} from '../image-store.js';
+import type { ImageFilter, ImageIdRecord, ImageRecord, ImageStore, UntagResult } from '../image-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifestSummary } from './rows.js';
+import { type ImageIdRow, MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type StateRow, toImageId, toManifestSummary, toState } from '../rows.js';
 
 /**
  * The image queries: ECR's listings and lookups, and how an image's storage state is read. The
@@ -29,18 +21,6 @@ export const IMAGE_STATUS = `COALESCE(s.status, 'ACTIVE')`;
 /** The storage state of the image joined with storageOf (a StateRow). */
 export const STATE_COLUMNS = `${IMAGE_STATUS} AS status, s.last_archived_at, s.last_activated_at`;
 
-export interface StateRow {
-  status: ImageStatus;
-  last_archived_at: number | null;
-  last_activated_at: number | null;
-}
-
-export function toState(row: StateRow): ImageStorageState {
-  const state: ImageStorageState = { status: row.status };
-  if (row.last_archived_at !== null) state.lastArchivedAt = new Date(row.last_archived_at);
-  if (row.last_activated_at !== null) state.lastActivatedAt = new Date(row.last_activated_at);
-  return state;
-}
 
 // Columns of an image: the manifest, its storage state, its tags as a JSON array, and ECR's
 // reported size (an index reports its largest child, which it lists in manifest_children).
@@ -87,9 +67,8 @@ export class SqliteImageStore implements ImageStore {
         afterDigest: options.after?.digest ?? '',
         afterTag: options.after?.tag ?? '',
         limit: rowsFor(options.limit),
-      }) as { digest: string; tag: string | null }[];
-    const ids = rows.map((r): ImageIdRecord => (r.tag === null ? { digest: r.digest } : { digest: r.digest, tag: r.tag }));
-    return pageOf(ids, options.limit, (id) => id);
+      }) as ImageIdRow[];
+    return pageOf(rows.map(toImageId), options.limit, (id) => id);
   }
 
   async listImages(repositoryId: number, options: ImageFilter & { after?: string; limit: number }): Promise<Page<ImageRecord>> {

@@ -1,40 +1,6 @@
 import type { JobRecord, JobStatus, JobStore, NewJob } from '../job-store.js';
+import { type JobRow, toJob } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface JobRow {
-  id: number;
-  type: string;
-  payload: string;
-  status: JobStatus;
-  dedupe_key: string | null;
-  run_at: number;
-  attempts: number;
-  lease_owner: string | null;
-  lease_until: number | null;
-  last_error: string | null;
-  result: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toJob(row: JobRow): JobRecord {
-  const job: JobRecord = {
-    id: row.id,
-    type: row.type,
-    payload: JSON.parse(row.payload),
-    status: row.status,
-    runAt: new Date(row.run_at),
-    attempts: row.attempts,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-  if (row.dedupe_key !== null) job.dedupeKey = row.dedupe_key;
-  if (row.lease_owner !== null) job.leaseOwner = row.lease_owner;
-  if (row.lease_until !== null) job.leaseUntil = new Date(row.lease_until);
-  if (row.last_error !== null) job.lastError = row.last_error;
-  if (row.result !== null) job.result = JSON.parse(row.result);
-  return job;
-}
 
 /**
  * Queues a job unless one with its dedupe key is queued or running (then returns that one). Callers

@@ -2,7 +2,8 @@ import type { ImageStatus, ImageStorageState } from '../image-store.js';
 import type { ImageStatusChange, ImageStatusChangeResult, LifecycleImageRecord } from '../lifecycle-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
-import { IMAGE_STATUS, STATE_COLUMNS, type StateRow, storageOf, toState } from './image-store.js';
+import { type StateRow, toState } from '../rows.js';
+import { IMAGE_STATUS, STATE_COLUMNS, storageOf } from './image-store.js';
 
 /**
  * The image side of the lifecycle store: storage state changes (image_storage, no row = ACTIVE)

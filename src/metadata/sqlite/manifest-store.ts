@@ -15,7 +15,7 @@ import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 import { IMAGE_STATUS, storageOf } from './image-store.js';
 import { ReadCache } from './read-cache.js';
-import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, toManifest } from './rows.js';
+import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type PullRow, type ReferrerRow, toFoundManifest, toManifest, toReferrer } from '../rows.js';
 
 // The pull path's columns, with the image's storage status (read as image-store.ts reads it) so a
 // pull is one query, not two.
@@ -163,14 +163,8 @@ export class SqliteManifestStore implements ManifestStore {
                WHERE r.account_id = ? AND r.name = ?`,
             )
             .get(reference.digest, accountId, name)
-    ) as (ManifestRow & { content: Buffer | null; id: number | null; image_status: string }) | undefined;
-    if (!row) return undefined;
-    if (row.id === null) return { repositoryId: row.repository_id };
-    return {
-      repositoryId: row.repository_id,
-      manifest: toManifest(row as ManifestRow & { content: Buffer }),
-      imageStatus: row.image_status,
-    };
+    ) as PullRow | undefined;
+    return row && toFoundManifest(row);
   }
 
   async resolveTag(repositoryId: number, tag: string): Promise<string | undefined> {
@@ -261,16 +255,8 @@ export class SqliteManifestStore implements ManifestStore {
          WHERE repository_id = @repository AND subject_digest = @subject
            AND (@artifactType IS NULL OR artifact_type = @artifactType) ORDER BY digest`,
       )
-      .all({ repository: repositoryId, subject: subjectDigest, artifactType: options.artifactType ?? null }) as Pick<
-      ManifestRow,
-      'digest' | 'media_type' | 'size' | 'artifact_type' | 'annotations'
-    >[];
-    return rows.map((row) => {
-      const referrer: ReferrerRecord = { digest: row.digest, mediaType: row.media_type, size: row.size };
-      if (row.artifact_type !== null) referrer.artifactType = row.artifact_type;
-      if (row.annotations !== null) referrer.annotations = JSON.parse(row.annotations);
-      return referrer;
-    });
+      .all({ repository: repositoryId, subject: subjectDigest, artifactType: options.artifactType ?? null }) as ReferrerRow[];
+    return rows.map(toReferrer);
   }
 
   async recordPulls(pulls: { repositoryId: number; digest: string; at: Date }[]): Promise<void> {

@@ -1,19 +1,23 @@
 import { DomainError, repositoryAlreadyExists } from '../../domain/errors.js';
 import type { OutboxEvent } from '../event-store.js';
 import { type Page, pageOf, rowsFor } from '../page.js';
-import type { NewRepository, RepositoryRecord, RepositorySettings, RepositoryStore } from '../repository-store.js';
+import { type NewRepository, REPOSITORY_DEFAULTS, type RepositoryRecord, type RepositorySettings, type RepositoryStore } from '../repository-store.js';
 import type { SqliteDatabase } from './database.js';
 import { insertEvents } from './event-store.js';
 import { insertRepositoryTags } from './repository-tag-store.js';
-import { type RepositoryRow, toRepository } from './rows.js';
+import { type RepositoryRow, toRepository } from '../rows.js';
 
-const REPOSITORY_DEFAULTS: RepositorySettings = {
-  imageTagMutability: 'MUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-  scanOnPush: false,
-  encryptionType: 'AES256',
-  public: false,
-};
+/** The settings columns' values, in the order image_tag_mutability … public. */
+function settingsColumns(s: RepositorySettings): (string | number | null)[] {
+  return [
+    s.imageTagMutability,
+    JSON.stringify(s.imageTagMutabilityExclusionFilters),
+    s.scanOnPush ? 1 : 0,
+    s.encryptionType,
+    s.kmsKey ?? null,
+    s.public ? 1 : 0,
+  ];
+}
 
 export class SqliteRepositoryStore implements RepositoryStore {
   constructor(private readonly database: SqliteDatabase) {}
@@ -26,17 +30,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
            scan_on_push, encryption_type, kms_key, public)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id, name) DO NOTHING RETURNING *`,
       )
-      .get(
-        s.accountId,
-        s.name,
-        s.now.getTime(),
-        s.imageTagMutability,
-        JSON.stringify(s.imageTagMutabilityExclusionFilters),
-        s.scanOnPush ? 1 : 0,
-        s.encryptionType,
-        s.kmsKey ?? null,
-        s.public ? 1 : 0,
-      ) as RepositoryRow | undefined;
+      .get(s.accountId, s.name, s.now.getTime(), ...settingsColumns(s)) as RepositoryRow | undefined;
   }
 
   async createRepository(input: NewRepository, events: OutboxEvent[]): Promise<RepositoryRecord> {
@@ -73,8 +67,12 @@ export class SqliteRepositoryStore implements RepositoryStore {
     return row && toRepository(row);
   }
 
+  private selectRepositoryById(id: number): RepositoryRow | undefined {
+    return this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
+  }
+
   async getRepositoryById(id: number): Promise<RepositoryRecord | undefined> {
-    const row = this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
+    const row = this.selectRepositoryById(id);
     return row && toRepository(row);
   }
 
@@ -87,7 +85,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
 
   async updateRepository(id: number, patch: Partial<RepositorySettings>): Promise<RepositoryRecord> {
     return this.database.write(() => {
-      const current = this.database.stmt('SELECT * FROM repositories WHERE id = ?').get(id) as RepositoryRow | undefined;
+      const current = this.selectRepositoryById(id);
       if (!current) throw new DomainError('RepositoryNotFound', `repository ${id} does not exist`);
       const s = { ...toRepository(current), ...patch };
       const row = this.database
@@ -95,15 +93,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
           `UPDATE repositories SET image_tag_mutability = ?, tag_mutability_exclusions = ?, scan_on_push = ?,
              encryption_type = ?, kms_key = ?, public = ? WHERE id = ? RETURNING *`,
         )
-        .get(
-          s.imageTagMutability,
-          JSON.stringify(s.imageTagMutabilityExclusionFilters),
-          s.scanOnPush ? 1 : 0,
-          s.encryptionType,
-          s.kmsKey ?? null,
-          s.public ? 1 : 0,
-          id,
-        ) as RepositoryRow;
+        .get(...settingsColumns(s), id) as RepositoryRow;
       return toRepository(row);
     });
   }

@@ -1,21 +1,6 @@
 import type { UploadRecord, UploadStore } from '../upload-store.js';
+import { type UploadRow, toUpload } from '../rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface UploadRow {
-  id: string;
-  repository_id: number;
-  started_at: number;
-  updated_at: number;
-}
-
-function toUpload(row: UploadRow): UploadRecord {
-  return {
-    id: row.id,
-    repositoryId: row.repository_id,
-    startedAt: new Date(row.started_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
 
 export class SqliteUploadStore implements UploadStore {
   constructor(private readonly database: SqliteDatabase) {}

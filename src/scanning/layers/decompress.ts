@@ -14,7 +14,7 @@ export interface ByteCounters {
 }
 
 /** Compression from magic bytes; the media type is not trusted (registries see mislabeled layers). */
-export function detectCompression(head: Buffer): Compression | 'xz' | 'bzip2' {
+function detectCompression(head: Buffer): Compression | 'xz' | 'bzip2' {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';

@@ -21,7 +21,7 @@ export interface ScanLimits {
 
 const MiB = 1024 * 1024;
 
-export const DEFAULT_SCAN_LIMITS: Readonly<ScanLimits> = Object.freeze({
+const DEFAULT_SCAN_LIMITS: Readonly<ScanLimits> = Object.freeze({
   maxUncompressedBytes: 16 * 1024 * MiB,
   maxCompressionRatio: 200,
   ratioCheckAfterBytes: 256 * MiB,

@@ -131,7 +131,7 @@ const rank = (severity: string): number => RANK[severity] ?? 6;
  * Severity counts two ways: per finding (basic: one per package and vulnerability) and per
  * vulnerability (enhanced: one finding lists every affected package; it counts at its highest severity).
  */
-export function countSeverities(findings: readonly NewFinding[]): { perFinding: SeverityCounts; perGroup: SeverityCounts } {
+function countSeverities(findings: readonly NewFinding[]): { perFinding: SeverityCounts; perGroup: SeverityCounts } {
   const perFinding: Record<string, number> = {};
   const groups = new Map<string, string>();
   for (const f of findings) {

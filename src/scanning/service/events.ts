@@ -2,11 +2,11 @@ import { type EventOf, outboxEvent } from '../../domain/events/index.js';
 import { type ScanReason, ScanningEvent } from '../../domain/events/scanning.js';
 import type { ScanStatus, ScanType, SeverityCounts } from '../../metadata/scan-store.js';
 
-/** Outbox events of the scanning module (declared in src/domain/events/scanning.ts). */
-export { ScanningEvent, type ScanReason };
+/** Builders of the scanning module's outbox events (declared in src/domain/events/scanning.ts). */
+export type { ScanReason };
 
 /** The system actor scans act as (audit records name it). */
-export const SCANNING_ACTOR = 'berth:scanning';
+const SCANNING_ACTOR = 'berth:scanning';
 
 export interface ImageScanEventInput {
   accountId: string;

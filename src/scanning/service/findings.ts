@@ -7,12 +7,12 @@ import type { Finding, Inventory, OsInfo } from '../types.js';
  * architecture, where it was found) and the same advisory. Its content (severity, fixed version,
  * references) may change with the database; its first-observed time stays.
  */
-export function findingKey(f: Finding): string {
+function findingKey(f: Finding): string {
   return [f.packageType, f.packageName, f.packageVersion, f.arch ?? '', f.locations[0]?.path ?? '', f.vulnerabilityId].join('\u0000');
 }
 
 /** Findings of one vulnerability, across packages, form one enhanced (Inspector-style) finding. */
-export function findingGroup(f: Finding): string {
+function findingGroup(f: Finding): string {
   return f.cveId ?? f.vulnerabilityId;
 }
 

@@ -20,7 +20,8 @@ export interface ImageToScan {
 /**
  * The layers of a stored image manifest, bottom first, as streams from blob storage. Layers are
  * opened one at a time as the scan reaches them. Foreign (non-distributable) layers that live at
- * other URLs are not in storage and are skipped with a warning.
+ * other URLs are not in storage and are skipped with a warning. Each is read for its declared size
+ * (which the push checked), so a truncated file fails the read instead of scanning a prefix.
  */
 export async function imageToScan(manifest: ManifestRecord, blobs: BlobStore): Promise<ImageToScan> {
   const parsed = parseManifest(manifest.content, manifest.mediaType);
@@ -31,7 +32,7 @@ export async function imageToScan(manifest: ManifestRecord, blobs: BlobStore): P
       warnings.push(`layer ${layer.digest} is a foreign layer (${layer.mediaType}) stored elsewhere; not scanned`);
       continue;
     }
-    layers.push({ digest: layer.digest, mediaType: layer.mediaType, open: () => blobs.open(layer.digest) });
+    layers.push({ digest: layer.digest, mediaType: layer.mediaType, open: () => blobs.open(layer.digest, { offset: 0, length: layer.size }) });
   }
   const config = parsed.config ? await readConfig(parsed.config.digest, parsed.config.size, blobs) : {};
   return { layers, warnings, config };
@@ -41,7 +42,7 @@ async function readConfig(digest: string, size: number, blobs: BlobStore): Promi
   if (size > MAX_CONFIG_BYTES) return {};
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of await blobs.open(digest)) chunks.push(chunk as Buffer);
+    for await (const chunk of await blobs.open(digest, { offset: 0, length: size })) chunks.push(chunk as Buffer);
   } catch (err) {
     throw new ScanFailedError('layer-unreadable', `image config ${digest} could not be read: ${(err as Error).message}`);
   }

@@ -94,7 +94,5 @@ export function createScanning(deps: {
 }
 
 export { ScanningService, type ImageRef } from './service.js';
-export { effectiveScanning, type EffectiveScanning, type RegistryScanningConfiguration } from './configuration.js';
-export { ScanningEvent, SCANNING_ACTOR, vulnDbUpdatedEvent } from './events.js';
-export { RESCAN_JOB, SCAN_JOB } from './job-types.js';
-export { scanningConfigSchema, type ScanningConfig } from './config-schema.js';
+export type { EffectiveScanning, RegistryScanningConfiguration } from './configuration.js';
+export type { ScanningConfig } from './config-schema.js';

@@ -10,8 +10,8 @@
  */
 export const SCAN_COMPLETE = 'The scan was completed successfully.';
 export const CONTINUOUS_ACTIVE = 'Continuous scan is selected for image.';
-export const UNSUPPORTED_BASIC = 'UnsupportedImageError: The operating system and/or package manager are not supported.';
-export const UNSUPPORTED_ENHANCED = 'The operating system and/or package manager are not supported.';
+const UNSUPPORTED_BASIC = 'UnsupportedImageError: The operating system and/or package manager are not supported.';
+const UNSUPPORTED_ENHANCED = 'The operating system and/or package manager are not supported.';
 
 export function scanFailedDescription(message: string): string {
   return `ScanFailedError: ${message}`;

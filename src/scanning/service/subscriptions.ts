@@ -6,7 +6,7 @@ import type { Logger } from '../../util/logger.js';
 import type { ScanningService } from './service.js';
 
 /** The outbox subscriber's name (its cursor is created when the app is built, so pushes from then on are seen). */
-export const SCANNING_SUBSCRIBER = 'scanning';
+const SCANNING_SUBSCRIBER = 'scanning';
 
 /**
  * Reacts to registry and database events: scan on push, drop SBOMs nothing uses any more, and

@@ -10,7 +10,7 @@ import { semverComparator } from './semver.js';
 
 export type { VersionComparator } from './comparator.js';
 export { InvalidVersionError } from './comparator.js';
-export { apkComparator, dpkgComparator, goComparator, mavenComparator, pep440Comparator, rpmComparator, semverComparator };
+export { goComparator, semverComparator };
 
 /**
  * Comparators by OSV ecosystem base name: the part before the first ':' ("Debian:12" → "Debian",

@@ -43,7 +43,7 @@ function parseItem(isDigit: boolean, buf: string): Item {
   return isDigit ? { kind: 'int', value: BigInt(buf) } : stringItem(buf, false);
 }
 
-export function parseMavenVersion(version: string): Item[] {
+function parseMavenVersion(version: string): Item[] {
   const v = version.toLowerCase();
   const root: Item[] = [];
   let list = root;

@@ -77,7 +77,7 @@ export async function vulnDbStatus(store: VulnDbStore): Promise<VulnDbStatus> {
   return store.status();
 }
 
-export function defaultSourceName(absolute: string): string {
+function defaultSourceName(absolute: string): string {
   const base = basename(absolute).replace(/\.(zip|json|ya?ml)$/i, '');
   return GENERIC_NAMES.has(base.toLowerCase()) ? `${basename(dirname(absolute))}/${base}` : base;
 }

@@ -8,6 +8,7 @@ import {
   type FileInfo,
   type FileWriter,
   PathNotFoundError,
+  ShortReadError,
   type StorageDriver,
   type WriterOptions,
   assertValidPath,
@@ -61,15 +62,18 @@ export class FilesystemDriver implements StorageDriver {
       throw notFoundOr(err, path);
     });
     const start = range?.offset ?? 0;
-    let length = range?.length;
+    let length: number;
     try {
-      length ??= Math.max(0, (await handle.stat()).size - start);
+      const size = (await handle.stat()).size;
+      length = range?.length ?? Math.max(0, size - start);
+      // A file shorter than the range is known now: refuse before the caller promises any bytes.
+      if (start + length > size) throw new ShortReadError(path, start + length, size);
     } catch (err) {
       await handle.close();
       throw err;
     }
     // Its chunks are handed over: the blob GET handler frees each once the socket has it (FileSource).
-    return new FileSource(handle, start, length, STREAM_BUFFER_BYTES);
+    return new FileSource(handle, path, start, length, STREAM_BUFFER_BYTES);
   }
 
   async writer(path: string, options?: WriterOptions): Promise<FileWriter> {

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { ShortReadError } from '../driver.js';
 import type { HandingOverReadable } from '../handed-over.js';
 
 /**
@@ -18,6 +19,7 @@ export class FileSource extends Readable implements HandingOverReadable {
 
   constructor(
     private readonly handle: FileHandle,
+    private readonly path: string,
     private position: number,
     private remaining: number,
     private readonly chunkSize: number,
@@ -34,8 +36,9 @@ export class FileSource extends Readable implements HandingOverReadable {
     this.handle.read(buffer, 0, buffer.length, this.position).then(
       ({ bytesRead }) => {
         if (bytesRead === 0) {
-          // The file is shorter than the range asked for: end instead of reading nothing forever.
-          this.push(null);
+          // The file shrank below the range after it was opened: fail rather than end early, so a
+          // response that announced the length is cut off instead of leaving its client waiting.
+          this.destroy(new ShortReadError(this.path, this.position + this.remaining, this.position));
           return;
         }
         this.position += bytesRead;

@@ -130,6 +130,13 @@ describe('request bodies', () => {
     }
   });
 
+  it('answers a body that is not UTF-8 with SerializationException rather than reading altered text', async () => {
+    const body = Readable.from([Buffer.concat([Buffer.from('{"repositoryName":"caf'), Buffer.from([0xe9]), Buffer.from('"}')])]);
+    const res = await call({ target: `${TARGET}.CreateRepository`, body });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ __type: 'com.amazon.coral.service#SerializationException', message: 'Request body is not valid UTF-8' });
+  });
+
   it('answers a value of the wrong JSON type with SerializationException, ahead of constraint errors', async () => {
     const res = await call({ target: `${TARGET}.DescribeRepositories`, body: '{"repositoryNames":[], "maxResults":"5"}' });
     expect(res.status).toBe(400);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, ECRServiceException } from '@aws-sdk/client-ecr';
-import { verifySigV4 } from '../../../src/iam/sigv4/index.js';
+import { beginSigV4 } from '../../../src/iam/sigv4/index.js';
 import type { Principal } from '../../../src/iam/principal.js';
 import { ACCOUNT, REGION, startToyApp } from './helpers/toy-app.js';
 import type { ToyApp } from './helpers/toy-app.js';
@@ -18,8 +18,8 @@ let toy: ToyApp;
 beforeAll(async () => {
   toy = await startToyApp({
     authenticate: async (req) => {
-      const verified = await verifySigV4(
-        { method: req.method, path: req.rawPath, query: req.rawQuery, headers: req.headers, payloadSha256: req.payloadSha256 },
+      const pending = await beginSigV4(
+        { method: req.method, path: req.rawPath, query: req.rawQuery, headers: req.headers },
         {
           region: REGION,
           services: ['ecr'],
@@ -27,7 +27,7 @@ beforeAll(async () => {
           lookupSecret: async (id) => (id === KEY_ID ? { secretAccessKey: SECRET, principal: ROOT } : undefined),
         },
       );
-      return verified.principal;
+      return { signatureVerified: pending.signatureVerified, complete: (sha256) => pending.finish(sha256).principal };
     },
   });
 });

@@ -89,6 +89,18 @@ describe('validation', () => {
     expect(validateShape('UploadLayerPartRequest', { ...part, partFirstByte: 2 ** 40 })).toEqual([]);
   });
 
+  it('checks base64 blobs of a full layer part (20 MiB) and refuses what is not base64', () => {
+    const part = { repositoryName: 'app', uploadId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', partFirstByte: 0, partLastByte: 1 };
+    const big = Buffer.alloc(20 * 1024 * 1024, 7).toString('base64');
+    expect(validateShape('UploadLayerPartRequest', { ...part, layerPartBlob: big })).toEqual([]);
+    for (const value of ['AQ==', 'AQI=', 'AQID', '']) {
+      expect(validateShape('UploadLayerPartRequest', { ...part, layerPartBlob: value }), value).toEqual([]);
+    }
+    for (const value of ['AQ=', 'A===', '====', 'AQ=D', 'AQ*D', `${big.slice(0, -4)}AQ*D`, 'AQID=']) {
+      expect(rejectMessage('UploadLayerPartRequest', { ...part, layerPartBlob: value }).type, value.slice(-8)).toBe('SerializationException');
+    }
+  });
+
   it('reports wrong JSON types in Coral terms', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ repositoryName: { a: 1 } }, 'Start of structure or map found where not expected.'],

@@ -1,7 +1,8 @@
 /** Blob pulls beyond the conformance suite: the base endpoint, HEAD, Range requests, DELETE. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { pushBlob, useRegistry } from './helpers.js';
+import { OCI_MANIFEST } from '../../support/media-types.js';
+import { imageManifest, pushBlob, useRegistry } from './helpers.js';
 
 const { registry, client } = useRegistry();
 
@@ -136,6 +137,29 @@ describe('blob DELETE', () => {
     expect(head.status).toBe(404);
     const again = await c.do('DELETE', '/v2/<name>/blobs/<digest>', { digest: blob.digest });
     expect([again.status, again.errorCode()]).toEqual([404, 'BLOB_UNKNOWN']);
+  });
+
+  it('refuses a layer or config a tagged manifest uses with 405 UNSUPPORTED naming the manifest, and the image still pulls', async () => {
+    const c = client();
+    const image = await imageManifest(c);
+    expect((await c.pushManifest('v1', image.content, OCI_MANIFEST)).status).toBe(201);
+    for (const blob of [image.layer, image.config]) {
+      const del = await c.do('DELETE', '/v2/<name>/blobs/<digest>', { digest: blob.digest });
+      expect([del.status, del.errorCode()]).toEqual([405, 'UNSUPPORTED']);
+      expect(del.json<{ errors: { message: string }[] }>().errors[0]!.message).toContain(`manifest ${image.digest} (tag v1)`);
+    }
+    const manifest = await c.do('GET', '/v2/<name>/manifests/<reference>', { reference: 'v1' });
+    expect(manifest.status).toBe(200);
+    for (const blob of [image.layer, image.config]) {
+      const pulled = await c.do('GET', '/v2/<name>/blobs/<digest>', { digest: blob.digest });
+      expect(pulled.status).toBe(200);
+      expect(pulled.body.equals(blob.content)).toBe(true);
+    }
+
+    // Once no manifest of the repository uses it, the layer may go.
+    expect((await c.do('DELETE', '/v2/<name>/manifests/<digest>', { digest: image.digest })).status).toBe(202);
+    expect((await c.do('DELETE', '/v2/<name>/blobs/<digest>', { digest: image.layer.digest })).status).toBe(202);
+    expect((await c.do('HEAD', '/v2/<name>/blobs/<digest>', { digest: image.layer.digest })).status).toBe(404);
   });
 
   it('leaves the blob readable in other repositories that hold it', async () => {

@@ -1,11 +1,9 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'vitest';
+import { requireCondition } from '../../support/conditions.js';
 
-/** CI=true turns a missing client from a skip into a failure: CI must really run every client. */
-export function isCI(): boolean {
-  return /^(1|true|yes)$/i.test(process.env.CI ?? '');
-}
+export { isCI, requireCondition } from '../../support/conditions.js';
 
 /** The absolute path of an executable on PATH, or undefined. */
 export function findTool(name: string): string | undefined {
@@ -29,14 +27,5 @@ export function findTool(name: string): string | undefined {
 export function requireTool(ctx: TestContext, ...names: string[]): void {
   const missing = names.filter((name) => findTool(name) === undefined);
   if (missing.length === 0) return;
-  const message = `${missing.join(', ')} not found on PATH; install ${missing.join(' and ')} (see .ci/run) to run this test`;
-  if (isCI()) throw new Error(`CI=true and ${message}`);
-  ctx.skip(message);
-}
-
-/** Like requireTool, for prerequisites that are not a binary (root, a running dockerd). */
-export function requireCondition(ctx: TestContext, ok: boolean, message: string): void {
-  if (ok) return;
-  if (isCI()) throw new Error(`CI=true and ${message}`);
-  ctx.skip(message);
+  requireCondition(ctx, false, `${missing.join(', ')} not found on PATH; install ${missing.join(' and ')} (see .ci/run) to run this test`);
 }

@@ -7,9 +7,12 @@ import { request as httpRequest } from 'node:http';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { BerthApp } from '../../../src/app.js';
 import type { BerthConfigInput } from '../../../src/config/schema.js';
+import { RATE_QUOTA_DEFAULTS } from '../../../src/iam/rate-quotas.js';
 import { type TestServer, mergeConfig, startServer, useStarted } from '../../support/server.js';
 
 export const REGION = 'eu-west-1';
+
+const NO_RATE_QUOTAS = Object.fromEntries(Object.keys(RATE_QUOTA_DEFAULTS).map((action) => [action, { perSecond: 0, burst: 1 }]));
 export const ACCOUNT_A = '111111111111';
 export const ACCOUNT_B = '222222222222';
 export const ROOT_KEY = { accessKeyId: 'AKIAROOTA00000000000', secretAccessKey: 'root-secret-of-account-a-0123456789abcdef' };
@@ -66,7 +69,8 @@ export async function startBerth(dataDir: string | undefined, overrides: BerthCo
         auth: {
           rootAccessKeyId: ROOT_KEY.accessKeyId,
           rootSecretAccessKey: ROOT_KEY.secretAccessKey,
-          rateLimit: { anonymous: { perSecond: 1000, burst: 10000 }, authenticated: { perSecond: 1000, burst: 10000 } },
+          // Rate limits off (perSecond 0): the tests that are about them set their own.
+          rateLimit: { anonymous: { perSecond: 0, burst: 1 }, authenticated: NO_RATE_QUOTAS },
         },
       },
       overrides,

@@ -1,16 +1,18 @@
 /**
  * Public repositories: anonymous pulls work (by a repository policy allowing Principal "*", or the
  * explicit public switch), anonymous pushes and pushes by read-only users are refused, and
- * anonymous pulls are rate-limited per client address with a higher limit for logged-in callers.
+ * anonymous pulls are rate-limited per client address, logged-in callers per account.
  */
 import { SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../support/digest.js';
 import { OCI_MANIFEST } from '../../support/media-types.js';
-import { ACCOUNT_A, READ_ONLY, ROOT_KEY, useBerth } from './harness.js';
+import { ACCOUNT_A, ACCOUNT_B, READ_ONLY, ROOT_KEY, useBerth } from './harness.js';
 import { buildImage, pushImage, type PushedImage } from './images.js';
 
-const berth = useBerth({ auth: { rateLimit: { anonymous: { perSecond: 0.01, burst: 12 }, authenticated: { perSecond: 0.01, burst: 40 } } } });
+const berth = useBerth({
+  auth: { rateLimit: { anonymous: { perSecond: 0.01, burst: 12 }, authenticated: { BatchGetImage: { perSecond: 0.01, burst: 40 } } } },
+});
 
 const PUBLIC_READ = JSON.stringify({
   Version: '2012-10-17',
@@ -102,7 +104,7 @@ describe('pull rate limits', () => {
     expect(limited.status).toBe(429);
     expect(limited.json()).toMatchObject({ errors: [{ code: 'TOOMANYREQUESTS' }] });
 
-    // Same address, logged in: its own, larger bucket.
+    // Same address, logged in: the account's own, larger budget (a manifest read is an ecr:BatchGetImage).
     const auth = await berth().login(await berth().user(ACCOUNT_A, 'heavy-puller', { ro: READ_ONLY }));
     for (let i = 0; i < 20; i++) {
       expect((await berth().v2('HEAD', `/v2/public/app/manifests/${image.tag}`, { auth })).status).toBe(200);
@@ -113,6 +115,16 @@ describe('pull rate limits', () => {
       authenticated++;
     } while (res.status === 200 && authenticated < 100);
     expect(res.status).toBe(429);
-    expect(authenticated).toBeGreaterThan(40);
+    // 40, less what the account's reader pulled earlier.
+    expect(authenticated).toBeGreaterThan(30);
+    const over = await berth().v2('GET', `/v2/public/app/manifests/${image.tag}`, { auth });
+    expect(over.json()).toMatchObject({ errors: [{ code: 'TOOMANYREQUESTS', message: expect.stringContaining('ecr:BatchGetImage') }] });
+
+    // The budget is the account's: its other users are over it too; another account has its own.
+    const colleague = await berth().login(await berth().user(ACCOUNT_A, 'colleague', { ro: READ_ONLY }));
+    expect((await berth().v2('HEAD', `/v2/public/app/manifests/${image.tag}`, { auth: colleague })).status).toBe(429);
+    const otherAccount = await berth().login(await berth().rootOf(ACCOUNT_B));
+    const host = `${ACCOUNT_A}.dkr.ecr.eu-west-1.registry.test`;
+    expect((await berth().v2('HEAD', `/v2/public/app/manifests/${image.tag}`, { auth: otherAccount, host })).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presignQuery, signHeaders, verifySigV4, type SigV4Request, type VerifyOptions } from '../../../src/iam/sigv4/index.js';
+import { beginSigV4, presignQuery, signHeaders, verifySigV4, type SigV4Request, type VerifyOptions } from '../../../src/iam/sigv4/index.js';
 import { sha256Hex } from '../../support/digest.js';
 
 const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -325,5 +325,52 @@ describe('verifySigV4 with presigned URLs', () => {
     expect((await failure(presigned(), { ...presignOpts, allowPresigned: false })).awsCode).toBe(
       'MissingAuthenticationTokenException',
     );
+  });
+});
+
+describe('beginSigV4: what the headers decide before the body is read', () => {
+  const head = (req: SigV4Request) => ({ method: req.method, path: req.path, query: req.query, headers: req.headers });
+  const refusal = (p: Promise<unknown>) => p.then(() => undefined, (err: { awsCode: string }) => err.awsCode);
+
+  it('refuses a missing, unknown, expired or mis-scoped credential without a body hash', async () => {
+    const { authorization: _, ...unsigned } = signed().headers as Record<string, string>;
+    expect(await refusal(beginSigV4({ ...head(signed()), headers: unsigned }, opts))).toBe('MissingAuthenticationTokenException');
+    expect(await refusal(beginSigV4(head(signed({ accessKeyId: 'AKIANOSUCHKEY0000001' })), opts))).toBe('UnrecognizedClientException');
+    expect(await refusal(beginSigV4(head(signed({ at: new Date('2024-05-01T09:40:00Z') })), opts))).toBe('InvalidSignatureException');
+    expect(await refusal(beginSigV4(head(signed({ region: 'eu-west-1' })), opts))).toBe('InvalidSignatureException');
+  });
+
+  it('checks the signature itself when the body hash is declared, and only the match with the body after', async () => {
+    const declared = { extraHeaders: { 'x-amz-content-sha256': sha256Hex(body) } };
+    expect(await refusal(beginSigV4(head(signed({ ...declared, secret: 'wrong-secret-0123456789' })), opts))).toBe('InvalidSignatureException');
+    const pending = await beginSigV4(head(signed(declared)), opts);
+    expect(pending.signatureVerified).toBe(true);
+    expect(() => pending.finish(sha256Hex('x'))).toThrow("The provided 'x-amz-content-sha256' header does not match what was computed.");
+    expect(pending.finish(sha256Hex(body)).principal).toEqual(principal);
+  });
+
+  it('leaves the signature to the body when no hash is declared (the AWS CLI)', async () => {
+    const wrongSecret = await beginSigV4(head(signed({ secret: 'wrong-secret-0123456789' })), opts);
+    expect(wrongSecret.signatureVerified).toBe(false);
+    expect(() => wrongSecret.finish(sha256Hex(body))).toThrow(/does not match the signature you provided/);
+    const pending = await beginSigV4(head(signed()), opts);
+    expect(() => pending.finish(sha256Hex('{"repositoryName":"evil"}'))).toThrow(/does not match the signature you provided/);
+    expect(pending.finish(sha256Hex(body).toUpperCase()).principal).toEqual(principal);
+  });
+
+  it('refuses UNSIGNED-PAYLOAD on a header-signed request before the body', async () => {
+    const req = signed({ extraHeaders: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    await expect(beginSigV4(head(req), opts)).rejects.toThrow("'x-amz-content-sha256' may be UNSIGNED-PAYLOAD only for presigned URLs.");
+  });
+
+  it('takes a presigned URL in the same two steps: its signature is checked with the body hash', async () => {
+    const path = '/v2/app/blobs/sha256:abc';
+    const query = presignQuery({ method: 'GET', host, path, credentials: creds, region: 'us-east-1', service: 'ecr', now, expiresSeconds: 900 });
+    const presignOpts = { ...opts, requiredSignedHeaders: [] };
+    const pending = await beginSigV4({ method: 'GET', path, query, headers: { host } }, presignOpts);
+    expect(pending.signatureVerified).toBe(false);
+    expect(pending.finish(sha256Hex(''))).toMatchObject({ principal, presigned: true, expiresAt: new Date('2024-05-01T10:15:00Z') });
+    const moved = await beginSigV4({ method: 'GET', path: '/v2/other/blobs/sha256:abc', query, headers: { host } }, presignOpts);
+    expect(() => moved.finish(sha256Hex(''))).toThrow(/does not match the signature you provided/);
   });
 });

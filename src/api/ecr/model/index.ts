@@ -25,10 +25,6 @@ export function getOperationModel(name: string): Operation | undefined {
   return Object.hasOwn(ecrModel.operations, name) ? ecrModel.operations[name] : undefined;
 }
 
-export function operationNames(): string[] {
-  return Object.keys(ecrModel.operations);
-}
-
 /** Names of every exception structure in the model (RepositoryNotFoundException, ...). */
 export function modelExceptionNames(): string[] {
   return Object.entries(ecrModel.shapes)

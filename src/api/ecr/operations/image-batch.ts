@@ -1,4 +1,5 @@
 /** BatchGetImage and BatchDeleteImage: per-image results, per-image failures. */
+import { isUtf8 } from 'node:buffer';
 import { actorOf } from '../../../audit/actor.js';
 import { isDomainError } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
@@ -20,6 +21,12 @@ export const batchGetImage = (registry: Registry) =>
         try {
           // A pull like GET /v2/.../manifests/<ref>: recorded for lastRecordedPullTime.
           const manifest = await registry.manifests.get(key, checked.digest ?? checked.tag, input.acceptedMediaTypes, true);
+          if (!isUtf8(manifest.content)) {
+            // Stored before such manifests were refused: as text it would come back altered (U+FFFD)
+            // and no longer hash to its digest, so it is not returned as text at all.
+            failures.push(imageFailure(id, 'ImageInaccessible', 'The stored manifest is not valid UTF-8 and cannot be returned as text; pull it by digest through the /v2 API'));
+            continue;
+          }
           images.push({
             registryId: key.accountId,
             repositoryName: key.name,

@@ -88,7 +88,7 @@ function imageRef(id: ImageIdentifier): { digest?: string; tag?: string } {
   return { digest: id.imageDigest, tag: id.imageTag };
 }
 
-export function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDetail {
+function toImageDetail(image: ImageRecord, key: RepositoryKey): ImageDetail {
   return {
     registryId: key.accountId,
     repositoryName: key.name,

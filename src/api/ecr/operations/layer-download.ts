@@ -8,7 +8,7 @@ import { defineOperation } from '../operation.js';
 import type { OperationContext } from '../operation.js';
 import { repositoryKey } from './wire.js';
 
-export const DOWNLOAD_URL_TTL_SECONDS = 3600;
+const DOWNLOAD_URL_TTL_SECONDS = 3600;
 
 export interface LayerDownloadOptions {
   signer: DownloadUrlSigner;

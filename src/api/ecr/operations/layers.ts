@@ -14,7 +14,7 @@ import { defineOperation } from '../operation.js';
 import { repositoryKey } from './wire.js';
 
 /** The part size InitiateLayerUpload suggests (ECR's); parts may be any size up to the model's 20 MiB. */
-export const SUGGESTED_PART_SIZE = 10 * 1024 * 1024;
+const SUGGESTED_PART_SIZE = 10 * 1024 * 1024;
 
 export const batchCheckLayerAvailability = (registry: Registry) =>
   defineOperation({

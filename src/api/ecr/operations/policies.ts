@@ -3,7 +3,7 @@ import type { ResourcePolicies } from '../../../iam/resource-policies.js';
 import { defineOperation } from '../operation.js';
 import { repositoryKey } from './wire.js';
 
-export const setRepositoryPolicy = (policies: ResourcePolicies) =>
+const setRepositoryPolicy = (policies: ResourcePolicies) =>
   defineOperation({
     name: 'SetRepositoryPolicy',
     handler: async (input, ctx) => {
@@ -14,7 +14,7 @@ export const setRepositoryPolicy = (policies: ResourcePolicies) =>
     },
   });
 
-export const getRepositoryPolicy = (policies: ResourcePolicies) =>
+const getRepositoryPolicy = (policies: ResourcePolicies) =>
   defineOperation({
     name: 'GetRepositoryPolicy',
     handler: async (input, ctx) => {
@@ -23,7 +23,7 @@ export const getRepositoryPolicy = (policies: ResourcePolicies) =>
     },
   });
 
-export const deleteRepositoryPolicy = (policies: ResourcePolicies) =>
+const deleteRepositoryPolicy = (policies: ResourcePolicies) =>
   defineOperation({
     name: 'DeleteRepositoryPolicy',
     handler: async (input, ctx) => {
@@ -34,7 +34,7 @@ export const deleteRepositoryPolicy = (policies: ResourcePolicies) =>
     },
   });
 
-export const putRegistryPolicy = (policies: ResourcePolicies) =>
+const putRegistryPolicy = (policies: ResourcePolicies) =>
   defineOperation({
     name: 'PutRegistryPolicy',
     handler: async (input, ctx) => {
@@ -44,13 +44,13 @@ export const putRegistryPolicy = (policies: ResourcePolicies) =>
     },
   });
 
-export const getRegistryPolicy = (policies: ResourcePolicies) =>
+const getRegistryPolicy = (policies: ResourcePolicies) =>
   defineOperation({
     name: 'GetRegistryPolicy',
     handler: async (_input, ctx) => ({ registryId: ctx.accountId, policyText: await policies.getRegistryPolicy(ctx.accountId) }),
   });
 
-export const deleteRegistryPolicy = (policies: ResourcePolicies) =>
+const deleteRegistryPolicy = (policies: ResourcePolicies) =>
   defineOperation({
     name: 'DeleteRegistryPolicy',
     handler: async (_input, ctx) => {

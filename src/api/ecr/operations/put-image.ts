@@ -1,13 +1,16 @@
 /** PutImage: the same ManifestService.put as PUT /v2/<name>/manifests/<ref>, in ECR's terms. */
 import { actorOf } from '../../../audit/actor.js';
 import { digestOf, parseDigest } from '../../../domain/digest.js';
-import { DomainError, isDomainError } from '../../../domain/errors.js';
+import { DomainError, isDomainError, manifestInvalid } from '../../../domain/errors.js';
 import type { RepositoryKey } from '../../../domain/reference.js';
 import { parseManifest } from '../../../domain/manifest/parse.js';
 import type { Registry } from '../../../registry/index.js';
 import type { PutManifestOutcome } from '../../../registry/manifests.js';
 import { defineOperation } from '../operation.js';
 import { repositoryKey } from './wire.js';
+
+/** In unicode mode a surrogate pair is one code point, so this matches only halves of none. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export const putImage = (registry: Registry) =>
   defineOperation({
@@ -16,6 +19,9 @@ export const putImage = (registry: Registry) =>
       const key = repositoryKey(ctx, input.repositoryName);
       // The API does not create repositories on push (only /v2 pushes may, when configured).
       await registry.repositories.get(key);
+      // Unpaired surrogates (a JSON "\ud800") have no UTF-8 form: encoding would replace them, and
+      // the stored bytes would differ from the manifest the client sent and digested.
+      if (UNPAIRED_SURROGATE.test(input.imageManifest)) throw manifestInvalid('imageManifest is not valid Unicode text (an unpaired surrogate)');
       const content = Buffer.from(input.imageManifest, 'utf8');
       if (input.imageDigest !== undefined) {
         const actual = digestOf(content, parseDigest(input.imageDigest).algorithm);

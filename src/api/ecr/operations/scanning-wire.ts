@@ -138,7 +138,7 @@ function vulnerablePackage(f: Finding): VulnerablePackage {
 }
 
 /** Distribution versions as Inspector splits them: epoch, upstream version, release (Debian revision, rpm release, apk -rN). */
-export function splitOsVersion(type: string, full: string): { epoch: number; version: string; release?: string } {
+function splitOsVersion(type: string, full: string): { epoch: number; version: string; release?: string } {
   const colon = /^(\d+):/.exec(full);
   const epoch = colon ? Number(colon[1]) : 0;
   const rest = colon ? full.slice(colon[0].length) : full;

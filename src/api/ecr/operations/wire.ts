@@ -13,7 +13,7 @@ export function repositoryKey(ctx: OperationContext, repositoryName: string): Re
  * host for every account), /v2 serves the caller's own account unless the host starts with a
  * 12-digit label, so another account's repository is addressed as `<account>.<host>/<name>`.
  */
-export function repositoryUri(ctx: OperationContext, repositoryName: string, accountId: string): string {
+function repositoryUri(ctx: OperationContext, repositoryName: string, accountId: string): string {
   const uri = ctx.resources.repositoryUri(repositoryName, accountId);
   if (accountId === ctx.principal.accountId) return uri;
   const sharedHost = uri === ctx.resources.repositoryUri(repositoryName, ctx.principal.accountId);

@@ -31,7 +31,8 @@ export const startUpload: OciHandler = async (call) => {
   const mount = query.get('mount');
   if (mount !== null) {
     const from = query.get('from');
-    // An invalid `from` cannot be mounted from; like distribution, fall back to a session (the spec's 202).
+    // An invalid `from` cannot be mounted from; like distribution, fall back to an upload (a session:
+    // the spec's 202). Without a usable `from` the request was authorized as the upload it is.
     if (from !== null && isValidRepositoryName(from)) {
       const source = { accountId: key.accountId, name: from };
       const allowed = await access
@@ -40,8 +41,10 @@ export const startUpload: OciHandler = async (call) => {
         .catch(() => false);
       const blob = allowed ? await registry.blobs.mount(key, source, mount, call.actor) : undefined;
       if (blob) return blobCreated(call, blob.digest);
+      // Not mountable (or not readable by the caller): what follows is an upload, which the mount's
+      // authorization did not cover; the caller needs what the upload needs.
+      await access.authorize(principal, 'upload.start', { repository: key, creates: true, fallback: true }, info);
     }
-    // Not mountable (or not readable by the caller): fall back to a regular upload session.
   }
   if (digest !== null) {
     // Without a body this uploads the empty blob, which succeeds only if the digest names it.

@@ -18,7 +18,7 @@ export function parseCidr(text: string): Cidr | undefined {
   return prefix <= max ? { bytes, prefix } : undefined;
 }
 
-export function ipBytes(text: string): Buffer | undefined {
+function ipBytes(text: string): Buffer | undefined {
   const v4 = mappedV4(text);
   if (v4 !== undefined) return ipBytes(v4);
   const kind = isIP(text);

@@ -33,7 +33,7 @@ const numeric = (cmp: (a: number, b: number) => boolean): Omit<OperatorDef, 'neg
 });
 
 /** ISO 8601 dates/times, or Unix epoch seconds (as aws:EpochTime holds). */
-export function parseDateValue(s: string): number {
+function parseDateValue(s: string): number {
   if (/^\d+$/.test(s)) return Number(s) * 1000;
   if (!/^\d{4}-\d{2}-\d{2}/.test(s)) return NaN;
   return Date.parse(s);

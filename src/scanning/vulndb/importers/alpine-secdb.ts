@@ -73,7 +73,7 @@ async function* single(path: string): AsyncGenerator<string> {
 }
 
 /** "v3.7" from the file's distroversion, else from its folder name. */
-export function alpineEcosystem(distroversion: unknown, file: string): string | undefined {
+function alpineEcosystem(distroversion: unknown, file: string): string | undefined {
   const candidates = [typeof distroversion === 'string' ? distroversion : '', basename(dirname(file))];
   for (const c of candidates) {
     const m = /^v?(\d+\.\d+)$/.exec(c.trim());

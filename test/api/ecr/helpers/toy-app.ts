@@ -12,7 +12,7 @@ import { defineOperation } from '../../../../src/api/ecr/operation.js';
 import type { AnyOperationDefinition } from '../../../../src/api/ecr/operation.js';
 import { ecrApiPlugin } from '../../../../src/api/ecr/plugin.js';
 import type { EcrApiPluginOptions } from '../../../../src/api/ecr/plugin.js';
-import type { SignedRequest } from '../../../../src/iam/ports.js';
+import type { PendingAuthentication, SignedRequestHead } from '../../../../src/iam/ports.js';
 import type { Repository } from '../../../../src/api/ecr/model/types.js';
 import { sha256Hex } from '../../../support/digest.js';
 
@@ -26,11 +26,14 @@ export interface ToyRepo {
   accountId: string;
 }
 
+/** A request the authenticate hook saw, with the body hash once authentication completed. */
+export type SeenRequest = SignedRequestHead & { payloadSha256?: string };
+
 export interface ToyApp {
   app: FastifyInstance;
   url: string;
   repos: ToyRepo[];
-  authRequests: SignedRequest[];
+  authRequests: SeenRequest[];
   client: ECRClient;
   close(): Promise<void>;
 }
@@ -105,21 +108,31 @@ export function toyOperations(repos: ToyRepo[]): AnyOperationDefinition[] {
   return [describeRepositories, createRepository, deleteRepository, uploadLayerPart, getAuthorizationToken];
 }
 
-/** Accepts every request as the account root, except on demand for tests of the error paths. */
-export function fakeAuthenticate(seen: SignedRequest[]): EcrApiPluginOptions['authenticate'] {
-  return async (request) => {
-    seen.push(request);
+/**
+ * Accepts every request as the account root, except on demand for tests of the error paths
+ * (x-test-auth: reject, unknown-key from the headers; anonymous once the body is read).
+ */
+export function fakeAuthenticate(seen: SeenRequest[]): EcrApiPluginOptions['authenticate'] {
+  return async (request): Promise<PendingAuthentication> => {
+    const record: SeenRequest = { ...request };
+    seen.push(record);
     const mode = request.headers['x-test-auth']?.[0];
     if (mode === 'reject') throw new SigV4Error('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
     if (mode === 'unknown-key') throw new DomainError('Unauthenticated', 'The security token included in the request is invalid.');
-    if (mode === 'anonymous') return { kind: 'anonymous' } satisfies Principal;
-    return { kind: 'root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root` } satisfies Principal;
+    return {
+      signatureVerified: true,
+      complete: (payloadSha256) => {
+        record.payloadSha256 = payloadSha256;
+        if (mode === 'anonymous') return { kind: 'anonymous' } satisfies Principal;
+        return { kind: 'root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root` } satisfies Principal;
+      },
+    };
   };
 }
 
 export async function startToyApp(overrides: Partial<EcrApiPluginOptions> = {}): Promise<ToyApp> {
   const repos: ToyRepo[] = [];
-  const authRequests: SignedRequest[] = [];
+  const authRequests: SeenRequest[] = [];
   const app = Fastify({ logger: false });
   await app.register(ecrApiPlugin, {
     operations: toyOperations(repos),
