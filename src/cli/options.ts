@@ -35,14 +35,24 @@ export function configFromFlags(flags: ConfigFlags, env: NodeJS.ProcessEnv, over
 /**
  * The configuration of a command that works on existing data (all but `berth serve`): a data
  * directory that does not exist is refused unless --init, so a mistyped --data is an error rather
- * than a new, empty store.
+ * than a new, empty store (or a new keyring). A configuration that keeps nothing there (metadata,
+ * blobs and keyring all placed elsewhere) does not need one.
  */
 export function existingDataConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, overrides: BerthConfigInput = {}): Readonly<BerthConfig> {
   const config = configFromFlags(flags, env, overrides);
-  if (!flags.init && !existsSync(config.dataDir)) {
+  if (!flags.init && keepsDataInDataDir(config) && !existsSync(config.dataDir)) {
     throw new ConfigError(
       `data directory ${resolve(config.dataDir)} does not exist: check --data (or BERTH_DATA_DIR, dataDir), or pass --init to create it (\`berth serve\` creates it on first start)`,
     );
   }
   return config;
+}
+
+function keepsDataInDataDir(config: Readonly<BerthConfig>): boolean {
+  const { metadata, storage, auth } = config;
+  return (
+    (metadata.driver === 'sqlite' && metadata.sqlite.file === undefined) ||
+    (storage.driver === 'filesystem' && storage.filesystem.root === undefined) ||
+    (auth.keyring === undefined && auth.keyringFile === undefined)
+  );
 }

@@ -3,7 +3,8 @@
  * data directory that does not exist, so a mistyped --data is an error rather than a new, empty
  * store answering `[]`; --init creates one.
  */
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
@@ -60,6 +61,15 @@ describe('a data directory that does not exist', () => {
     await expect(runLifecycleCommand({ data: typo }, io())).rejects.toThrow(refusal);
     await expect(runVulnDbStatus({ data: typo }, io())).rejects.toThrow(refusal);
     expect(existsSync(typo)).toBe(false);
+  });
+
+  it('is no concern to a configuration that keeps nothing there', async () => {
+    const config = join(parent, 'elsewhere.yaml');
+    writeFileSync(config, `metadata:\n  sqlite:\n    file: ${join(parent, 'elsewhere', 'metadata.db')}\nstorage:\n  filesystem:\n    root: ${join(parent, 'elsewhere', 'blobs')}\n`);
+    const env = { BERTH_KEYRING: `k1:${randomBytes(32).toString('base64')}` };
+    const unused = join(parent, 'unused');
+    expect(await runGc({ config, data: unused, dryRun: true }, { ...io(), env })).toBe(0);
+    expect(existsSync(unused)).toBe(false);
   });
 
   it('is created with --init', async () => {
