@@ -3,10 +3,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AccessLogController } from './access-log.js';
 import { headerTimeoutOptions } from './header-timeout.js';
 import { endIdleConnections } from './idle-connections.js';
+import { LogDestination } from './log-destination.js';
 
 export interface HttpServerOptions {
   logLevel: string;
-  /** Where logs go (tests pass a sink); defaults to stdout. */
+  /** Where logs go (tests pass a sink); defaults to stdout, through a LogDestination (never blocks, drops lines instead). */
   logStream?: NodeJS.WritableStream;
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: Buffer | string; key: Buffer | string };
@@ -26,7 +27,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const server = Fastify({
     logger: {
       level: options.logLevel,
-      ...(options.logStream && { stream: options.logStream }),
+      stream: options.logStream ?? new LogDestination(),
       redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]'],
     },
     genReqId: (req) => {

@@ -80,7 +80,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
   await server.register(ociPlugin, { registry: core.registry, access: access.oci });
   await mountEcrApi(server, {
     region: config.region,
-    registryHostTemplate: (bound) => registryHostTemplateFor(config, bound),
+    registryHostTemplate: (bound, requestHost) => registryHostTemplateFor(config, bound, requestHost),
     deriveSecret: (purpose) => secret.derive(purpose),
     bodies: config.http.ecrBody,
     ...access.ecr,

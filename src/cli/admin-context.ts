@@ -6,7 +6,7 @@ import { isDomainError } from '../domain/errors.js';
 import { IdentityService } from '../iam/identities.js';
 import { loadKeyring } from '../iam/keyring-source.js';
 import type { MetadataStore } from '../metadata/store.js';
-import { type ConfigFlags, configFromFlags } from './options.js';
+import { type ConfigFlags, existingDataConfig } from './options.js';
 
 export interface AdminIo {
   stdout: NodeJS.WritableStream;
@@ -40,7 +40,7 @@ export function adminAction<A extends unknown[]>(
     const globals = command.optsWithGlobals<ConfigFlags>();
     let core: BerthCore | undefined;
     try {
-      const config = configFromFlags(globals, io.env, { log: { level: 'silent' } });
+      const config = existingDataConfig(globals, io.env, { log: { level: 'silent' } });
       core = await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
       const { store } = core;
       const { keyring } = loadKeyring(config);

@@ -21,7 +21,9 @@ const processIo: AdminIo = {
  * JSON on stdout.
  */
 export function registerAdmin(program: Command, io: AdminIo = processIo): void {
-  const admin = withConfigOptions(program.command('admin').description('manage accounts, IAM users, access keys and policies (JSON output)'));
+  const admin = withConfigOptions(program.command('admin').description('manage accounts, IAM users, access keys and policies (JSON output)'), {
+    existingData: true,
+  });
   registerIdentityCommands(admin, io);
   registerKeyCommands(admin, io);
   registerPolicyCommands(admin, io);

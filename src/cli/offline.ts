@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { type BerthCore, openCore } from '../app/core.js';
-import { type ConfigFlags, configFromFlags, withConfigOptions } from './options.js';
+import { type ConfigFlags, existingDataConfig, withConfigOptions } from './options.js';
 
 /** Flags every command that works on the configured stores directly (beside a running server) takes. */
 export type StoreFlags = ConfigFlags;
@@ -16,7 +16,7 @@ export interface CliIo {
 }
 
 export function withStoreOptions(command: Command): Command {
-  return withConfigOptions(command, { logLevel: 'default warn' });
+  return withConfigOptions(command, { logLevel: 'default warn', existingData: true });
 }
 
 /** The process's own io, with SIGINT aborting the command's work. */
@@ -29,9 +29,10 @@ export function processIo(): CliIo {
 /**
  * Opens the core `berth serve` opens (stores, registry services with GC's blob guard, the clock)
  * for a command that runs beside (or instead of) a server: SQLite in WAL mode (or PostgreSQL) and
- * GC's per-digest leases make that safe. Nothing starts in the background. Logs go to stderr.
+ * GC's per-digest leases make that safe. Nothing starts in the background. Logs go to stderr. A
+ * data directory that does not exist is refused unless --init.
  */
 export async function openOffline(flags: StoreFlags, io: CliIo): Promise<BerthCore> {
-  const config = configFromFlags(flags, io.env, { log: { level: (flags.logLevel ?? 'warn') as 'warn' } });
+  const config = existingDataConfig(flags, io.env, { log: { level: (flags.logLevel ?? 'warn') as 'warn' } });
   return await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
 }

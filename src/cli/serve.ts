@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildApp } from '../app.js';
 import { rootCredentialsNotice } from '../iam/root-credentials.js';
+import { addressesFromRequestHost } from '../config/addressing.js';
 import { listenAddress } from '../config/load.js';
 import type { BerthConfigInput } from '../config/schema.js';
 import { type ConfigFlags, configFromFlags, withConfigOptions } from './options.js';
@@ -33,11 +34,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const config = configFromFlags(flags, process.env, overrides);
   const app = await buildApp(config);
-  const { host, port } = listenAddress(config);
-  await app.server.listen({ host, port });
-  // Shown once, when this start generated them; the file keeps them (mode 0600).
+  // Shown once, when this start generated them; the file keeps them (mode 0600). Before listening,
+  // so a start that fails on the port (in use) does not lose them: the next start finds them stored.
   const notice = rootCredentialsNotice(app.iam.root);
   if (notice) process.stderr.write(notice);
+  const { host, port } = listenAddress(config);
+  await app.server.listen({ host, port });
+  if (addressesFromRequestHost(config)) app.server.log.info('no publicUrl set: repository URIs use each request\'s Host header');
   await app.startBackground();
 
   let stopping = false;

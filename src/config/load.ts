@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { type Document, isScalar, parseDocument } from 'yaml';
 import { ZodError } from 'zod';
 import { type BerthConfig, type BerthConfigInput, configSchema } from './schema.js';
 
@@ -75,15 +75,24 @@ function readYaml(file: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
-  }
+  const document = parseDocument(text);
+  if (document.errors.length > 0) throw new ConfigError(`config file ${file} is not valid YAML: ${document.errors[0]!.message}`);
+  const parsed: unknown = document.toJS();
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${file} must hold a mapping`);
-  return parsed as Record<string, unknown>;
+  return { ...(parsed as Record<string, unknown>), ...accountIdAsWritten(document, file) };
+}
+
+/**
+ * An unquoted account id is a YAML number (000000000000 is 0, 012345678901 loses its zero): take
+ * the digits as written when they are 12, else say to quote it.
+ */
+function accountIdAsWritten(document: Document, file: string): { accountId?: string } {
+  const node = document.get('accountId', true);
+  if (!isScalar(node) || typeof node.value !== 'number') return {};
+  const written = node.source ?? String(node.value);
+  if (/^\d{12}$/.test(written)) return { accountId: written };
+  throw new ConfigError(`config file ${file}: accountId ${written} is not 12 digits; write it as a quoted string of 12 digits, e.g. accountId: '012345678901'`);
 }
 
 function coerce(name: string, raw: string, type: 'string' | 'number' | 'boolean'): unknown {

@@ -109,6 +109,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ file: empty, env: {} }).listen).toBe('127.0.0.1:5000');
   });
 
+  it('takes an unquoted 12-digit accountId as the digits written, leading zeros included', async () => {
+    for (const id of ['123456789012', '012345678901', '000000000000']) {
+      const file = await yamlFile(`account-${id}.yaml`, `accountId: ${id}\n`);
+      expect(loadConfig({ file, env: {} }).accountId).toBe(id);
+    }
+    const quoted = await yamlFile('account-quoted.yaml', "accountId: '012345678901'\n");
+    expect(loadConfig({ file: quoted, env: {} }).accountId).toBe('012345678901');
+  });
+
+  it('says to quote an unquoted accountId that is not 12 digits', async () => {
+    for (const id of ['12345', '1234567890123', '1.5e11']) {
+      const file = await yamlFile(`account-bad-${id}.yaml`, `accountId: ${id}\n`);
+      expect(configError(() => loadConfig({ file, env: {} })).message).toBe(
+        `config file ${file}: accountId ${id} is not 12 digits; write it as a quoted string of 12 digits, e.g. accountId: '012345678901'`,
+      );
+    }
+  });
+
   it('keeps metadata in SQLite unless PostgreSQL is named or given a URL (BERTH_POSTGRES_URL)', async () => {
     expect(loadConfig({ env: {} }).metadata).toMatchObject({ driver: 'sqlite', postgres: { poolSize: 10, statementTimeoutMs: 30_000 } });
     const url = 'postgres://berth:secret@db.internal:5432/berth';

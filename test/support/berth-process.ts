@@ -19,6 +19,11 @@ export interface BerthServerOptions {
   /** Serve HTTPS with this certificate; `ca` is what the harness trusts for its health check. */
   tls?: { cert: string; key: string; ca: string };
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the server's stdout (its log) goes: collected with stderr (default), a file descriptor,
+   * or a pipe nobody reads until `readStdout()` (a log shipper that stopped).
+   */
+  stdout?: 'collect' | 'unread' | number;
 }
 
 export interface BerthServer {
@@ -39,6 +44,10 @@ export interface BerthServer {
   stop(graceMs?: number): Promise<number | null>;
   /** kill -9: no chance to clean up, as in a crash. */
   kill(): Promise<void>;
+  /** Whether the process is still running. */
+  running(): boolean;
+  /** Starts reading an 'unread' stdout (into `logs()`). */
+  readStdout(): void;
 }
 
 const MAX_LOG_BYTES = 32 * 1024 * 1024;
@@ -70,7 +79,7 @@ async function launch(options: BerthServerOptions, port: number): Promise<BerthS
     cwd: REPO_ROOT,
     // Clients here run without `docker login` unless a test asks for IAM (env BERTH_AUTH_MODE=iam).
     env: { ...process.env, BERTH_AUTH_MODE: 'none', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', typeof options.stdout === 'number' ? options.stdout : 'pipe', 'pipe'],
   });
   let logBytes = 0;
   const chunks: Buffer[] = [];
@@ -79,7 +88,8 @@ async function launch(options: BerthServerOptions, port: number): Promise<BerthS
     logBytes += chunk.length;
     chunks.push(chunk);
   };
-  child.stdout!.on('data', collect);
+  const readStdout = () => child.stdout?.on('data', collect);
+  if (options.stdout === undefined || options.stdout === 'collect') readStdout();
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const logs = () => Buffer.concat(chunks).toString('utf8');
@@ -106,6 +116,8 @@ async function launch(options: BerthServerOptions, port: number): Promise<BerthS
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
+    running: () => child.exitCode === null && child.signalCode === null,
+    readStdout,
   };
 }
 

@@ -10,7 +10,7 @@ import { checkHostTemplate, proxyEndpoint, repositoryArn, repositoryUri } from '
 export interface ContextSettings {
   region: string;
   partition: string;
-  registryHostTemplate: string | (() => string);
+  registryHostTemplate: string | ((request: { host?: string }) => string);
   codec: PageTokenCodec;
 }
 
@@ -19,6 +19,8 @@ export interface ContextRequest {
   principal: AuthenticatedPrincipal;
   input: Record<string, unknown>;
   requestFacts: RequestFacts;
+  /** The Host header, as sent. */
+  host?: string;
   log: Logger;
 }
 
@@ -30,7 +32,7 @@ function targetAccount(input: Record<string, unknown>, principal: AuthenticatedP
 export function buildContext(settings: ContextSettings, request: ContextRequest): OperationContext {
   const accountId = targetAccount(request.input, request.principal);
   const { region, partition } = settings;
-  const registryHostTemplate = hostTemplate(settings.registryHostTemplate);
+  const registryHostTemplate = hostTemplate(settings.registryHostTemplate, request.host);
   const resources: ResourceNames = {
     repositoryArn: (name, account = accountId) => repositoryArn({ accountId: account, region }, name, partition),
     repositoryUri: (name, account = accountId) => repositoryUri(registryHostTemplate, { accountId: account, region }, name),
@@ -48,9 +50,9 @@ export function buildContext(settings: ContextSettings, request: ContextRequest)
   };
 }
 
-function hostTemplate(template: string | (() => string)): string {
+function hostTemplate(template: ContextSettings['registryHostTemplate'], host: string | undefined): string {
   if (typeof template === 'string') return template;
-  const resolved = template();
+  const resolved = template({ host });
   checkHostTemplate(resolved);
   return resolved;
 }

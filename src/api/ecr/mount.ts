@@ -15,10 +15,11 @@ export interface EcrMountOptions {
   /** The deployment's region, used in ARNs and registry hosts. */
   region: string;
   /**
-   * The registry host template for repository URIs, given the address the server listens on
-   * (asked per request: the port is known only once it listens, port 0 in tests).
+   * The registry host template for repository URIs, given the address the server listens on and
+   * the request's Host header (asked per request: the port is known only once it listens, port 0
+   * in tests; without publicUrl, URIs name the host the client dialled).
    */
-  registryHostTemplate: (bound: AddressInfo | undefined) => string;
+  registryHostTemplate: (bound: AddressInfo | undefined, requestHost: string | undefined) => string;
   /** The server secret: a key per purpose (here, pagination tokens), the same on every node. */
   deriveSecret: (purpose: string) => Buffer;
   /**
@@ -44,7 +45,7 @@ export async function mountEcrApi(server: FastifyInstance, options: EcrMountOpti
       unverifiedBodyBytes: options.bodies.maxUnverifiedBytes,
     }),
     region: options.region,
-    registryHostTemplate: () => options.registryHostTemplate(boundAddress(server)),
+    registryHostTemplate: (request) => options.registryHostTemplate(boundAddress(server), request.host),
     paginationSecret: options.deriveSecret('ecr-page-token'),
   });
 }

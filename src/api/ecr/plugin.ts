@@ -64,9 +64,10 @@ export interface EcrApiPluginOptions {
   region: string;
   /**
    * Registry host for repository URIs, e.g. `{accountId}.dkr.ecr.{region}.example.com` (see
-   * resources.ts); a function is asked per request (e.g. for the port a server bound to).
+   * resources.ts); a function is asked per request (e.g. for the port a server bound to, or the
+   * Host the request was sent to).
    */
-  registryHostTemplate: string | (() => string);
+  registryHostTemplate: string | ((request: { host?: string }) => string);
   /** HMAC key for pagination tokens (at least 16 bytes; the same on every node). */
   paginationSecret: string | Uint8Array;
   partition?: string;
@@ -164,7 +165,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     const json = parseJsonBody(body.raw);
     const input = model.input ? checkInput(model.input.shape, json) : {};
     const log = req.log.child({ requestId: state.requestId, operation });
-    const ctx = buildContext(settings, { operation, principal, input, requestFacts: requestFacts(req, state.requestId), log });
+    const ctx = buildContext(settings, { operation, principal, input, requestFacts: requestFacts(req, state.requestId), host: req.headers.host, log });
     await options.authorize({ operation, principal, input, accountId: ctx.accountId, requestFacts: ctx.requestFacts });
 
     const handler = definition.handler as (i: unknown, c: OperationContext) => Promise<unknown>;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Migration } from '../migration.js';
 
@@ -12,15 +13,33 @@ export class SqliteDatabase {
   readonly db: Database.Database;
   private readonly statements = new Map<string, Statement>();
 
+  /**
+   * Opens `file` with Berth's pragmas. A file this process may not write (another user's, a
+   * read-only file system) fails here with a message naming the file, not SQLite's bare
+   * "attempt to write a readonly database".
+   */
+  static open(file: string): SqliteDatabase {
+    try {
+      return new SqliteDatabase(file);
+    } catch (err) {
+      throw explainOpenFailure(file, err);
+    }
+  }
+
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode survives process crashes (kill -9); only an OS crash may lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.pragma('cache_size = -65536');
-    this.db.pragma('temp_store = MEMORY');
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode survives process crashes (kill -9); only an OS crash may lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('cache_size = -65536');
+      this.db.pragma('temp_store = MEMORY');
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
   }
 
   stmt(sql: string): Statement {
@@ -69,4 +88,18 @@ export class SqliteDatabase {
     this.statements.clear();
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * SQLite's permission failures (SQLITE_READONLY*, SQLITE_CANTOPEN*, SQLITE_PERM) say neither which
+ * file nor why; this names both. Other errors are returned as they are.
+ */
+export function explainOpenFailure(file: string, err: unknown): unknown {
+  const code = err instanceof Database.SqliteError ? err.code : '';
+  if (!/^SQLITE_(READONLY|CANTOPEN|PERM)/.test(code)) return err;
+  const user = process.getuid ? ` (this process runs as uid ${process.getuid()})` : '';
+  return new Error(
+    `metadata database ${resolve(file)}: ${(err as Error).message} (${code}); Berth must be able to write it, its -wal and -shm files and its directory${user}: run Berth as their owner or fix their permissions, and check the file system is not read-only`,
+    { cause: err },
+  );
 }

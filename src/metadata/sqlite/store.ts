@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { composeRegistryStore, type RegistryStore } from '../registry-store.js';
 import type { MetadataStore } from '../store.js';
-import { SqliteDatabase } from './database.js';
+import { SqliteDatabase, explainOpenFailure } from './database.js';
 import { SqliteAuditStore } from './audit-store.js';
 import { SqliteBlobLinkStore } from './blob-link-store.js';
 import { SqliteEventStore } from './event-store.js';
@@ -55,8 +55,13 @@ export class SqliteMetadataStore implements MetadataStore {
   /** Opens (creating when needed) the database file and applies pending migrations. */
   static open(file: string): SqliteMetadataStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const database = new SqliteDatabase(file);
-    database.migrate(allSqliteMigrations);
+    const database = SqliteDatabase.open(file);
+    try {
+      database.migrate(allSqliteMigrations);
+    } catch (err) {
+      database.close();
+      throw explainOpenFailure(file, err);
+    }
     return new SqliteMetadataStore(database);
   }
 

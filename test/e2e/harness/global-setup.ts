@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { ensureBuilt } from './build.js';
+import { ensureBuilt } from '../../support/build.js';
 import { type Dockerd, startDockerd } from './dockerd.js';
 import { findTool } from './tools.js';
 
