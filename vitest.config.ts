@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Unit and in-process tests run in parallel forks; e2e tests with real clients (docker, skopeo,
 // podman, aws) share one dockerd and run one file at a time; engine tests run against the private
-// Ceph RGW (S3) and PostgreSQL their global setup starts once per run (test/engines/).
+// Ceph RGW (S3) and PostgreSQL their global setup starts once per run (test/engines/). e2e files
+// under test/e2e/engines/ get the same engines (test/e2e/harness/engines-setup.ts): one RGW and
+// one PostgreSQL for both projects.
 const ENGINE_TESTS = ['test/engines/**/*.test.ts', 'test/storage/s3/**/*.test.ts', 'test/**/postgres/**/*.test.ts'];
 
 export default defineConfig({
@@ -36,7 +38,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 600_000,
-          globalSetup: ['test/e2e/harness/global-setup.ts'],
+          globalSetup: ['test/e2e/harness/global-setup.ts', 'test/e2e/harness/engines-setup.ts'],
         },
       },
     ],

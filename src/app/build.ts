@@ -10,10 +10,12 @@ import { loadServerSecret } from '../config/server-secret.js';
 import { readTlsFiles } from '../config/tls-files.js';
 import type { GarbageCollector } from '../gc/collector.js';
 import type { Iam } from '../iam/index.js';
+import { loadKeyring } from '../iam/keyring-source.js';
 import type { Lifecycle } from '../lifecycle/index.js';
 import type { Scanning } from '../scanning/service/index.js';
 import type { Clock } from '../util/clock.js';
 import { type BerthCore, openCore } from './core.js';
+import { checkDeployment } from './deployment-guard.js';
 import type { BerthModule } from './module.js';
 import type { AccessOverrides } from './modules/access.js';
 import { createModules } from './modules/index.js';
@@ -57,14 +59,16 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     ...(config.tls && { https: readTlsFiles(config.tls) }),
   });
   const core = await openCore(config, { log: server.log, clock: options.clock });
+  const secret = loadServerSecret(config);
   try {
     // The blob storage is usable (S3: the bucket exists and the credentials may use it).
     await core.blobs.driver.check?.();
+    // Shares the keyring, server secret and storage with the deployment's other nodes.
+    await checkDeployment(core.store, { keyring: loadKeyring(config).keyring, secret, storage: config.storage }, core.clock);
   } catch (err) {
     await core.close();
     throw err;
   }
-  const secret = loadServerSecret(config);
   const modules = await createModules({ core, config, secret }, options);
   const all: BerthModule[] = Object.values(modules);
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { type BerthCore, openCore } from '../app/core.js';
+import { checkDeployment } from '../app/deployment-guard.js';
 import type { BerthConfig } from '../config/schema.js';
 import { isDomainError } from '../domain/errors.js';
 import { IdentityService } from '../iam/identities.js';
@@ -44,6 +45,8 @@ export function adminAction<A extends unknown[]>(
       core = await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
       const { store } = core;
       const { keyring } = loadKeyring(config);
+      // Keys sealed with another keyring than the servers' would be unreadable to them.
+      await checkDeployment(store, { keyring, storage: config.storage }, core.clock);
       const identities = new IdentityService({ store: store.iam, keyring, now: core.clock });
       // The default account exists from the server's first start; make sure it does for a CLI run before it.
       await identities.ensureAccount(config.accountId);

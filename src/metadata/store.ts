@@ -1,4 +1,5 @@
 import type { AuditStore } from './audit-store.js';
+import type { DeploymentStore } from './deployment-store.js';
 import type { EventStore } from './event-store.js';
 import type { GcStore } from './gc-store.js';
 import type { ImageStore } from './image-store.js';
@@ -34,5 +35,7 @@ export interface MetadataStore {
   readonly scans: ScanStore;
   /** The vulnerability database scans match against (imported by src/scanning/vulndb). */
   readonly vulnDb: VulnDbStore;
+  /** Fingerprints of the settings every node must share (keyring, server secret, storage). */
+  readonly deployment: DeploymentStore;
   close(): Promise<void>;
 }

@@ -22,6 +22,43 @@ declare module 'vitest' {
  * BERTH_TEST_ENGINES=postgres (or s3) starts only the engines named (a run of some files only).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const { engines, release } = await acquireEngines();
+  project.provide('engines', engines);
+  return release;
+}
+
+interface Shared {
+  started: Promise<{ engines: EngineCoordinates; stop: () => Promise<void> }>;
+  users: number;
+}
+
+const SHARED = Symbol.for('berth.test.engines');
+
+/**
+ * The engines of this vitest run, started on first use and stopped when the last project that
+ * uses them tears down. Global setups of all projects run in vitest's one main process, but each
+ * project loads this module anew: the state lives on globalThis, so the `engines` project and
+ * e2e files that need engines (test/e2e/harness/engines-setup.ts) share one RGW and one PostgreSQL.
+ */
+export async function acquireEngines(): Promise<{ engines: EngineCoordinates; release: () => Promise<void> }> {
+  const holder = globalThis as { [SHARED]?: Shared };
+  const shared = (holder[SHARED] ??= { started: startEngines(), users: 0 });
+  shared.users++;
+  const { engines, stop } = await shared.started;
+  let released = false;
+  return {
+    engines,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (--shared.users > 0) return;
+      delete holder[SHARED];
+      await stop();
+    },
+  };
+}
+
+async function startEngines(): Promise<{ engines: EngineCoordinates; stop: () => Promise<void> }> {
   const engines: EngineCoordinates = {};
   let rgw: CephRgw | undefined;
   let postgres: Postgres | undefined;
@@ -67,10 +104,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!wanted('s3')) engines.s3Problem = missing('not started (BERTH_TEST_ENGINES)');
   if (!wanted('postgres')) engines.postgresProblem = missing('not started (BERTH_TEST_ENGINES)');
   await Promise.all([wanted('s3') && s3(), wanted('postgres') && pg()]);
-  project.provide('engines', engines);
-
-  return async () => {
-    await Promise.allSettled([rgw?.stop(), postgres?.stop()]);
+  return {
+    engines,
+    stop: async () => {
+      await Promise.allSettled([rgw?.stop(), postgres?.stop()]);
+    },
   };
 }
 

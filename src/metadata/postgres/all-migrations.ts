@@ -1,5 +1,6 @@
 import type { PostgresMigration } from '../migration.js';
 import { auditPostgresMigrations } from './audit-store.js';
+import { deploymentPostgresMigrations } from './deployment-store.js';
 import { ecrPostgresMigrations } from './ecr-migrations.js';
 import { gcPostgresMigrations } from './gc-migrations.js';
 import { iamPostgresMigrations } from './iam-migrations.js';
@@ -21,4 +22,5 @@ export const allPostgresMigrations: readonly PostgresMigration[] = [
   ...lifecyclePostgresMigrations,
   ...vulnDbPostgresMigrations,
   ...scanPostgresMigrations,
+  ...deploymentPostgresMigrations,
 ];

@@ -4,6 +4,7 @@ import { allPostgresMigrations } from './all-migrations.js';
 import { PostgresAuditStore } from './audit-store.js';
 import { PostgresDatabase, type PostgresOptions } from './database.js';
 import { PostgresBlobLinkStore } from './blob-link-store.js';
+import { PostgresDeploymentStore } from './deployment-store.js';
 import { PostgresEventStore } from './event-store.js';
 import { PostgresGcStore } from './gc-store.js';
 import { PostgresIamStore } from './iam-store.js';
@@ -33,6 +34,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly lifecycle: PostgresLifecycleStore;
   readonly scans: PostgresScanStore;
   readonly vulnDb: PostgresVulnDbStore;
+  readonly deployment: PostgresDeploymentStore;
 
   private constructor(readonly database: PostgresDatabase) {
     this.registry = composeRegistryStore({
@@ -51,6 +53,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.lifecycle = new PostgresLifecycleStore(database);
     this.scans = new PostgresScanStore(database);
     this.vulnDb = new PostgresVulnDbStore(database);
+    this.deployment = new PostgresDeploymentStore(database);
   }
 
   /** Connects and applies pending migrations (safe while other nodes start against the same database). */

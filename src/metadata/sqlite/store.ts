@@ -5,6 +5,7 @@ import type { MetadataStore } from '../store.js';
 import { SqliteDatabase, explainOpenFailure } from './database.js';
 import { SqliteAuditStore } from './audit-store.js';
 import { SqliteBlobLinkStore } from './blob-link-store.js';
+import { SqliteDeploymentStore } from './deployment-store.js';
 import { SqliteEventStore } from './event-store.js';
 import { SqliteGcStore } from './gc-store.js';
 import { SqliteImageStore } from './image-store.js';
@@ -32,6 +33,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly lifecycle: SqliteLifecycleStore;
   readonly scans: SqliteScanStore;
   readonly vulnDb: SqliteVulnDbStore;
+  readonly deployment: SqliteDeploymentStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.audit = new SqliteAuditStore(database);
@@ -50,6 +52,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.lifecycle = new SqliteLifecycleStore(database);
     this.scans = new SqliteScanStore(database);
     this.vulnDb = new SqliteVulnDbStore(database);
+    this.deployment = new SqliteDeploymentStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */
