@@ -5,6 +5,7 @@
  * client's consecutive requests land on different nodes). For the engines project (`withS3` and
  * `withPostgres`) and e2e files under test/e2e/engines/.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { createBucket, deleteBucket, s3Config } from '../storage/s3/helpers.js';
 import { type BerthServer, startBerth } from './berth-process.js';
 import { ensureBuilt } from './build.js';
 import { type Haproxy, startHaproxy } from './haproxy.js';
+import { BERTH_BIN, REPO_ROOT } from './paths.js';
 import { emptyDatabase } from './postgres.js';
 import { removeDir, tempDir } from './temp.js';
 
@@ -44,6 +46,8 @@ export interface Cluster {
   restart(i: number): Promise<BerthServer>;
   /** Per node, the access-log lines of requests whose URL contains `fragment` (method, url, status). */
   requestsBy(fragment: string): { method: string; url: string; statusCode: number }[][];
+  /** Runs a `berth` command (gc, fsck, …) with the cluster's configuration, as an operator on another machine would. */
+  berth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Stops haproxy and the nodes, removes the bucket and the temp directory (the database stays, dropped with the server). */
   close(): Promise<void>;
 }
@@ -86,6 +90,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       nodes[i] = node;
       return node;
     },
+    berth: (args) => runBerth(args, { ...process.env, ...env, BERTH_DATA_DIR: join(dir, 'cli') }),
     requestsBy(fragment) {
       return nodes.map((node) =>
         node
@@ -101,6 +106,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       await removeDir(dir);
     },
   };
+}
+
+function runBerth(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BERTH_BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function sharedConfig(options: ClusterOptions, bucket: string, databaseUrl: string): Record<string, unknown> {

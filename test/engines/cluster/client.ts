@@ -67,3 +67,57 @@ export async function pullAndVerify(base: string, name: string, digest: string):
 export async function expectStatus(res: Response, status: number, what: string): Promise<void> {
   if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${await res.text()}`);
 }
+
+/** What a pusher that retries saw: the failed attempts' errors. */
+export interface RetriedPush {
+  failures: string[];
+}
+
+/**
+ * Pushes the image (blobs above 1 MiB chunked in 1 MiB PATCHes, the rest monolithic, then the
+ * manifest), starting over after any failure, as docker does, until it succeeds or `attempts` run
+ * out. After each failure it checks that none of the image's blobs is visible partially:
+ * a blob either is unknown or serves exactly the bytes of its digest.
+ */
+export async function pushImageRetrying(base: string, name: string, img: TestImage, tag: string, attempts = 10): Promise<RetriedPush> {
+  const failures: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const b of img.blobs) {
+        if (b.size > MiB) await pushBlobChunked(base, name, chunksOf(b.content, MiB));
+        else await pushBlobMonolithic(base, name, b);
+      }
+      await expectStatus(await putManifest(base, name, tag, img.manifest, img.mediaType), 201, `manifest ${name}:${tag}`);
+      return { failures };
+    } catch (err) {
+      failures.push((err as Error).message);
+      if (attempt >= attempts) throw new Error(`${name}:${tag} failed ${attempts} times:\n${failures.join('\n')}`);
+      await expectNoPartialBlobs(base, name, img);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** Every blob of the image is unknown, or whole (its bytes hash to its digest). */
+export async function expectNoPartialBlobs(base: string, name: string, img: TestImage): Promise<void> {
+  for (const b of img.blobs) {
+    const res = await fetch(`${base}/v2/${name}/blobs/${b.digest}`).catch(() => undefined);
+    // A refused connection or a 502/503 (the node just died) says nothing about the blob: the
+    // final checks pull everything again.
+    if (!res || res.status >= 500) continue;
+    if (res.status === 404) {
+      await res.arrayBuffer();
+      continue;
+    }
+    expect(res.status).toBe(200);
+    expect(sha256(Buffer.from(await res.arrayBuffer())), `bytes served for ${b.digest}`).toBe(b.digest);
+  }
+}
+
+const MiB = 1024 * 1024;
+
+function chunksOf(content: Buffer, size: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < content.length; at += size) chunks.push(content.subarray(at, at + size));
+  return chunks;
+}
