@@ -21,8 +21,9 @@ export class DeploymentMismatch extends Error {
 }
 
 export interface SharedSettings {
-  keyring: Keyring;
-  /** Absent for commands that do not use it (`berth admin`). */
+  /** Absent for commands that do not use it (`berth gc`, `fsck`, …). */
+  keyring?: Keyring;
+  /** Absent for commands that do not use it (`berth admin`, `gc`, …). */
   secret?: ServerSecret;
   storage: BerthConfig['storage'];
 }
@@ -42,7 +43,7 @@ export async function checkDeployment(store: MetadataStore, shared: SharedSettin
 function fingerprints({ keyring, secret, storage }: SharedSettings): Map<string, string> {
   const mine = new Map<string, string>();
   // One per key id, so rotating (adding a key, then making it active) keeps the old ones matching.
-  for (const kid of keyring.kids()) mine.set(`${KEYRING}${kid}`, hmac(keyring.derive(kid, 'deployment-fingerprint')!));
+  if (keyring) for (const kid of keyring.kids()) mine.set(`${KEYRING}${kid}`, hmac(keyring.derive(kid, 'deployment-fingerprint')!));
   if (secret) mine.set('serverSecret', hmac(secret.derive('deployment-fingerprint')));
   // Endpoints and credentials may differ per node (a gateway beside each); the bytes' place may not.
   mine.set('storage', storage.driver === 's3' ? `s3 bucket "${storage.s3!.bucket}" prefix "${storage.s3!.prefix ?? ''}"` : storage.driver);
@@ -61,7 +62,7 @@ function keyringProblems(mine: Map<string, string>, recorded: ReadonlyMap<string
   if (changed.length > 0) {
     return [`${setting}: key ${changed.map((n) => `"${n.slice(KEYRING.length)}"`).join(', ')} has other key material than the other nodes'; every node needs the same keyring (copy it from a running node)`];
   }
-  if (recordedKids.length > 0 && !myKids.some((name) => recorded.has(name))) {
+  if (recordedKids.length > 0 && myKids.length > 0 && !myKids.some((name) => recorded.has(name))) {
     return [`${setting}: none of this node's keys (${myKids.map((n) => n.slice(KEYRING.length)).join(', ')}) is one the other nodes use (${recordedKids.map((n) => n.slice(KEYRING.length)).join(', ')}); every node needs the same keyring (copy it from a running node)`];
   }
   return [];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { type BerthCore, openCore } from '../app/core.js';
+import { checkDeployment } from '../app/deployment-guard.js';
 import { type ConfigFlags, existingDataConfig, withConfigOptions } from './options.js';
 
 /** Flags every command that works on the configured stores directly (beside a running server) takes. */
@@ -34,5 +35,14 @@ export function processIo(): CliIo {
  */
 export async function openOffline(flags: StoreFlags, io: CliIo): Promise<BerthCore> {
   const config = existingDataConfig(flags, io.env, { log: { level: (flags.logLevel ?? 'warn') as 'warn' } });
-  return await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+  const core = await openCore(config, { log: pino({ level: config.log.level }, io.stderr) });
+  try {
+    // A command on another bucket than the servers' would see every blob missing, and `gc` would
+    // delete that bucket's files as orphans.
+    await checkDeployment(core.store, { storage: config.storage }, core.clock);
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+  return core;
 }

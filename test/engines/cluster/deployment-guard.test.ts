@@ -96,6 +96,18 @@ withS3((s3) =>
         expect(local.logs).toMatch(/this node in filesystem/);
       });
 
+      it('berth gc refuses another bucket prefix (it would take that prefix\'s files for orphans)', () => {
+        const file = join(work, 'gc.json');
+        writeFileSync(file, JSON.stringify({ ...shared, storage: { ...shared.storage, s3: { ...shared.storage!.s3, prefix: 'other' } } }), { mode: 0o600 });
+        const gc = spawnSync(process.execPath, [BERTH_BIN, 'gc', '--init', '--data', join(work, 'gc')], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, BERTH_CONFIG: file },
+          encoding: 'utf8',
+        });
+        expect(gc.status).toBe(1);
+        expect(gc.stderr).toMatch(/storage\.driver \/ storage\.s3\.bucket \/ storage\.s3\.prefix: .* this node in s3 bucket "[^"]+" prefix "other"/);
+      });
+
       it('berth admin refuses to seal keys with another keyring', () => {
         const file = join(work, 'admin.json');
         writeFileSync(file, JSON.stringify({ ...shared, auth: { keyring: `k1:${randomBytes(32).toString('base64')}` } }), { mode: 0o600 });
