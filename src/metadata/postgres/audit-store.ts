@@ -36,7 +36,10 @@ export class PostgresAuditStore implements AuditStore {
 
   async append(entries: AuditEntry[]): Promise<void> {
     // An entry derived from an outbox event may be delivered twice; the unique event id keeps one.
-    await insertMany(this.database, 'audit_log', COLUMNS, entries.map(auditValues), 'ON CONFLICT (event_id) DO NOTHING');
+    // Rows go in event-id order so that nodes inserting the same events take the unique index's
+    // locks in the same order: in any other order two such batches can deadlock.
+    const ordered = [...entries].sort((a, b) => (a.eventId ?? Infinity) - (b.eventId ?? Infinity));
+    await insertMany(this.database, 'audit_log', COLUMNS, ordered.map(auditValues), 'ON CONFLICT (event_id) DO NOTHING');
   }
 
   async list(options: Parameters<AuditStore['list']>[0]): Promise<StoredAuditEntry[]> {
