@@ -1,6 +1,6 @@
 import type { SqliteSource } from '../metadata/transfer/sqlite-source.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { copyBlob } from '../storage/copy-blob.js';
+import { MIGRATION_UPLOAD_PREFIX, copyBlob } from '../storage/copy-blob.js';
 import { type MigrateSummary, formatBlobProgress } from './migrate-report.js';
 import type { CliIo } from './offline.js';
 
@@ -48,4 +48,6 @@ export async function migrateBlobs(source: SqliteSource, from: BlobStore, to: Bl
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   progress(true);
+  // An interrupted run can leave an upload behind a blob it had already moved into place.
+  for (const id of await to.listUploadIds()) if (id.startsWith(MIGRATION_UPLOAD_PREFIX)) await to.deleteUpload(id);
 }

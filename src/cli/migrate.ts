@@ -7,6 +7,7 @@ import { postgresOptions } from '../metadata/open.js';
 import { SchemaMismatchError, copyTable } from '../metadata/transfer/copy-table.js';
 import { PostgresTarget } from '../metadata/transfer/postgres-target.js';
 import { SourceInUseError, SqliteSource } from '../metadata/transfer/sqlite-source.js';
+import { MIGRATION_UPLOAD_PREFIX } from '../storage/copy-blob.js';
 import { openBlobStore } from '../storage/open-blob-store.js';
 import { migrateBlobs } from './migrate-blobs.js';
 import { KeyringMismatchError, prepareDestinationKeyring } from './migrate-keyring.js';
@@ -166,7 +167,7 @@ async function refuseForeignBlobs(source: SqliteSource, destination: ReturnType<
       throw new MigrateRefused(`the destination bucket already holds blobs the source does not have (e.g. ${blob.digest}): use an empty bucket or another storage.s3.prefix`);
     }
   }
-  const uploads = (await destination.listUploadIds()).filter((id) => !id.startsWith('migrate-'));
+  const uploads = (await destination.listUploadIds()).filter((id) => !id.startsWith(MIGRATION_UPLOAD_PREFIX));
   if (uploads.length > 0) throw new MigrateRefused(`the destination bucket holds uploads in progress (${uploads[0]}…): use an empty bucket or another storage.s3.prefix`);
 }
 

@@ -2,6 +2,9 @@ import { parseDigest, createDigester } from '../domain/digest.js';
 import type { BlobStore } from './blob-store.js';
 import { PathNotFoundError, ShortReadError } from './driver.js';
 
+/** Uploads copyBlob stages blobs in are named with this prefix and the digest. */
+export const MIGRATION_UPLOAD_PREFIX = 'migrate-';
+
 /** What happened to one blob: copied, already there (skipped), or a problem with the source's copy. */
 export type BlobCopyOutcome =
   | { kind: 'copied'; bytes: number }
@@ -22,7 +25,7 @@ export async function copyBlob(from: BlobStore, to: BlobStore, digest: string, s
   const stat = await from.stat(digest);
   if (!stat) return { kind: 'failed', reason: 'missing', message: `${digest}: no file in the source storage` };
   if (stat.size !== size) return { kind: 'failed', reason: 'size', message: `${digest}: the source file holds ${stat.size} bytes, metadata says ${size}` };
-  const upload = `migrate-${algorithm}-${hex}`;
+  const upload = `${MIGRATION_UPLOAD_PREFIX}${algorithm}-${hex}`;
   await to.deleteUpload(upload);
   await to.createUpload(upload);
   const hash = createDigester(algorithm);
