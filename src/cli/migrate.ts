@@ -101,8 +101,15 @@ async function migrate(flags: MigrateFlags, io: CliIo): Promise<MigrateSummary> 
         state = { source: identity, tables: new Map(), blobsDone: false };
       }
 
-      // A done table whose row count moved: the source was used between runs, so copy every table again.
+      // A done table whose row count moved: the source was used between runs. Before the move
+      // completed, every table is copied again; after, the destination may be in use: never overwrite it.
       const changed = [...state.tables].filter(([table, rows]) => source.count(table) !== rows);
+      const complete = state.blobsDone && COPIED_TABLES.every((t) => state.tables.has(t));
+      if (changed.length > 0 && complete) {
+        throw new MigrateRefused(
+          `the migration completed earlier, and the source changed since (${changed.map(([t]) => t).join(', ')}): the destination may be in use, so it is not overwritten; migrate into an empty database and bucket to start over`,
+        );
+      }
       if (changed.length > 0) {
         io.stderr.write(`the source changed since the last run (${changed.map(([t]) => t).join(', ')}): copying every table again\n`);
         await target.forgetTables();
@@ -110,7 +117,7 @@ async function migrate(flags: MigrateFlags, io: CliIo): Promise<MigrateSummary> 
         state.blobsDone = false;
       }
       const totals = source.blobTotals();
-      if (state.blobsDone && COPIED_TABLES.every((t) => state.tables.has(t))) {
+      if (complete) {
         summary.alreadyComplete = true;
         summary.tables = COPIED_TABLES.map((name) => ({ name, rows: state.tables.get(name)!, state: 'already copied' }));
         summary.blobs = { ...summary.blobs, total: totals.count, totalBytes: totals.bytes, skipped: totals.count, skippedBytes: totals.bytes };

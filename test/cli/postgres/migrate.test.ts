@@ -16,8 +16,12 @@ import { type TestBerth, startBerth } from '../../iam/integration/harness.js';
 import { sha256 } from '../../support/digest.js';
 import { emptyDatabase } from '../../support/postgres.js';
 import { removeDir, tempDir } from '../../support/temp.js';
-import { createBucket, deleteBucket } from '../../storage/s3/helpers.js';
-import { COMMON, type Filled, captureIo, destinationConfig, fill, snapshot, writeDestinationConfig } from './migrate-world.js';
+import { createBucket, deleteBucket, s3Driver } from '../../storage/s3/helpers.js';
+import { image } from '../../support/oci.js';
+import { BlobStore } from '../../../src/storage/blob-store.js';
+import { COMMON, type Filled, captureIo, destinationConfig, fill, push, snapshot, writeDestinationConfig } from './migrate-world.js';
+
+const late = image();
 
 withS3((s3: S3Coordinates) => {
   withPostgres(({ url: server }) => {
@@ -112,6 +116,29 @@ withS3((s3: S3Coordinates) => {
         expect(run.err()).not.toMatch(/rows copied/);
       });
 
+      it('refuses a destination bucket that holds blobs the source does not have', async () => {
+        const foreignBucket = await createBucket(s3, 'migrate-foreign');
+        try {
+          const foreign = Buffer.from('another deployment');
+          await new BlobStore(s3Driver(s3, { bucket: foreignBucket })).driver.putContent(BlobStore.blobPath(sha256(foreign)), foreign);
+          const url = await emptyDatabase(server);
+          const file = join(destinationDir, 'foreign.yaml');
+          await writeFile(file, stringify(destinationConfig(join(destinationDir, 'foreign'), url, s3, foreignBucket)));
+          const run = captureIo();
+          expect(await runMigrate({ data: sourceDir, to: file }, run.io)).toBe(2);
+          expect(run.err()).toContain(`the destination bucket already holds blobs the source does not have (e.g. ${sha256(foreign)})`);
+          // Nothing was copied: a later run into a fixed bucket starts clean.
+          const store = await PostgresMetadataStore.open({ url, poolSize: 1 });
+          try {
+            expect(await store.database.row('SELECT 1 FROM repositories')).toBeUndefined();
+          } finally {
+            await store.close();
+          }
+        } finally {
+          await deleteBucket(s3, foreignBucket);
+        }
+      });
+
       it('refuses to mix in another source', async () => {
         const otherDir = await tempDir('migrate-other');
         try {
@@ -122,6 +149,25 @@ withS3((s3: S3Coordinates) => {
           expect(run.err()).toMatch(/holds a migration from another source/);
         } finally {
           await removeDir(otherDir);
+        }
+      });
+
+      it('refuses to overwrite a completed move once the source changed', async () => {
+        const source = await startBerth(sourceDir, COMMON);
+        try {
+          await push(source, await source.login(filled.user), 'team/late', 'v1', late.manifest, late.mediaType, late.blobs);
+        } finally {
+          await source.close();
+        }
+        const run = captureIo();
+        expect(await runMigrate({ data: sourceDir, to: destinationFile }, run.io)).toBe(2);
+        expect(run.err()).toMatch(/the migration completed earlier, and the source changed since \(.*repositories.*\): the destination may be in use/);
+        const destination = await startBerth(destinationDir, destinationConfig(destinationDir, databaseUrl, s3, bucket));
+        try {
+          // Untouched: no team/late (pull times moved with the earlier test's pulls).
+          expect((await snapshot(destination)).repositories).toEqual(before.repositories);
+        } finally {
+          await destination.close();
         }
       });
     });
