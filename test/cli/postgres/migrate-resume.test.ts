@@ -8,13 +8,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DescribeImageScanFindingsCommand, PutRegistryScanningConfigurationCommand } from '@aws-sdk/client-ecr';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrate } from '../../../src/cli/migrate.js';
 import { runVulnDbImport } from '../../../src/cli/vulndb.js';
 import { BlobStore } from '../../../src/storage/blob-store.js';
 import { type S3Coordinates, withPostgres, withS3 } from '../../engines/engines.js';
-import { ALLOW_ALL_ECR, type TestBerth, startBerth } from '../../iam/integration/harness.js';
+import { ALLOW_ALL_ECR, ROOT_KEY, type TestBerth, startBerth } from '../../iam/integration/harness.js';
+import { alpineImage } from '../../scanning/integration/images.js';
+import { eventually } from '../../scanning/integration/harness.js';
 import { ensureBuilt } from '../../support/build.js';
 import { sha256 } from '../../support/digest.js';
 import { blob, image } from '../../support/oci.js';
@@ -65,9 +68,32 @@ withS3((s3: S3Coordinates) => {
         } finally {
           await source.close();
         }
-        // The vulnerability database too (its times are ISO text on SQLite, milliseconds on PostgreSQL).
+        // The vulnerability database too (its times are ISO text on SQLite, milliseconds on PostgreSQL)
+        // and a scan with findings (their keys are BYTEA on PostgreSQL), an SBOM and its jobs.
         const imported = captureIo();
         expect(await runVulnDbImport(fixturePath('vulndb/alpine-secdb'), { data: sourceDir }, imported.io)).toBe(0);
+        const scanning = await startBerth(sourceDir, COMMON);
+        try {
+          await scanning.app.startBackground();
+          const ecr = scanning.ecr(ROOT_KEY);
+          try {
+            await ecr.send(
+              new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: 'alpine', filterType: 'WILDCARD' }] }] }),
+            );
+            const alpine = alpineImage('3.7.3');
+            await push(scanning, await scanning.login(ROOT_KEY), 'alpine', '3.7.3', alpine.manifest, alpine.mediaType, alpine.blobs);
+            await eventually(async () => {
+              const page = await ecr
+                .send(new DescribeImageScanFindingsCommand({ repositoryName: 'alpine', imageId: { imageTag: '3.7.3' } }))
+                .catch((err: Error) => (err.name === 'ScanNotFoundException' ? undefined : Promise.reject(err)));
+              return page?.imageScanFindings?.enhancedFindings?.length ? page : undefined;
+            }, 'findings for alpine:3.7.3');
+          } finally {
+            ecr.destroy();
+          }
+        } finally {
+          await scanning.close();
+        }
         await ensureBuilt();
       });
       afterAll(async () => {
@@ -111,6 +137,8 @@ withS3((s3: S3Coordinates) => {
 
         const rows = await expectTablesIdentical(join(sourceDir, 'metadata.db'), databaseUrl);
         expect(rows.vulndb_advisories).toBeGreaterThan(0);
+        expect(rows.image_scan_findings).toBeGreaterThan(0);
+        expect(rows.scan_sboms).toBeGreaterThan(0);
         expect(rows.manifests).toBeGreaterThan(BULK);
 
         // Every blob is in the bucket with its size, and its bytes hash to its digest; no upload is left behind.
