@@ -49,7 +49,8 @@ export class PostgresTarget {
   }
 
   async state(): Promise<MigrationState | undefined> {
-    await this.database.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    // Read without creating anything: a database the migration then refuses stays as it was.
+    if (!(await this.database.row<{ t: string | null }>('SELECT to_regclass($1) AS t', [STATE_TABLE]))?.t) return undefined;
     const rows = await this.database.rows<{ key: string; value: string }>(`SELECT key, value FROM ${STATE_TABLE}`);
     const source = rows.find((r) => r.key === 'source')?.value;
     if (source === undefined) return undefined;
@@ -68,6 +69,7 @@ export class PostgresTarget {
   }
 
   async begin(source: string): Promise<void> {
+    await this.database.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     await this.database.run(`INSERT INTO ${STATE_TABLE} (key, value) VALUES ('source', $1)`, [source]);
   }
 

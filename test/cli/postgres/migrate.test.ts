@@ -84,6 +84,12 @@ withS3((s3: S3Coordinates) => {
         const run = captureIo();
         expect(await runMigrate({ data: sourceDir, to: file }, run.io)).toBe(2);
         expect(run.err()).toMatch(/already holds data \(iam_accounts\)/);
+        const after = await PostgresMetadataStore.open({ url: occupiedUrl, poolSize: 1 });
+        try {
+          expect(await after.database.row(`SELECT to_regclass('berth_migrate_state') AS t`)).toEqual({ t: null });
+        } finally {
+          await after.close();
+        }
       });
 
       it('copies every table and blob, and Berth on PostgreSQL + S3 answers as the source did', async () => {
