@@ -12,10 +12,11 @@ import { openBlobStore } from '../storage/open-blob-store.js';
 import { migrateBlobs } from './migrate-blobs.js';
 import { KeyringMismatchError, prepareDestinationKeyring } from './migrate-keyring.js';
 import { type MigrateSummary, emptySummary, formatSummary } from './migrate-report.js';
-import { type CliIo, type StoreFlags, processIo, withStoreOptions } from './offline.js';
-import { existingDataConfig } from './options.js';
+import type { CliIo } from './offline.js';
+import { processIo } from './offline.js';
+import { type ConfigFlags, existingDataConfig, withConfigOptions } from './options.js';
 
-export interface MigrateFlags extends StoreFlags {
+export interface MigrateFlags extends ConfigFlags {
   to?: string;
   json?: boolean;
 }
@@ -24,7 +25,8 @@ export interface MigrateFlags extends StoreFlags {
 export class MigrateRefused extends Error {}
 
 export function registerMigrate(program: Command): void {
-  withStoreOptions(
+  // Only -c/-d: the source must exist (no --init), and nothing logs (no --log-level).
+  withConfigOptions(
     program
       .command('migrate')
       .description(
