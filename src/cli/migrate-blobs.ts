@@ -5,7 +5,7 @@ import { type MigrateSummary, formatBlobProgress } from './migrate-report.js';
 import type { CliIo } from './offline.js';
 
 // Blobs copied at once: enough to keep S3's latency out of the way, few enough for small blobs'
-// round trips not to swamp the destination. Each copy holds at most two 5 MiB parts in memory.
+// round trips not to swamp the destination. Each copy holds up to three S3 parts in memory (24 MiB at the default part size).
 const CONCURRENCY = 4;
 const PROGRESS_EVERY_MS = 1000;
 
