@@ -97,7 +97,7 @@ withPostgres(({ url: server }) => {
         const [first] = await openNodes();
         await first.iam.createAccount({ accountId: ACCOUNT, createdAt: t0 });
         const keys = Array.from({ length: 40 }, (_, i) => `AKIAKEY${String(i).padStart(3, '0')}`);
-        for (const accessKeyId of keys) await first.iam.createAccessKey({ accessKeyId, accountId: ACCOUNT, status: 'Active', sealedSecret: 'v0', createdAt: t0 });
+        for (const accessKeyId of keys) await first.iam.createAccessKey({ accessKeyId, accountId: ACCOUNT, status: 'Active', sealedSecret: 'v0', createdAt: t0 }, keys.length);
         // Each rotation seals the envelope it reads once more: a rotation that read an envelope
         // another one was replacing would lose that one's layer.
         const counts = await everyNode((node) => node.iam.resealAccessKeys((key) => `${key.sealedSecret}+`));
@@ -108,6 +108,37 @@ withPostgres(({ url: server }) => {
         // A rotation that only re-seals what is not sealed with the active key: done once in all.
         const once = await everyNode((node) => node.iam.resealAccessKeys((key) => (key.sealedSecret.startsWith('k2:') ? undefined : `k2:${key.sealedSecret}`)));
         expect(once.reduce((a, b) => a + b, 0)).toBe(keys.length);
+      });
+
+      it("access keys created for one owner from every node at once: two (IAM's quota) made, the rest LimitExceeded", async () => {
+        const [first] = await openNodes();
+        await first.iam.createAccount({ accountId: ACCOUNT, createdAt: t0 });
+        for (let round = 0; round < 10; round++) {
+          const userName = `ci-${round}`;
+          await first.iam.createUser({ accountId: ACCOUNT, userName, userId: `AIDAQUOTA${round}`, path: '/', createdAt: t0 });
+          // Users, and the account root in the even rounds (whose keys from earlier rounds are deleted first).
+          const owners = round % 2 === 0 ? [userName, undefined] : [userName];
+          for (const key of await first.iam.listAccessKeys(ACCOUNT, undefined)) await first.iam.deleteAccessKey(key.accessKeyId);
+          for (const owner of owners) {
+            const outcomes = await everyNode((node, i) =>
+              outcome(
+                node.iam.createAccessKey(
+                  {
+                    accessKeyId: `AKIAQ${round}${owner ? 'U' : 'R'}${i}`,
+                    accountId: ACCOUNT,
+                    ...(owner !== undefined && { userName: i % 2 ? owner.toUpperCase() : owner }),
+                    status: 'Active',
+                    sealedSecret: 'v0',
+                    createdAt: t0,
+                  },
+                  2,
+                ),
+              ),
+            );
+            expect(count(outcomes)).toEqual(new Map([['ok', 2], ['LimitExceeded', NODES - 2]]));
+            expect(await first.iam.listAccessKeys(ACCOUNT, owner)).toHaveLength(2);
+          }
+        }
       });
     });
 
