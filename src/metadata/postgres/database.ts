@@ -60,6 +60,8 @@ export const LOCKS = {
   migrations: 1,
   /** Held from writing outbox events until commit, so event ids commit in order (event-store.ts). */
   events: 2,
+  /** The same for audit records, so a reader paging by id misses none (audit-store.ts). */
+  audit: 3,
 } as const;
 
 // SQLSTATEs after which a transaction may simply run again.

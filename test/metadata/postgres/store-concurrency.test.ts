@@ -150,6 +150,45 @@ withPostgres(({ url: server }) => {
         const listed = await first.audit.list({ limit: 1000 });
         expect(listed.map((e) => e.eventId).sort((a, b) => a! - b!)).toEqual(entries.map((e) => e.eventId));
       });
+
+      it('a reader paging down while every node writes never misses a record that commits later', async () => {
+        const [reader, ...writers] = await openNodes();
+        // Large batches draw their ids over the time the INSERT takes, small ones in between: ids
+        // that committed out of order would leave a gap below a reader's cursor.
+        const write = async (node: PostgresMetadataStore, w: number) => {
+          for (let batch = 0; batch < 12; batch++) {
+            const size = batch % 2 ? 1 : 1500;
+            await node.audit.append(Array.from({ length: size }, (_, i) => ({ at: at(batch), actor: `writer-${w}`, action: 'ecr:PutImage', outcome: 'succeeded' as const, requestId: `${w}/${batch}/${i}` })));
+          }
+        };
+        let writing = true;
+        const walks: { top: number; seen: Set<number> }[] = [];
+        const read = async () => {
+          while (writing) {
+            // One walk: the newest page, then down by id to the oldest record.
+            const seen = new Set<number>();
+            let page = await reader.audit.list({ limit: 2000 });
+            const top = page[0]?.id;
+            while (page.length > 0) {
+              for (const entry of page) seen.add(entry.id);
+              page = await reader.audit.list({ beforeId: page.at(-1)!.id, limit: 2000 });
+            }
+            if (top !== undefined) walks.push({ top, seen });
+          }
+        };
+        const reading = read();
+        await Promise.all(writers.map((node, w) => write(node, w)));
+        writing = false;
+        await reading;
+
+        const all = (await reader.audit.list({ limit: 1_000_000 })).map((e) => e.id);
+        expect(all).toHaveLength(writers.length * 6 * 1501);
+        expect(walks.length).toBeGreaterThan(3);
+        for (const { top, seen } of walks) {
+          const missed = all.filter((id) => id <= top && !seen.has(id));
+          expect(missed, `a walk from id ${top} missed records`).toEqual([]);
+        }
+      });
     });
 
     describe('lifecycle', () => {
