@@ -81,11 +81,13 @@ function sqlOf(target: pg.Pool | pg.PoolClient): Sql {
     return target.query(typeof statement === 'string' ? { text: statement, values } : { ...statement, values });
   };
   return {
-    rows: async <R>(statement: Statement, params?: readonly unknown[]) => decodeRows((await query(statement, params)).rows as R[]),
-    row: async <R>(statement: Statement, params?: readonly unknown[]) => decodeRows((await query(statement, params)).rows as R[])[0],
+    rows: async <R>(statement: Statement, params?: readonly unknown[]) => decoded<R>(await query(statement, params)),
+    row: async <R>(statement: Statement, params?: readonly unknown[]) => decoded<R>(await query(statement, params))[0],
     run: async (statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rowCount ?? 0,
   };
 }
+
+const decoded = <R>(result: pg.QueryResult): R[] => decodeRows(result.rows as R[], result.fields);
 
 /** The SQLSTATE of a server error, or undefined. */
 export function sqlState(err: unknown): string | undefined {

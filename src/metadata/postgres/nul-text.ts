@@ -19,9 +19,13 @@ export function encodeText(value: string): string {
 
 export function decodeText(value: string): string {
   if (!value.startsWith(MARKER)) return value;
-  const decoded: unknown = JSON.parse(value.slice(1));
-  if (typeof decoded !== 'string') throw new Error('an encoded text value in PostgreSQL is not a JSON string');
-  return decoded;
+  try {
+    const decoded: unknown = JSON.parse(value.slice(1));
+    if (typeof decoded === 'string') return decoded;
+  } catch {
+    // Not an encoding: a value written before the codec existed, returned as stored.
+  }
+  return value;
 }
 
 /** A query's parameters with their strings (also inside arrays, for unnest) encoded. */
@@ -35,16 +39,23 @@ function encodeValue(value: unknown): unknown {
   return value;
 }
 
-/** Decodes the string fields (and string array elements) of result rows, in place. */
-export function decodeRows<R>(rows: R[]): R[] {
+// The result types that can carry an encoded value: text, varchar, name, bpchar and their arrays.
+const TEXT_TYPES = new Set([25, 1043, 19, 1042]);
+const TEXT_ARRAY_TYPES = new Set([1009, 1015, 1003, 1014]);
+
+/** Decodes the text (and text array) columns of result rows, in place; other columns are not looked at. */
+export function decodeRows<R>(rows: R[], fields: readonly { name: string; dataTypeID: number }[]): R[] {
+  const texts = fields.filter((f) => TEXT_TYPES.has(f.dataTypeID)).map((f) => f.name);
+  const arrays = fields.filter((f) => TEXT_ARRAY_TYPES.has(f.dataTypeID)).map((f) => f.name);
+  if (rows.length === 0 || texts.length + arrays.length === 0) return rows;
   for (const row of rows as Record<string, unknown>[]) {
-    for (const key in row) {
-      const value = row[key];
-      if (typeof value === 'string') {
-        if (value.startsWith(MARKER)) row[key] = decodeText(value);
-      } else if (Array.isArray(value)) {
-        row[key] = value.map((v: unknown) => (typeof v === 'string' ? decodeText(v) : v));
-      }
+    for (const name of texts) {
+      const value = row[name];
+      if (typeof value === 'string' && value.charCodeAt(0) === 1) row[name] = decodeText(value);
+    }
+    for (const name of arrays) {
+      const value = row[name];
+      if (Array.isArray(value)) row[name] = value.map((v: unknown) => (typeof v === 'string' ? decodeText(v) : v));
     }
   }
   return rows;
