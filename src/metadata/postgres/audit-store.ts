@@ -45,10 +45,14 @@ export class PostgresAuditStore implements AuditStore {
 
   async append(entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    // Rows go in event-id order, so nodes inserting the same events take the unique index's locks
+    // in the same order (in any other order two such batches deadlocked before the advisory lock
+    // below serialized audit writers; the order keeps that so should the lock ever go).
+    const ordered = [...entries].sort((a, b) => (a.eventId ?? Infinity) - (b.eventId ?? Infinity));
     await this.database.transaction(async (tx) => {
       await tx.run('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, LOCKS.audit]);
       // An entry derived from an outbox event may be delivered twice; the unique event id keeps one.
-      await insertMany(tx, 'audit_log', COLUMNS, entries.map(auditValues), 'ON CONFLICT (event_id) DO NOTHING');
+      await insertMany(tx, 'audit_log', COLUMNS, ordered.map(auditValues), 'ON CONFLICT (event_id) DO NOTHING');
     });
   }
 
