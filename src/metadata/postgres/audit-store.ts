@@ -45,9 +45,9 @@ export class PostgresAuditStore implements AuditStore {
 
   async append(entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    // Rows go in event-id order, so nodes inserting the same events take the unique index's locks
-    // in the same order (in any other order two such batches deadlocked before the advisory lock
-    // below serialized audit writers; the order keeps that so should the lock ever go).
+    // Rows go in event-id order, so batches recording the same events take the unique index's locks
+    // in the same order (two such batches deadlocked otherwise; the advisory lock below now also
+    // keeps them apart).
     const ordered = [...entries].sort((a, b) => (a.eventId ?? Infinity) - (b.eventId ?? Infinity));
     await this.database.transaction(async (tx) => {
       await tx.run('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, LOCKS.audit]);
