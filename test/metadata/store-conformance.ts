@@ -7,6 +7,7 @@ import { describeEcrStoreConformance } from './ecr-store-conformance.js';
 import { describeAuditStoreConformance } from './audit-store-conformance.js';
 import { describeIamStoreConformance } from './iam-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
+import { describeNulTextConformance } from './nul-text-conformance.js';
 import { describeScanStoreConformance } from './scan-store-conformance.js';
 import { describeVulnDbStoreConformance } from './vulndb-store-conformance.js';
 import { at, codeOf, digest, registryTestEvent, t0 } from './conformance-helpers.js';
@@ -58,6 +59,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
     describeIamStoreConformance(current);
     describeAuditStoreConformance(current);
     describeScanStoreConformance(current);
+    describeNulTextConformance(current);
     describeVulnDbStoreConformance(current);
 
     async function linkBlobs(): Promise<void> {
