@@ -1,0 +1,28 @@
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * What an adapter tells the request metrics about one request (src/api/metrics/http-metrics.ts
+ * attaches a meter to each request when metrics are on; without them `meterOf` is undefined and
+ * the adapters skip the calls). Labels must come from a bounded set: an operation name or a route
+ * template, never a path, repository, tag or digest.
+ */
+export interface RequestMeter {
+  /** The API and operation the request turned out to be (e.g. oci, manifest.get; ecr, PutImage). */
+  classify(api: string, operation: string): void;
+  /** Request body bytes read (upload chunks as they stream, a manifest, an ECR body). */
+  received(bytes: number): void;
+  /** Response body bytes written by the adapter itself (a blob as it streams). */
+  sent(bytes: number): void;
+  /** Counts an upload body in progress while `work` runs. */
+  uploading<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const meters = new WeakMap<object, RequestMeter>();
+
+export function attachMeter(request: FastifyRequest, meter: RequestMeter): void {
+  meters.set(request.raw, meter);
+}
+
+export function meterOf(request: FastifyRequest): RequestMeter | undefined {
+  return meters.get(request.raw);
+}
