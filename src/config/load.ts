@@ -38,6 +38,7 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'number' | 'boolean
   BERTH_KEYRING_FILE: { path: ['auth', 'keyringFile'], type: 'string' },
   BERTH_ROOT_ACCESS_KEY_ID: { path: ['auth', 'rootAccessKeyId'], type: 'string' },
   BERTH_ROOT_SECRET_ACCESS_KEY: { path: ['auth', 'rootSecretAccessKey'], type: 'string' },
+  BERTH_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },
   BERTH_METRICS_LISTEN: { path: ['metrics', 'listen'], type: 'string' },
   BERTH_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
 };
