@@ -70,7 +70,10 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     throw err;
   }
   const secret = loadServerSecret(config);
-  const modules = await createModules({ core, config, secret }, options);
+  const modules = await createModules({ core, config, secret }, options).catch(async (err: unknown) => {
+    await core.close();
+    throw err;
+  });
   const all: BerthModule[] = Object.values(modules);
 
   for (const module of all) {

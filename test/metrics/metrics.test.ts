@@ -138,6 +138,25 @@ describe('outcomes and bounds', () => {
     expect(valueOf(after, 'berth_jobs', { type: 'gc', state: 'due' })).toBe(0);
   });
 
+  it('keeps request labels to a fixed set whatever the paths, targets and methods', async () => {
+    const b = berth();
+    const series = async () => samplesOf((await scrape(b)).samples, 'berth_http_requests_total');
+    const before = await series();
+    for (let i = 0; i < 20; i++) {
+      await b.v2('GET', `/v2/random${i}/thing/manifests/tag${i}`);
+      await b.v2('GET', `/nowhere/${i}`);
+      await b.v2('DELETE', `/v2/random${i}/tags/list`);
+      await b.v2('POST', '/', { headers: { 'x-amz-target': `AmazonEC2ContainerRegistry_V20150921.Made${i}Up`, 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    }
+    const after = await series();
+    const added = after.filter((s) => !before.some((b) => JSON.stringify(b.labels) === JSON.stringify(s.labels)));
+    // 80 requests to 80 different URLs and targets: a handful of new series, none naming them.
+    expect(added.length).toBeLessThanOrEqual(4);
+    expect(added.flatMap((s) => Object.values(s.labels)).filter((v) => /random|nowhere|Made\d+Up|tag\d/.test(v))).toEqual([]);
+    expect(valueOf(after, 'berth_http_requests_total', { api: 'other', operation: 'unmatched', code: '404' })).toBe(20);
+    expect(valueOf(after, 'berth_http_requests_total', { api: 'ecr', operation: 'POST /', code: '400' })).toBe(20);
+  });
+
   it('itemises the largest repositories and sums the rest as __other__', async () => {
     const b = berth();
     const auth = await b.login(ROOT_KEY);

@@ -1,9 +1,12 @@
 /** /metrics behind a bearer token, on a listener of its own or the registry's, and turned off. */
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpFetch } from '../support/http-fetch.js';
-import { type TestServer, useServer } from '../support/server.js';
+import { type TestServer, startServer, useServer } from '../support/server.js';
+import { removeDir, tempDir } from '../support/temp.js';
 
 const TOKEN = 'scrape-token-0123456789abcdef';
 
@@ -77,5 +80,27 @@ describe('turned off', () => {
   it('serves no /metrics', async () => {
     expect(server().app.metrics).toBeUndefined();
     expect((await get(`${server().url}/metrics`)).status).toBe(404);
+  });
+});
+
+describe('with a token file', () => {
+  it('reads the token from the file, and refuses to start on a short one', async () => {
+    const dir = await tempDir('metrics-token');
+    try {
+      await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+      await writeFile(join(dir, 'short'), 'short\n');
+      const s = await startServer({ config: { auth: { mode: 'none' }, metrics: { tokenFile: join(dir, 'token') } } });
+      try {
+        expect((await get(`${s.url}/metrics`, TOKEN)).status).toBe(200);
+        expect((await get(`${s.url}/metrics`)).status).toBe(401);
+      } finally {
+        await s.close();
+      }
+      await expect(startServer({ config: { auth: { mode: 'none' }, metrics: { tokenFile: join(dir, 'short') } } })).rejects.toThrow(
+        /metrics\.tokenFile .* must hold a token of at least 16 characters/,
+      );
+    } finally {
+      await removeDir(dir);
+    }
   });
 });
