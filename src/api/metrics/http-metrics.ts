@@ -35,12 +35,12 @@ export function installHttpMetrics(server: FastifyInstance, registry: Registry):
     const meter = new Meter(uploads);
     attachMeter(request, meter);
     reply.raw.once('close', () => {
-      const [api, operation] = meter.api !== undefined ? [meter.api, meter.operation!] : classifyByRoute(request);
+      if (meter.api === undefined) classifyByRoute(request, meter);
       const res = reply.raw;
-      const code = res.headersSent ? String(res.statusCode) : String(CLIENT_CLOSED);
+      const code = res.headersSent ? res.statusCode : CLIENT_CLOSED;
       // A HEAD's Content-Length describes a body it does not send.
       const sent = meter.sentBytes ?? (res.writableFinished && request.method !== 'HEAD' ? contentLength(reply) : 0);
-      totals.record(api, operation, code, reply.elapsedTime / 1000, meter.receivedBytes, sent);
+      totals.record(meter.api!, meter.operation!, code, reply.elapsedTime / 1000, meter.receivedBytes, sent);
     });
     done();
   });
@@ -78,10 +78,10 @@ class Meter implements RequestMeter {
 }
 
 /** A request no adapter classified: its route template (bounded: the routes the app mounts), or "unmatched". */
-function classifyByRoute(request: FastifyRequest): [string, string] {
+function classifyByRoute(request: FastifyRequest, meter: RequestMeter): void {
   const route = request.routeOptions.url;
-  if (route === undefined) return ['other', 'unmatched'];
-  return [API_OF_ROUTE[route] ?? 'other', `${request.method} ${route}`];
+  if (route === undefined) meter.classify('other', 'unmatched');
+  else meter.classify(API_OF_ROUTE[route] ?? 'other', `${request.method} ${route}`);
 }
 
 function contentLength(reply: FastifyReply): number {

@@ -26,11 +26,12 @@ class Totals {
  * additions, which the manifest GET path can afford.
  */
 export class RequestTotals {
-  private readonly series = new Map<string, Totals>();
+  /** api → operation → status code → totals: nested maps, so recording builds no key string. */
+  private readonly series = new Map<string, Map<string, Map<number, Totals>>>();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    const totals = () => this.series.values();
+    const totals = () => this.all();
     new Counter({
       name: 'berth_http_requests_total',
       help: 'HTTP requests by API (oci, ecr, ecr-download, token, health, metrics, other), operation (/v2 operation, ECR operation, or route) and status code (499: the client left before the response began).',
@@ -65,13 +66,13 @@ export class RequestTotals {
     registry.registerMetric(durationHistogram(totals) as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
-  record(api: string, operation: string, code: string, seconds: number, received: number, sent: number): void {
-    const key = `${api} ${operation} ${code}`;
-    let t = this.series.get(key);
-    if (!t) {
-      t = new Totals(api, operation, code);
-      this.series.set(key, t);
-    }
+  record(api: string, operation: string, code: number, seconds: number, received: number, sent: number): void {
+    let operations = this.series.get(api);
+    if (!operations) this.series.set(api, (operations = new Map()));
+    let codes = operations.get(operation);
+    if (!codes) operations.set(operation, (codes = new Map()));
+    let t = codes.get(code);
+    if (!t) codes.set(code, (t = new Totals(api, operation, String(code))));
     t.requests++;
     t.received += received;
     t.sent += sent;
@@ -79,6 +80,10 @@ export class RequestTotals {
     let bucket = 0;
     while (bucket < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[bucket]!) bucket++;
     t.buckets[bucket]!++;
+  }
+
+  private *all(): Iterable<Totals> {
+    for (const operations of this.series.values()) for (const codes of operations.values()) yield* codes.values();
   }
 }
 
