@@ -8,6 +8,7 @@ import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RepositoryTagStore } from './repository-tag-store.js';
 import type { ScanStore } from './scan-store.js';
+import type { StatsStore } from './stats-store.js';
 import type { VulnDbStore } from './vulndb-store.js';
 
 /**
@@ -34,5 +35,7 @@ export interface MetadataStore {
   readonly scans: ScanStore;
   /** The vulnerability database scans match against (imported by src/scanning/vulndb). */
   readonly vulnDb: VulnDbStore;
+  /** Aggregates for metrics: usage per repository, blob totals, upload sessions, the job queue. */
+  readonly stats: StatsStore;
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { PostgresManifestStore } from './manifest-store.js';
 import { PostgresRepositoryStore } from './repository-store.js';
 import { PostgresRepositoryTagStore } from './repository-tag-store.js';
 import { PostgresScanStore } from './scan-store.js';
+import { PostgresStatsStore } from './stats-store.js';
 import { PostgresUploadStore } from './upload-store.js';
 import { PostgresVulnDbStore } from './vulndb-store.js';
 
@@ -33,6 +34,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly lifecycle: PostgresLifecycleStore;
   readonly scans: PostgresScanStore;
   readonly vulnDb: PostgresVulnDbStore;
+  readonly stats: PostgresStatsStore;
 
   private constructor(readonly database: PostgresDatabase) {
     this.registry = composeRegistryStore({
@@ -51,6 +53,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.lifecycle = new PostgresLifecycleStore(database);
     this.scans = new PostgresScanStore(database);
     this.vulnDb = new PostgresVulnDbStore(database);
+    this.stats = new PostgresStatsStore(database);
   }
 
   /** Connects and applies pending migrations (safe while other nodes start against the same database). */

@@ -16,6 +16,7 @@ import { SqliteManifestStore } from './manifest-store.js';
 import { SqliteRepositoryStore } from './repository-store.js';
 import { SqliteRepositoryTagStore } from './repository-tag-store.js';
 import { SqliteScanStore } from './scan-store.js';
+import { SqliteStatsStore } from './stats-store.js';
 import { SqliteUploadStore } from './upload-store.js';
 import { SqliteVulnDbStore } from './vulndb-store.js';
 
@@ -32,6 +33,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly lifecycle: SqliteLifecycleStore;
   readonly scans: SqliteScanStore;
   readonly vulnDb: SqliteVulnDbStore;
+  readonly stats: SqliteStatsStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.audit = new SqliteAuditStore(database);
@@ -50,6 +52,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.lifecycle = new SqliteLifecycleStore(database);
     this.scans = new SqliteScanStore(database);
     this.vulnDb = new SqliteVulnDbStore(database);
+    this.stats = new SqliteStatsStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */
