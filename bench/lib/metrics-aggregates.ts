@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import type { SqliteMetadataStore as Store } from '../../src/metadata/sqlite/store.js';
 import { REPO_ROOT } from './paths.js';
 import { median } from './stats.js';
 
@@ -14,7 +15,7 @@ import { median } from './stats.js';
 export async function timeAggregates(workDir: string, repositories: number, imagesEach: number, repetitions: number): Promise<{ ms: number; manifests: number; blobs: number }> {
   const file = join(workDir, 'aggregates.db');
   const dist = (path: string) => pathToFileURL(join(REPO_ROOT, 'dist', path)).href;
-  const { SqliteMetadataStore } = (await import(dist('metadata/sqlite/store.js'))) as typeof import('../../src/metadata/sqlite/store.js');
+  const { SqliteMetadataStore } = (await import(dist('metadata/sqlite/store.js'))) as { SqliteMetadataStore: typeof Store };
   (await SqliteMetadataStore.open(file).close());
 
   const db = new Database(file);
