@@ -36,11 +36,16 @@ async function curl(args: string[]): Promise<Transfer> {
  * PUTs a file's bytes in one request, streamed from disk (page cache) by curl. `Expect:` is blanked
  * so curl does not wait for a 100 Continue (docker does not send it either), identically for every server.
  */
-export async function putFile(url: string, file: string): Promise<Transfer> {
-  return curl(['--upload-file', file, '--request', 'PUT', '--header', 'Content-Type: application/octet-stream', '--header', 'Expect:', url]);
+export async function putFile(url: string, file: string, headers: Record<string, string> = {}): Promise<Transfer> {
+  return curl(['--upload-file', file, '--request', 'PUT', '--header', 'Content-Type: application/octet-stream', '--header', 'Expect:', ...headerArgs(headers), url]);
 }
 
 /** GETs a URL into /dev/null. */
-export async function getToNull(url: string): Promise<Transfer> {
-  return curl([url]);
+export async function getToNull(url: string, headers: Record<string, string> = {}): Promise<Transfer> {
+  return curl([...headerArgs(headers), url]);
+}
+
+/** Extra request headers (e.g. Authorization) as curl arguments. */
+function headerArgs(headers: Record<string, string>): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => ['--header', `${name}: ${value}`]);
 }
