@@ -15,13 +15,17 @@ export interface Transfer {
 // One line the bench parses: status, time_total and the byte count, from curl's own clock.
 const WRITE_OUT = '%{http_code} %{time_total} %{size_upload} %{size_download}\\n';
 
+// A transfer still running after this is a hang (a stuck server or a full object store), not a
+// measurement: curl gives up, so the run stops by itself.
+const MAX_SECONDS = 1800;
+
 async function curl(args: string[]): Promise<Transfer> {
   const binary = requireTool('curl');
   // bash's `time` reports the child's CPU time exactly; stderr carries curl's errors, then the times.
   const script = 'TIMEFORMAT="cpu %3U %3S"; { time "$@" ; } 2>&1';
   const { stdout } = await run(
     'bash',
-    ['-c', script, 'bench-curl', binary, '--silent', '--show-error', '--output', '/dev/null', '--write-out', WRITE_OUT, ...args],
+    ['-c', script, 'bench-curl', binary, '--silent', '--show-error', '--max-time', String(MAX_SECONDS), '--output', '/dev/null', '--write-out', WRITE_OUT, ...args],
     { maxBuffer: 1024 * 1024 },
   );
   const lines = stdout.trim().split('\n');

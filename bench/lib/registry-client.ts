@@ -14,6 +14,11 @@ export function sha256(content: Buffer | string): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/** Every request here is small: one that takes a minute is a hang, and the run should stop. */
+function timeout(): AbortSignal {
+  return AbortSignal.timeout(60_000);
+}
+
 async function expectStatus(response: Response, status: number, what: string): Promise<void> {
   if (response.status !== status) {
     throw new Error(`${what}: expected HTTP ${status}, got ${response.status}: ${(await response.text()).slice(0, 300)}`);
@@ -22,7 +27,7 @@ async function expectStatus(response: Response, status: number, what: string): P
 
 /** POST /v2/<repo>/blobs/uploads/ and the absolute URL to PUT the bytes to, `digest` already appended. */
 export async function startUpload(baseUrl: string, repo: string, digest: string, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(`${baseUrl}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers });
+  const response = await fetch(`${baseUrl}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers, signal: timeout() });
   await response.arrayBuffer();
   await expectStatus(response, 202, `starting an upload to ${repo}`);
   const location = response.headers.get('location');
@@ -36,7 +41,12 @@ export async function startUpload(baseUrl: string, repo: string, digest: string,
 export async function pushSmallBlob(baseUrl: string, repo: string, content: Buffer, headers: Record<string, string> = {}): Promise<string> {
   const digest = sha256(content);
   const url = await startUpload(baseUrl, repo, digest, headers);
-  const response = await fetch(url, { method: 'PUT', body: content, headers: { ...headers, 'Content-Type': 'application/octet-stream' } });
+  const response = await fetch(url, {
+    method: 'PUT',
+    body: content,
+    headers: { ...headers, 'Content-Type': 'application/octet-stream' },
+    signal: timeout(),
+  });
   await response.arrayBuffer();
   await expectStatus(response, 201, `uploading blob ${digest}`);
   return digest;
@@ -71,12 +81,13 @@ export async function pushSmallImage(baseUrl: string, repo: string, tag: string,
     method: 'PUT',
     body: manifest,
     headers: { ...headers, 'Content-Type': mediaType },
+    signal: timeout(),
   });
   await response.arrayBuffer();
   await expectStatus(response, 201, `pushing manifest ${repo}:${tag}`);
 
   // Check the GET the load test will repeat returns this manifest, so wrk measures real answers.
-  const check = await fetch(`${baseUrl}/v2/${repo}/manifests/${tag}`, { headers: { ...headers, Accept: DOCKER_MANIFEST_ACCEPT } });
+  const check = await fetch(`${baseUrl}/v2/${repo}/manifests/${tag}`, { headers: { ...headers, Accept: DOCKER_MANIFEST_ACCEPT }, signal: timeout() });
   const body = Buffer.from(await check.arrayBuffer());
   await expectStatus(check, 200, `fetching manifest ${repo}:${tag}`);
   if (!body.equals(manifest)) throw new Error(`GET ${repo}:${tag} returned different bytes than were pushed`);

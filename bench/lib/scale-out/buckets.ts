@@ -15,6 +15,8 @@ function client(s3: S3Endpoint): S3Client {
     region: s3.region,
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    // A full Ceph cluster blocks requests instead of failing them: give up rather than hang the run.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
   });
 }
 

@@ -65,6 +65,7 @@ export async function runRounds(
         say('manifest GETs', `${manifests.requestsPerSecond.toFixed(0)} req/s`, manifests.cpu);
       } finally {
         await deployment.stop();
+        await engines.reclaim();
       }
     }
   }
