@@ -1,7 +1,8 @@
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeRandomFile, type TestBlob } from '../lib/random-file.js';
 import { startBerthCluster } from '../lib/scale-out/berth-cluster.js';
-import { describeCpu, type CpuUse } from '../lib/scale-out/cpu.js';
+import { cpuCeiling, describeCpu, type CpuUse } from '../lib/scale-out/cpu.js';
 import { startDistributionS3 } from '../lib/scale-out/distribution-s3.js';
 import { startEngines } from '../lib/scale-out/engines.js';
 import { runRounds, type Contender, type Measured } from '../lib/scale-out/rounds.js';
@@ -57,6 +58,12 @@ function rows(results: Map<string, Measured>, sizes: ReturnType<typeof scaleOutS
   };
   const cores = (label: string, runs: { mbPerSecond: number; cpu: CpuUse }[]) => `${label}: ${describeCpu(cpuOf(runs, (r) => r.mbPerSecond))}`;
   const rpsCores = (label: string, runs: { requestsPerSecond: number; cpu: CpuUse }[]) => `${label}: ${describeCpu(cpuOf(runs, (r) => r.requestsPerSecond))}`;
+  const ceilingOf = (runs: { mbPerSecond: number; cpu: CpuUse }[]) => {
+    const run = runs.find((r) => r.cpu === cpuOf(runs, (x) => x.mbPerSecond))!;
+    return cpuCeiling(run.mbPerSecond, run.cpu);
+  };
+  const bound1 = ceilingOf(berth1.concurrent);
+  const bound3 = ceilingOf(berth3.concurrent);
   const one = sizeLabel(sizes.blobBytes);
   const many = `${sizes.concurrent} × ${sizeLabel(sizes.concurrentBytes)}`;
   const setup = `S3: ${s3Origin}; PostgreSQL: a private instance (test/engines/postgres.ts: fsync off)`;
@@ -91,7 +98,13 @@ function rows(results: Map<string, Measured>, sizes: ReturnType<typeof scaleOutS
       berth: median(mb(berth3.concurrent)),
       baseline: { name: berth1.label, value: median(mb(berth1.concurrent)) },
       target: { kind: 'ratio-at-least', value: 1.6 },
-      note: `the same pushes through haproxy (round robin per request) in front of 3 Berth nodes on one database and bucket: ${spread(mb(berth3.concurrent))}. Cores — ${cores('Berth ×3', berth3.concurrent)}. On a machine whose cores the engines and the client share, more nodes add no CPU: see the cores of each component against the machine's total`,
+      note: `the same pushes through haproxy (round robin per request) in front of 3 Berth nodes on one database and bucket: ${spread(mb(berth3.concurrent))}. Cores — ${cores('Berth ×3', berth3.concurrent)}. The nodes share the machine's ${cpus().length} cores with RGW, its OSD, PostgreSQL and the client, so more nodes add no CPU: 1.6× one node would be ${(1.6 * median(mb(berth1.concurrent))).toFixed(0)} MB/s, against a CPU ceiling of ${bound1.ceiling.toFixed(0)} MB/s at one node's measured costs (${bound3.ceiling.toFixed(0)} MB/s at three nodes'; see the ceiling row)`,
+    },
+    {
+      metric: `${many} concurrent push: CPU ceiling of this machine`,
+      unit: 'MB/s',
+      berth: bound1.ceiling,
+      note: `not a measurement of its own: the aggregate push rate ${cpus().length} cores would carry if the measured system (registry, haproxy, RGW, OSD, PostgreSQL, client) had all of them, at the CPU cost per MB Berth ×1's median concurrent run showed (read from /proc/<pid>/stat): ${bound1.perMb}. With three nodes: ${bound3.ceiling.toFixed(0)} MB/s (${bound3.perMb}). No number of nodes on this machine exceeds it; on separate machines the nodes' share moves off the RGW host`,
     },
     {
       metric: 'manifest GET by tag, 32 connections, 1 node',

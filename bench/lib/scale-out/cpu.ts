@@ -56,3 +56,19 @@ export function describeCpu(use: CpuUse): string {
     .map(([name, cores]) => `${name} ${cores.toFixed(2)}`);
   return `${parts.join(', ')}; machine ${use.machineCores.toFixed(2)} of ${cpus().length} cores busy`;
 }
+
+/**
+ * What the machine's cores would carry if the measured system had all of them, at the CPU cost per
+ * MB it showed in this window: MB/s × cores ÷ (cores the system used: registry, haproxy, RGW, OSD,
+ * PostgreSQL, client). Other users' processes are left out, so this is the bound of this machine,
+ * whatever the number of nodes; and the CPU-ms per MB of each component, largest first.
+ */
+export function cpuCeiling(mbPerSecond: number, use: CpuUse): { ceiling: number; perMb: string } {
+  const used = Object.values(use.cores).reduce((a, b) => a + b, 0);
+  const perMb = Object.entries(use.cores)
+    .filter(([, cores]) => cores >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, cores]) => `${name} ${((1000 * cores) / mbPerSecond).toFixed(1)}`)
+    .join(', ');
+  return { ceiling: (mbPerSecond * cpus().length) / used, perMb: `${perMb} CPU-ms per MB` };
+}
