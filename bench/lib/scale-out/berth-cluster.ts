@@ -100,7 +100,13 @@ async function startNode(configFile: string, dataDir: string): Promise<ServerPro
 
 /** docker login's result: `Basic base64("AWS:" + token)` from GetAuthorizationToken, good on every node. */
 async function login(baseUrl: string, accessKeyId: string, secretAccessKey: string): Promise<string> {
-  const client = new ECRClient({ endpoint: baseUrl, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+  const client = new ECRClient({
+    endpoint: baseUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+  });
   try {
     const out = await client.send(new GetAuthorizationTokenCommand({}));
     return `Basic ${out.authorizationData![0]!.authorizationToken!}`;
