@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { writeRandomFile, type TestBlob } from '../lib/random-file.js';
@@ -41,6 +42,7 @@ const suite: Suite = {
       return rows(results, sizes, engines.s3Origin);
     } finally {
       await engines.stop();
+      for (const file of [blob, ...many]) rmSync(file.path, { force: true });
     }
   },
 };
