@@ -4,7 +4,7 @@
  *
  *   L4 composition  src/cli, src/app.ts, src/app/, src/config
  *   L3 adapters     src/api
- *   L2 services     src/registry, src/iam, src/lifecycle, src/scanning, src/gc, src/events, src/jobs, src/audit
+ *   L2 services     src/registry, src/iam, src/lifecycle, src/scanning, src/gc, src/events, src/jobs, src/audit, src/metrics
  *   L1 stores       src/metadata, src/storage
  *   L0 domain       src/domain, src/util   (pure: libraries and L0 only)
  *
@@ -14,7 +14,7 @@
 
 const L0 = '^src/(domain|util)/';
 const L1 = '^src/(metadata|storage)/';
-const L2 = '^src/(registry|iam|lifecycle|scanning|gc|events|jobs|audit)/';
+const L2 = '^src/(registry|iam|lifecycle|scanning|gc|events|jobs|audit|metrics)/';
 const L3 = '^src/api/';
 const L4 = '^src/(cli/|config/|app/|app\\.ts$)';
 

@@ -14,6 +14,11 @@ export function sha256(content: Buffer | string): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/** Every request here is small: one that takes a minute is a hang, and the run should stop. */
+function timeout(): AbortSignal {
+  return AbortSignal.timeout(60_000);
+}
+
 async function expectStatus(response: Response, status: number, what: string): Promise<void> {
   if (response.status !== status) {
     throw new Error(`${what}: expected HTTP ${status}, got ${response.status}: ${(await response.text()).slice(0, 300)}`);
@@ -21,8 +26,8 @@ async function expectStatus(response: Response, status: number, what: string): P
 }
 
 /** POST /v2/<repo>/blobs/uploads/ and the absolute URL to PUT the bytes to, `digest` already appended. */
-export async function startUpload(baseUrl: string, repo: string, digest: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+export async function startUpload(baseUrl: string, repo: string, digest: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(`${baseUrl}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers, signal: timeout() });
   await response.arrayBuffer();
   await expectStatus(response, 202, `starting an upload to ${repo}`);
   const location = response.headers.get('location');
@@ -33,19 +38,27 @@ export async function startUpload(baseUrl: string, repo: string, digest: string)
 }
 
 /** Uploads a small blob (POST, then PUT with the whole body) — the same two requests the timed push makes. */
-export async function pushSmallBlob(baseUrl: string, repo: string, content: Buffer): Promise<string> {
+export async function pushSmallBlob(baseUrl: string, repo: string, content: Buffer, headers: Record<string, string> = {}): Promise<string> {
   const digest = sha256(content);
-  const url = await startUpload(baseUrl, repo, digest);
-  const response = await fetch(url, { method: 'PUT', body: content, headers: { 'Content-Type': 'application/octet-stream' } });
+  const url = await startUpload(baseUrl, repo, digest, headers);
+  const response = await fetch(url, {
+    method: 'PUT',
+    body: content,
+    headers: { ...headers, 'Content-Type': 'application/octet-stream' },
+    signal: timeout(),
+  });
   await response.arrayBuffer();
   await expectStatus(response, 201, `uploading blob ${digest}`);
   return digest;
 }
 
-/** Pushes a one-layer Docker image (config, layer, schema2 manifest) under `tag`; returns the manifest digest. */
-export async function pushSmallImage(baseUrl: string, repo: string, tag: string): Promise<string> {
+/**
+ * Pushes a one-layer Docker image (config, layer, schema2 manifest) under `tag`; returns the manifest
+ * digest. `headers` go on every request (credentials for a registry that checks them).
+ */
+export async function pushSmallImage(baseUrl: string, repo: string, tag: string, headers: Record<string, string> = {}): Promise<string> {
   const layer = Buffer.alloc(32 * 1024, 7);
-  const layerDigest = await pushSmallBlob(baseUrl, repo, layer);
+  const layerDigest = await pushSmallBlob(baseUrl, repo, layer, headers);
   const config = Buffer.from(
     JSON.stringify({
       architecture: 'amd64',
@@ -54,7 +67,7 @@ export async function pushSmallImage(baseUrl: string, repo: string, tag: string)
       rootfs: { type: 'layers', diff_ids: [layerDigest] },
     }),
   );
-  const configDigest = await pushSmallBlob(baseUrl, repo, config);
+  const configDigest = await pushSmallBlob(baseUrl, repo, config, headers);
   const mediaType = 'application/vnd.docker.distribution.manifest.v2+json';
   const manifest = Buffer.from(
     JSON.stringify({
@@ -67,13 +80,14 @@ export async function pushSmallImage(baseUrl: string, repo: string, tag: string)
   const response = await fetch(`${baseUrl}/v2/${repo}/manifests/${tag}`, {
     method: 'PUT',
     body: manifest,
-    headers: { 'Content-Type': mediaType },
+    headers: { ...headers, 'Content-Type': mediaType },
+    signal: timeout(),
   });
   await response.arrayBuffer();
   await expectStatus(response, 201, `pushing manifest ${repo}:${tag}`);
 
   // Check the GET the load test will repeat returns this manifest, so wrk measures real answers.
-  const check = await fetch(`${baseUrl}/v2/${repo}/manifests/${tag}`, { headers: { Accept: DOCKER_MANIFEST_ACCEPT } });
+  const check = await fetch(`${baseUrl}/v2/${repo}/manifests/${tag}`, { headers: { ...headers, Accept: DOCKER_MANIFEST_ACCEPT }, signal: timeout() });
   const body = Buffer.from(await check.arrayBuffer());
   await expectStatus(check, 200, `fetching manifest ${repo}:${tag}`);
   if (!body.equals(manifest)) throw new Error(`GET ${repo}:${tag} returned different bytes than were pushed`);

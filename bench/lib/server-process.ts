@@ -45,6 +45,8 @@ export async function startServer(options: {
   timeoutMs?: number;
   /** What must answer 200 once the server is ready (default /v2/, which needs no credentials in the bench). */
   readyPath?: string;
+  /** Headers for the readiness GET (credentials, for a server whose readyPath needs them). */
+  readyHeaders?: Record<string, string>;
 }): Promise<ServerProcess> {
   const log = openSync(options.logFile, 'a');
   let child: ChildProcess;
@@ -77,7 +79,7 @@ export async function startServer(options: {
   for (;;) {
     if (exited) throw new Error(`${options.label} ${exited} before it was ready; see ${options.logFile}`);
     try {
-      const response = await fetch(`${baseUrl}${options.readyPath ?? '/v2/'}`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${baseUrl}${options.readyPath ?? '/v2/'}`, { headers: options.readyHeaders, signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
       if (response.status === 200) break;
     } catch {

@@ -16,7 +16,8 @@ import type { Scanning } from '../scanning/service/index.js';
 import type { Clock } from '../util/clock.js';
 import { type BerthCore, openCore } from './core.js';
 import { checkDeployment } from './deployment-guard.js';
-import type { BerthModule } from './module.js';
+import type { BerthModule, Listener } from './module.js';
+import type { Metrics } from '../metrics/index.js';
 import type { AccessOverrides } from './modules/access.js';
 import { createModules } from './modules/index.js';
 
@@ -33,6 +34,10 @@ export interface BerthApp extends Pick<BerthCore, 'config' | 'store' | 'blobs' |
   lifecycle: Lifecycle;
   /** Vulnerability scanning: scan jobs, continuous re-evaluation, the ECR scanning API's service. */
   scanning: Scanning;
+  /** Listeners modules serve on besides `server` (metrics.listen); not listening yet, `berth serve` listens on them. */
+  listeners: readonly Listener[];
+  /** Prometheus metrics (undefined when metrics.enabled is false). */
+  metrics: Metrics | undefined;
   /** Starts background work: durable jobs, schedules and event delivery. */
   startBackground(): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish (up to the grace period), then closes stores. */
@@ -69,7 +74,10 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     await core.close();
     throw err;
   }
-  const modules = await createModules({ core, config, secret }, options);
+  const modules = await createModules({ core, config, secret }, options).catch(async (err: unknown) => {
+    await core.close();
+    throw err;
+  });
   const all: BerthModule[] = Object.values(modules);
 
   for (const module of all) {
@@ -91,6 +99,8 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     operations: all.flatMap((module) => module.ecrOperations ?? []),
   });
 
+  const listeners = all.flatMap((module) => module.listeners ?? []);
+
   let background = false;
   const startBackground = async () => {
     if (background) return;
@@ -106,7 +116,7 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     (closing ??= (async () => {
       const grace = setTimeout(() => server.server.closeAllConnections?.(), config.shutdown.graceSeconds * 1000);
       grace.unref();
-      await server.close();
+      await Promise.all([server.close(), ...listeners.map((l) => l.server.close())]);
       clearTimeout(grace);
       await Promise.all([core.jobs.stop(config.shutdown.graceSeconds * 1000), core.events.stop()]);
       for (const module of all) await module.close?.();
@@ -123,6 +133,8 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     jobs,
     scheduler,
     events,
+    listeners,
+    metrics: modules.metrics.service,
     iam: access.iam,
     gc: modules.gc.service,
     audit: modules.audit.service,

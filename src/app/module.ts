@@ -28,6 +28,8 @@ export interface BerthModule<S = unknown> {
   readonly ecrOperations?: readonly AnyOperationDefinition[];
   /** Routes (or hooks) it mounts on the app's listener, before the /v2 and ECR adapters. */
   readonly routes?: readonly Route[];
+  /** Listeners of its own besides the registry's (e.g. metrics.listen); `berth serve` listens on them, the app closes them. */
+  readonly listeners?: readonly Listener[];
   /** When background work starts, after every schedule is declared (e.g. catch up on work missed while down). */
   start?(): Promise<void>;
   /** At shutdown, after requests and background work stopped and before the stores close. */
@@ -35,6 +37,14 @@ export interface BerthModule<S = unknown> {
 }
 
 export type Route = (server: FastifyInstance) => Promise<void> | void;
+
+/** A listener a module serves on, and where. */
+export interface Listener {
+  readonly name: string;
+  readonly server: FastifyInstance;
+  readonly host: string;
+  readonly port: number;
+}
 
 /** What most services are built from: the core's stores, registry, job queue and clock, and a logger for the component. */
 export function serviceDeps(core: BerthCore, component: string) {

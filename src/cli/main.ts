@@ -4,6 +4,7 @@ import { registerAdmin } from './admin.js';
 import { registerFsck } from './fsck.js';
 import { registerGc } from './gc.js';
 import { registerLifecycle } from './lifecycle.js';
+import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
 import { registerVulnDb } from './vulndb.js';
 
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
   registerFsck(program);
   registerLifecycle(program);
   registerVulnDb(program);
+  registerMigrate(program);
   await program.parseAsync(argv);
 }
 

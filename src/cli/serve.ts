@@ -40,6 +40,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (notice) process.stderr.write(notice);
   const { host, port } = listenAddress(config);
   await app.server.listen({ host, port });
+  for (const listener of app.listeners) {
+    await listener.server.listen({ host: listener.host, port: listener.port });
+    app.server.log.info({ listener: listener.name, address: `${listener.host}:${listener.port}` }, 'listening');
+  }
   if (addressesFromRequestHost(config)) app.server.log.info('no publicUrl set: repository URIs use each request\'s Host header');
   await app.startBackground();
 

@@ -38,6 +38,9 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'number' | 'boolean
   BERTH_KEYRING_FILE: { path: ['auth', 'keyringFile'], type: 'string' },
   BERTH_ROOT_ACCESS_KEY_ID: { path: ['auth', 'rootAccessKeyId'], type: 'string' },
   BERTH_ROOT_SECRET_ACCESS_KEY: { path: ['auth', 'rootSecretAccessKey'], type: 'string' },
+  BERTH_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },
+  BERTH_METRICS_LISTEN: { path: ['metrics', 'listen'], type: 'string' },
+  BERTH_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
 };
 
 /**
@@ -140,6 +143,11 @@ function deepFreeze<T>(value: T): T {
 }
 
 export function listenAddress(config: BerthConfig): { host: string; port: number } {
-  const at = config.listen.lastIndexOf(':');
-  return { host: config.listen.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(config.listen.slice(at + 1)) };
+  return hostPortOf(config.listen);
+}
+
+/** A validated HOST:PORT setting as what listen() takes (an IPv6 host without its brackets). */
+export function hostPortOf(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(value.slice(at + 1)) };
 }

@@ -200,6 +200,30 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** GET /metrics for Prometheus (see README "Metrics"). */
+    metrics: z
+      .object({
+        enabled: z.boolean().default(true),
+        /**
+         * Serve /metrics on a listener of its own at HOST:PORT (a bare port listens on 127.0.0.1)
+         * instead of the registry's listener, e.g. to keep it off the network clients reach.
+         */
+        listen: z.preprocess((v) => (typeof v === 'number' || (typeof v === 'string' && /^\d{1,5}$/.test(v)) ? `127.0.0.1:${v}` : v), hostPort).optional(),
+        /** Scrapes must send `Authorization: Bearer <token>` (env BERTH_METRICS_TOKEN); default: none needed. */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        /** A file holding the token (its surrounding whitespace ignored), instead of `token`. */
+        tokenFile: z.string().min(1).optional(),
+        /**
+         * Repositories itemised in the per-repository storage and image gauges: the largest by
+         * bytes; the rest are summed under repository="__other__". Bounds the series a scrape holds.
+         */
+        topRepositories: z.number().int().nonnegative().max(10_000).default(50),
+        /** How long the aggregates read from the metadata store (usage, job queue, uploads) are reused between scrapes. */
+        storeCacheSeconds: z.number().nonnegative().default(15),
+      })
+      .strict()
+      .refine((m) => m.token === undefined || m.tokenFile === undefined, { message: 'set token or tokenFile, not both', path: ['tokenFile'] })
+      .default({}),
     shutdown: z
       .object({
         /** How long in-flight requests get to finish on SIGTERM before connections are closed. */

@@ -8,7 +8,7 @@
 export { DomainError, isDomainError } from './errors/domain-error.js';
 export { DOMAIN_ERROR_CODES, ERROR_CODE_LISTS, ERROR_DESCRIPTIONS, type DomainErrorCode } from './errors/codes.js';
 export { asDomainError, invalidParameter, invalidParameterMessage, isStorageFullCause, storageFull } from './errors/common.js';
-export { accessKeyExists, accountAliasTaken, accountNotFound, noPermissionMapping, userAlreadyExists, userNotFound } from './errors/iam.js';
+export { accessKeyExists, accessKeyQuotaExceeded, accountAliasTaken, accountNotFound, noPermissionMapping, userAlreadyExists, userNotFound } from './errors/iam.js';
 export {
   blobDamaged,
   blobInUse,

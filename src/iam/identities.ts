@@ -119,10 +119,6 @@ export class IdentityService {
   async createAccessKey(accountId: string, userName: string | undefined): Promise<CreatedAccessKey> {
     await this.account(accountId);
     const owner = userName === undefined ? undefined : (await this.getUser(accountId, userName)).userName;
-    const existing = await this.deps.store.listAccessKeys(accountId, owner);
-    if (existing.length >= KEYS_PER_PRINCIPAL) {
-      throw new DomainError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${KEYS_PER_PRINCIPAL}`);
-    }
     const accessKeyId = generateAccessKeyId();
     const secretAccessKey = generateSecretAccessKey();
     const record: AccessKeyRecord = {
@@ -133,7 +129,8 @@ export class IdentityService {
       sealedSecret: seal(this.deps.keyring, secretAccessKey, accessKeyId),
       createdAt: this.deps.now(),
     };
-    await this.deps.store.createAccessKey(record);
+    // The store counts the owner's keys in the transaction that inserts (nodes create at once).
+    await this.deps.store.createAccessKey(record, KEYS_PER_PRINCIPAL);
     return { ...summary(record), secretAccessKey };
   }
 

@@ -69,6 +69,11 @@ export class JobRunner implements JobQueue {
     return queued;
   }
 
+  /** The job types this node runs. */
+  registeredTypes(): string[] {
+    return [...this.types.keys()];
+  }
+
   onSettled(listener: SettledListener): void {
     this.listeners.push(listener);
   }

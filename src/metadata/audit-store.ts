@@ -22,7 +22,10 @@ export interface StoredAuditEntry extends AuditEntry {
 
 export interface AuditStore {
   append(entries: AuditEntry[]): Promise<void>;
-  /** Newest first; `beforeId` pages backwards. */
+  /**
+   * Newest first; `beforeId` pages backwards. Ids become visible in increasing order on every
+   * engine, so a reader paging down from what it saw never misses a record that commits later.
+   */
   list(options: {
     accountId?: string;
     action?: string;

@@ -53,7 +53,12 @@ export interface IamStore {
   /** Deletes the user with its keys and policies; false when there was no such user. */
   deleteUser(accountId: string, userName: string): Promise<boolean>;
 
-  createAccessKey(key: AccessKeyRecord): Promise<void>;
+  /**
+   * Creates the key unless its owner (the user, or the account root when `userName` is undefined)
+   * has `quota` keys already (LimitExceeded). Counted and inserted in one transaction under a lock
+   * on the owner's row, so keys created at once, on any number of nodes, never exceed the quota.
+   */
+  createAccessKey(key: AccessKeyRecord, quota: number): Promise<void>;
   /**
    * Creates a root key for the account unless the account already has one; returns whether it did.
    * Checked and inserted in one transaction, so two nodes starting together make one key.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../util/logger.js';
+import type { PostgresOptions } from './postgres/database.js';
 import { PostgresMetadataStore } from './postgres/store.js';
 import { SqliteMetadataStore } from './sqlite/store.js';
 import type { MetadataStore } from './store.js';
@@ -31,9 +32,14 @@ export interface MetadataSettings {
 /** Opens the configured metadata store, applying pending migrations. */
 export async function openMetadataStore(settings: MetadataSettings, log?: Logger): Promise<MetadataStore> {
   if (settings.driver === 'sqlite') return SqliteMetadataStore.open(settings.sqlite.file);
-  const { url, ssl, ...pool } = settings.postgres;
+  return PostgresMetadataStore.open(postgresOptions(settings.postgres, log));
+}
+
+/** The connection options of the `metadata.postgres` settings (TLS files read here). */
+export function postgresOptions(settings: MetadataSettings['postgres'], log?: Logger): PostgresOptions {
+  const { url, ssl, ...pool } = settings;
   if (!url) throw new Error('metadata.postgres.url is required with metadata.driver postgres');
-  return PostgresMetadataStore.open({
+  return {
     url,
     ...pool,
     ...(ssl && {
@@ -45,5 +51,5 @@ export async function openMetadataStore(settings: MetadataSettings, log?: Logger
       },
     }),
     ...(log && { log }),
-  });
+  };
 }

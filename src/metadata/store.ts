@@ -9,6 +9,7 @@ import type { LifecycleStore } from './lifecycle-store.js';
 import type { RegistryStore } from './registry-store.js';
 import type { RepositoryTagStore } from './repository-tag-store.js';
 import type { ScanStore } from './scan-store.js';
+import type { StatsStore } from './stats-store.js';
 import type { VulnDbStore } from './vulndb-store.js';
 
 /**
@@ -37,5 +38,7 @@ export interface MetadataStore {
   readonly vulnDb: VulnDbStore;
   /** Fingerprints of the settings every node must share (keyring, server secret, storage). */
   readonly deployment: DeploymentStore;
+  /** Aggregates for metrics: usage per repository, blob totals, upload sessions, the job queue. */
+  readonly stats: StatsStore;
   close(): Promise<void>;
 }

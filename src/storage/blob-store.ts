@@ -26,6 +26,8 @@ export interface SourceHandling {
    * request on it hangs); left alive, the /v2 error handler resumes it and the connection stays usable.
    */
   drainedByOwner?: boolean;
+  /** Told each chunk's length as it is read from the source (the caller's byte counts, e.g. metrics). */
+  onBytes?: (bytes: number) => void;
 }
 
 export interface AppendOptions extends SourceHandling {
@@ -137,12 +139,13 @@ export class BlobStore {
    * More than `maxBytes` fails with UploadLimitExceededError.
    */
   async append(id: string, source: Readable, hash: Hash | undefined, options: AppendOptions = {}): Promise<number> {
-    const { maxBytes, handOver = false, drainedByOwner = false } = options;
+    const { maxBytes, handOver = false, drainedByOwner = false, onBytes } = options;
     const writer = await this.driver.writer(BlobStore.uploadPath(id), { append: true, handOver });
     let seen = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         seen += chunk.length;
+        onBytes?.(chunk.length);
         if (maxBytes !== undefined && seen > maxBytes) {
           callback(new UploadLimitExceededError(maxBytes));
           return;

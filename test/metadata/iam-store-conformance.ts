@@ -62,7 +62,7 @@ export function describeIamStoreConformance(current: () => { store: MetadataStor
 
       it('deletes a user with its keys and policies; a re-created user starts without them', async () => {
         await store.iam.createUser(user('ci'));
-        await store.iam.createAccessKey(key('AKIACI0000000000000A', 'ci'));
+        await store.iam.createAccessKey(key('AKIACI0000000000000A', 'ci'), 2);
         await store.iam.putUserPolicy(A, 'ci', 'push', '{"Statement":[]}', t0);
         expect(await store.iam.deleteUser(A, 'CI')).toBe(true);
         expect(await store.iam.deleteUser(A, 'ci')).toBe(false);
@@ -76,20 +76,37 @@ export function describeIamStoreConformance(current: () => { store: MetadataStor
     describe('iam access keys', () => {
       it("keeps users' and the root's keys apart, in creation order, refusing duplicates and unknown owners", async () => {
         await store.iam.createUser(user('ci'));
-        await store.iam.createAccessKey(key('AKIAUSER2', 'ci', 2));
-        await store.iam.createAccessKey(key('AKIAUSER1', 'CI', 2));
-        await store.iam.createAccessKey(key('AKIAROOT1', undefined, 1));
+        await store.iam.createAccessKey(key('AKIAUSER2', 'ci', 2), 2);
+        await store.iam.createAccessKey(key('AKIAUSER1', 'CI', 2), 2);
+        await store.iam.createAccessKey(key('AKIAROOT1', undefined, 1), 2);
         expect((await store.iam.listAccessKeys(A, 'Ci')).map((k) => k.accessKeyId)).toEqual(['AKIAUSER1', 'AKIAUSER2']);
         expect((await store.iam.listAccessKeys(A, undefined)).map((k) => k.accessKeyId)).toEqual(['AKIAROOT1']);
         expect(await store.iam.getAccessKey('AKIAROOT1')).toEqual(key('AKIAROOT1', undefined, 1));
         expect(await store.iam.getAccessKey('AKIAUSER2')).toEqual(key('AKIAUSER2', 'ci', 2));
-        expect(await codeOf(store.iam.createAccessKey(key('AKIAUSER1', 'ci')))).toBe('Conflict');
-        expect(await codeOf(store.iam.createAccessKey(key('AKIANOUSER', 'nobody')))).toBe('NotFound');
-        expect(await codeOf(store.iam.createAccessKey(key('AKIANOACCOUNT', undefined, 0, '999999999999')))).toBe('NotFound');
+        expect(await codeOf(store.iam.createAccessKey(key('AKIAUSER1', 'ci'), 3))).toBe('Conflict');
+        expect(await codeOf(store.iam.createAccessKey(key('AKIANOUSER', 'nobody'), 2))).toBe('NotFound');
+        expect(await codeOf(store.iam.createAccessKey(key('AKIANOACCOUNT', undefined, 0, '999999999999'), 2))).toBe('NotFound');
+      });
+
+      it("refuses a key beyond the owner's quota, counting the user's keys and the root's apart", async () => {
+        await store.iam.createUser(user('ci'));
+        await store.iam.createAccessKey(key('AKIAUSER1', 'ci'), 2);
+        await store.iam.createAccessKey(key('AKIAUSER2', 'CI'), 2);
+        const refused = await store.iam.createAccessKey(key('AKIAUSER3', 'ci'), 2).catch((err: unknown) => err);
+        expect(refused).toMatchObject({ code: 'LimitExceeded', message: 'Cannot exceed quota for AccessKeysPerUser: 2' });
+        // Inactive keys count too (as in IAM); the root has a quota of its own.
+        await store.iam.createAccessKey(key('AKIAROOT1'), 2);
+        await store.iam.setAccessKeyStatus('AKIAROOT1', 'Inactive');
+        await store.iam.createAccessKey(key('AKIAROOT2'), 2);
+        expect(await codeOf(store.iam.createAccessKey(key('AKIAROOT3'), 2))).toBe('LimitExceeded');
+        expect(await store.iam.getAccessKey('AKIAUSER3')).toBeUndefined();
+        await store.iam.deleteAccessKey('AKIAUSER1');
+        await store.iam.createAccessKey(key('AKIAUSER3', 'ci'), 2);
+        expect((await store.iam.listAccessKeys(A, 'ci')).map((k) => k.accessKeyId).sort()).toEqual(['AKIAUSER2', 'AKIAUSER3']);
       });
 
       it('sets a key inactive and deletes it; unknown keys are reported', async () => {
-        await store.iam.createAccessKey(key('AKIAROOT1'));
+        await store.iam.createAccessKey(key('AKIAROOT1'), 2);
         expect(await store.iam.setAccessKeyStatus('AKIAROOT1', 'Inactive')).toBe(true);
         expect((await store.iam.getAccessKey('AKIAROOT1'))?.status).toBe('Inactive');
         expect(await store.iam.setAccessKeyStatus('AKIAMISSING', 'Active')).toBe(false);
@@ -99,7 +116,7 @@ export function describeIamStoreConformance(current: () => { store: MetadataStor
 
       it('creates the first root key only: later calls, and user keys, make no difference', async () => {
         await store.iam.createUser(user('ci'));
-        await store.iam.createAccessKey(key('AKIAUSER1', 'ci'));
+        await store.iam.createAccessKey(key('AKIAUSER1', 'ci'), 2);
         expect(await store.iam.createFirstRootKey(key('AKIAFIRST'))).toBe(true);
         expect(await store.iam.createFirstRootKey(key('AKIASECOND'))).toBe(false);
         expect((await store.iam.listAccessKeys(A, undefined)).map((k) => k.accessKeyId)).toEqual(['AKIAFIRST']);
@@ -108,9 +125,9 @@ export function describeIamStoreConformance(current: () => { store: MetadataStor
 
       it('re-seals the secrets the update changes and counts them', async () => {
         await store.iam.createUser(user('ci'));
-        await store.iam.createAccessKey(key('AKIA1', 'ci'));
-        await store.iam.createAccessKey(key('AKIA2'));
-        await store.iam.createAccessKey({ ...key('AKIA3'), sealedSecret: 'v2:already' });
+        await store.iam.createAccessKey(key('AKIA1', 'ci'), 2);
+        await store.iam.createAccessKey(key('AKIA2'), 2);
+        await store.iam.createAccessKey({ ...key('AKIA3'), sealedSecret: 'v2:already' }, 3);
         const seen: string[] = [];
         const resealed = await store.iam.resealAccessKeys((k) => {
           seen.push(k.accessKeyId);

@@ -7,7 +7,9 @@ import { describeEcrStoreConformance } from './ecr-store-conformance.js';
 import { describeAuditStoreConformance } from './audit-store-conformance.js';
 import { describeIamStoreConformance } from './iam-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
+import { describeNulTextConformance } from './nul-text-conformance.js';
 import { describeScanStoreConformance } from './scan-store-conformance.js';
+import { describeStatsStoreConformance } from './stats-store-conformance.js';
 import { describeVulnDbStoreConformance } from './vulndb-store-conformance.js';
 import { at, codeOf, digest, registryTestEvent, t0 } from './conformance-helpers.js';
 
@@ -58,7 +60,9 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
     describeIamStoreConformance(current);
     describeAuditStoreConformance(current);
     describeScanStoreConformance(current);
+    describeNulTextConformance(current);
     describeVulnDbStoreConformance(current);
+    describeStatsStoreConformance(current);
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);

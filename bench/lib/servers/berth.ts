@@ -6,10 +6,11 @@ import type { RegistryServer } from './types.js';
 
 /**
  * Berth from the build in dist/, started the way a user starts it (`berth serve`, log level info).
- * `fsync` undefined leaves the configured default alone; true/false sets BERTH_STORAGE_FSYNC.
+ * `fsync` undefined leaves the configured default alone; true/false sets BERTH_STORAGE_FSYNC; `env`
+ * sets further BERTH_* variables.
  * BENCH_BERTH_NODE_ARGS adds Node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  */
-export function berthServer(options: { label?: string; fsync?: boolean } = {}): RegistryServer {
+export function berthServer(options: { label?: string; fsync?: boolean; env?: NodeJS.ProcessEnv } = {}): RegistryServer {
   const launcher = join(REPO_ROOT, 'bin', 'berth.js');
   if (!existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'))) {
     throw new Error('dist/ is missing: run `npm run bench` (which builds first) or `npm run build`');
@@ -27,6 +28,7 @@ export function berthServer(options: { label?: string; fsync?: boolean } = {}): 
           // The benchmark measures the data path and pushes without credentials, as its baseline does.
           BERTH_AUTH_MODE: 'none',
           BERTH_STORAGE_FSYNC: options.fsync === undefined ? '' : String(options.fsync),
+          ...options.env,
         },
         port,
         logFile: `${dataDir}.log`,

@@ -24,6 +24,7 @@ import type { Principal } from '../../iam/principal.js';
 import type { EcrCall, PendingAuthentication, SignedRequestHead } from '../../iam/ports.js';
 import type { BodyPace } from '../http/body.js';
 import { ByteBudget } from '../http/byte-budget.js';
+import { meterOf } from '../http/request-meter.js';
 import { readBody } from './body.js';
 import type { RequestBody } from './body.js';
 import { buildContext } from './context.js';
@@ -137,6 +138,8 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     const operation = operationFromTarget(req.headers['x-amz-target']) as EcrOperationName | undefined;
     if (!operation) throw new EcrApiError('UnknownOperationException');
     state.operation = operation;
+    const meter = meterOf(req);
+    meter?.classify('ecr', operation);
     if (!isJsonContentType(req.headers['content-type'])) throw new EcrApiError('UnknownOperationException');
     const definition = registry.get(operation);
     if (!definition) {
@@ -152,6 +155,7 @@ export const ecrApiPlugin: FastifyPluginAsync<EcrApiPluginOptions> = async (app,
     try {
       const limit = bodyLimitFor(operation, limits);
       body = await readBody(req.raw, { limit, declaredLength: req.headers['content-length'], pace, claim });
+      meter?.received(body.raw.length);
       principal = pending.complete(body.sha256);
     } finally {
       claim?.release();

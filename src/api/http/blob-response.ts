@@ -8,6 +8,7 @@ import type { Registry } from '../../registry/index.js';
 import { type HandingOverReadable, handsOverChunks } from '../../storage/handed-over.js';
 import { releaseBuffer } from '../../storage/release-buffer.js';
 import { parseRange } from './range.js';
+import { type RequestMeter, meterOf } from './request-meter.js';
 
 export interface BlobResponse {
   request: FastifyRequest;
@@ -49,8 +50,18 @@ export async function sendBlob({ request, reply, registry, key, digest, readFail
   } else {
     reply.code(200).header('Content-Length', blob.size);
   }
-  if (handsOverChunks(stream)) sendReleasing(request, reply, stream, readFailure);
-  else reply.send(stream);
+  const meter = meterOf(request);
+  if (handsOverChunks(stream)) {
+    sendReleasing(request, reply, stream, readFailure, meter);
+    return;
+  }
+  if (meter) {
+    // Counted as it flows: paused first, so this listener does not start the flow before
+    // fastify pipes the stream (pipe resumes it, and both listeners see every chunk).
+    stream.pause();
+    stream.on('data', (chunk: Buffer) => meter.sent(chunk.length));
+  }
+  reply.send(stream);
 }
 
 /**
@@ -65,6 +76,7 @@ function sendReleasing(
   reply: FastifyReply,
   stream: HandingOverReadable,
   readFailure: BlobResponse['readFailure'],
+  meter: RequestMeter | undefined,
 ): void {
   reply.hijack();
   const res = reply.raw;
@@ -73,6 +85,7 @@ function sendReleasing(
     if (value !== undefined) res.setHeader(name, value);
   }
   stream.on('data', (chunk: Buffer) => {
+    meter?.sent(chunk.length);
     if (!res.write(chunk, () => releaseBuffer(chunk))) stream.pause();
   });
   res.on('drain', () => stream.resume());

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { actorOf } from '../../audit/actor.js';
 import { setRequestPrincipal } from '../audit-hook.js';
 import { decodePercent } from '../http/percent.js';
+import { meterOf } from '../http/request-meter.js';
 import { assertRepositoryName, isValidRepositoryName } from '../../domain/reference.js';
 import type { RequestFacts } from '../../iam/principal.js';
 import type { Registry } from '../../registry/index.js';
@@ -76,6 +77,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, options: O
       return send(reply, ociError(405, 'UNSUPPORTED', `${request.method} is not supported on ${path.slice(0, 300)}`));
     }
     const route = match.route;
+    meterOf(request)?.classify('oci', route.operation);
     if (route.name !== undefined) assertRepositoryName(route.name);
     // Who is calling decides which account an unqualified host addresses, so authenticate first.
     const principal = await options.access.authenticate(info);

@@ -33,6 +33,11 @@ export function accessKeyExists(accessKeyId: string): DomainError {
   return new DomainError('Conflict', `access key ${accessKeyId} exists already`);
 }
 
+/** IAM's answer when a user (or root) already has its quota of access keys. */
+export function accessKeyQuotaExceeded(quota: number): DomainError {
+  return new DomainError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${quota}`);
+}
+
 /** An adapter operation the access layer has no action mapping for: refused rather than allowed. */
 export function noPermissionMapping(operation: string): DomainError {
   return new DomainError('AccessDenied', `no permission mapping for ${operation}`);

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { Logger } from '../../util/logger.js';
 import type { PostgresMigration } from '../migration.js';
+import { decodeRows, encodeParams, encodeText } from './nul-text.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (TLS settings in it are ignored when `ssl` is given). */
@@ -59,6 +60,8 @@ export const LOCKS = {
   migrations: 1,
   /** Held from writing outbox events until commit, so event ids commit in order (event-store.ts). */
   events: 2,
+  /** The same for audit records, so a reader paging by id misses none (audit-store.ts). */
+  audit: 3,
 } as const;
 
 // SQLSTATEs after which a transaction may simply run again.
@@ -72,14 +75,19 @@ const TYPES: pg.CustomTypesConfig = {
 };
 
 function sqlOf(target: pg.Pool | pg.PoolClient): Sql {
-  const query = (statement: Statement, params?: readonly unknown[]) =>
-    target.query(typeof statement === 'string' ? { text: statement, values: params as unknown[] } : { ...statement, values: params as unknown[] });
+  // Every string in and out passes through the U+0000 codec (nul-text.ts).
+  const query = (statement: Statement, params?: readonly unknown[]) => {
+    const values = encodeParams(params);
+    return target.query(typeof statement === 'string' ? { text: statement, values } : { ...statement, values });
+  };
   return {
-    rows: async <R>(statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rows as R[],
-    row: async <R>(statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rows[0] as R | undefined,
+    rows: async <R>(statement: Statement, params?: readonly unknown[]) => decoded<R>(await query(statement, params)),
+    row: async <R>(statement: Statement, params?: readonly unknown[]) => decoded<R>(await query(statement, params))[0],
     run: async (statement: Statement, params?: readonly unknown[]) => (await query(statement, params)).rowCount ?? 0,
   };
 }
+
+const decoded = <R>(result: pg.QueryResult): R[] => decodeRows(result.rows as R[], result.fields);
 
 /** The SQLSTATE of a server error, or undefined. */
 export function sqlState(err: unknown): string | undefined {
@@ -139,7 +147,7 @@ export class PostgresDatabase implements Sql {
       // statements have the pool's timeout again.
       const { statement_timeout: timeout } = (await client.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!;
       await client.query('SET statement_timeout = 0');
-      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, name]);
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_SPACE, encodeText(name)]);
       await client.query(`SELECT set_config('statement_timeout', $1, false)`, [timeout]);
       // A transaction that cannot even roll back has broken the session; its next query fails.
       return await fn({ ...sqlOf(client), transaction: (txFn, options = {}) => runTransaction(txFn, options, async () => client, () => undefined) });

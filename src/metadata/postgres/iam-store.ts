@@ -1,4 +1,4 @@
-import { DomainError, accessKeyExists, accountAliasTaken, accountNotFound, userAlreadyExists, userNotFound } from '../../domain/errors.js';
+import { DomainError, accessKeyExists, accessKeyQuotaExceeded, accountAliasTaken, accountNotFound, userAlreadyExists, userNotFound } from '../../domain/errors.js';
 import { type AccountRow, type KeyRow, type PolicyRow, type UserRow, toAccount, toKey, toPolicy, toUser } from '../iam-rows.js';
 import type { AccessKeyRecord, AccessKeyStatus, AccountRecord, IamStore, PolicyTextRecord, UserRecord } from '../iam-store.js';
 import { type PostgresDatabase, type Sql, sqlState } from './database.js';
@@ -78,9 +78,30 @@ export class PostgresIamStore implements IamStore {
 
   // ---- access keys ----
 
-  async createAccessKey(key: AccessKeyRecord): Promise<void> {
+  async createAccessKey(key: AccessKeyRecord, quota: number): Promise<void> {
     try {
-      await insertKey(this.database, key);
+      await this.database.transaction(async (tx) => {
+        // The owner's row is the lock creators on every node queue on (inserting keys only
+        // key-share locks it); the count below is a new statement, so it sees their commits.
+        if (key.userName === undefined) {
+          const account = await tx.row('SELECT 1 AS found FROM iam_accounts WHERE account_id = $1 FOR NO KEY UPDATE', [key.accountId]);
+          if (!account) throw accountNotFound(key.accountId);
+        } else {
+          const user = await tx.row(`SELECT 1 AS found FROM iam_users WHERE account_id = $1 AND user_key = ${nameKey('$2')} FOR NO KEY UPDATE`, [
+            key.accountId,
+            key.userName,
+          ]);
+          if (!user) throw userNotFound(key.userName);
+        }
+        const { n } = (await tx.row<{ n: number }>(
+          key.userName === undefined
+            ? 'SELECT COUNT(*) AS n FROM iam_access_keys WHERE account_id = $1 AND user_name IS NULL'
+            : `SELECT COUNT(*) AS n FROM iam_access_keys WHERE account_id = $1 AND user_key = ${nameKey('$2')}`,
+          key.userName === undefined ? [key.accountId] : [key.accountId, key.userName],
+        ))!;
+        if (n >= quota) throw accessKeyQuotaExceeded(quota);
+        await insertKey(tx, key);
+      });
     } catch (err) {
       if (sqlState(err) === UNIQUE_VIOLATION) throw accessKeyExists(key.accessKeyId);
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) throw key.userName ? userNotFound(key.userName) : accountNotFound(key.accountId);

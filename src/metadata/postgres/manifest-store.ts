@@ -14,6 +14,7 @@ import { MANIFEST_SUMMARY_COLUMNS, type ManifestRow, type PullRow, type Referrer
 import { type PostgresDatabase, type Sql, sqlState } from './database.js';
 import { insertEvents } from './event-store.js';
 import { IMAGE_STATUS, storageOf } from './image-store.js';
+import { rangeAfter } from './nul-text.js';
 
 // The pull path's columns, with the image's storage status, so a pull is one query.
 const PULL_COLUMNS = `${MANIFEST_SUMMARY_COLUMNS.split(', ')
@@ -160,7 +161,7 @@ export class PostgresManifestStore implements ManifestStore {
   async listTags(repositoryId: number, options: { after?: string; limit: number }): Promise<Page<string>> {
     const rows = await this.database.rows<{ name: string }>('SELECT name FROM tags WHERE repository_id = $1 AND name > $2 ORDER BY name LIMIT $3', [
       repositoryId,
-      options.after ?? '',
+      rangeAfter(options.after ?? ''),
       rowsFor(options.limit),
     ]);
     return pageOf(

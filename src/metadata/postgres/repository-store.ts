@@ -6,6 +6,7 @@ import { type RepositoryRow, toRepository } from '../rows.js';
 import type { PostgresDatabase, Sql } from './database.js';
 import { insertEvents } from './event-store.js';
 import { insertRepositoryTags } from './repository-tag-store.js';
+import { rangeAfter } from './nul-text.js';
 
 /** The settings columns in the order of `settingsValues`. */
 const SETTINGS = 'image_tag_mutability, tag_mutability_exclusions, scan_on_push, encryption_type, kms_key, public';
@@ -69,7 +70,7 @@ export class PostgresRepositoryStore implements RepositoryStore {
   async listRepositories(accountId: string, options: { after?: string; limit: number }): Promise<Page<RepositoryRecord>> {
     const rows = await this.database.rows<RepositoryRow>(
       'SELECT * FROM repositories WHERE account_id = $1 AND name > $2 ORDER BY name LIMIT $3',
-      [accountId, options.after ?? '', rowsFor(options.limit)],
+      [accountId, rangeAfter(options.after ?? ''), rowsFor(options.limit)],
     );
     return pageOf(rows.map(toRepository), options.limit, (r) => r.name);
   }

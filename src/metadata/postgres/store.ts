@@ -15,6 +15,7 @@ import { PostgresManifestStore } from './manifest-store.js';
 import { PostgresRepositoryStore } from './repository-store.js';
 import { PostgresRepositoryTagStore } from './repository-tag-store.js';
 import { PostgresScanStore } from './scan-store.js';
+import { PostgresStatsStore } from './stats-store.js';
 import { PostgresUploadStore } from './upload-store.js';
 import { PostgresVulnDbStore } from './vulndb-store.js';
 
@@ -35,6 +36,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly scans: PostgresScanStore;
   readonly vulnDb: PostgresVulnDbStore;
   readonly deployment: PostgresDeploymentStore;
+  readonly stats: PostgresStatsStore;
 
   private constructor(readonly database: PostgresDatabase) {
     this.registry = composeRegistryStore({
@@ -54,6 +56,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.scans = new PostgresScanStore(database);
     this.vulnDb = new PostgresVulnDbStore(database);
     this.deployment = new PostgresDeploymentStore(database);
+    this.stats = new PostgresStatsStore(database);
   }
 
   /** Connects and applies pending migrations (safe while other nodes start against the same database). */

@@ -41,8 +41,9 @@ export class PostgresVulnDbStore implements VulnDbStore {
   constructor(private readonly database: PostgresDatabase) {}
 
   async advisoriesFor(keys: readonly PackageKey[]): Promise<Map<string, OsvRecord[]>> {
-    // Names come from images; one with a NUL (which TEXT cannot hold, so no advisory names it) finds nothing.
-    const queried = keys.map((key, index) => ({ key, index })).filter(({ key }) => !`${key.name}${key.ecosystem}`.includes('\u0000'));
+    // Names with U+0000 match as on SQLite (nul-text.ts encodes them alike). Ecosystems are range
+    // bounds, which that encoding does not keep in order; the scanner names none with U+0000.
+    const queried = keys.map((key, index) => ({ key, index })).filter(({ key }) => !key.ecosystem.includes('\u0000'));
     const rows =
       queried.length === 0
         ? []

@@ -1,4 +1,4 @@
-import { DomainError, accessKeyExists, accountAliasTaken, accountNotFound, userAlreadyExists, userNotFound } from '../../domain/errors.js';
+import { DomainError, accessKeyExists, accessKeyQuotaExceeded, accountAliasTaken, accountNotFound, userAlreadyExists, userNotFound } from '../../domain/errors.js';
 import { type AccountRow, type KeyRow, type PolicyRow, type UserRow, toAccount, toKey, toPolicy, toUser } from '../iam-rows.js';
 import type { AccessKeyRecord, AccessKeyStatus, AccountRecord, IamStore, PolicyTextRecord, UserRecord } from '../iam-store.js';
 import type { SqliteDatabase } from './database.js';
@@ -73,9 +73,18 @@ export class SqliteIamStore implements IamStore {
       .run(key.accessKeyId, key.accountId, key.userName ?? null, key.status, key.sealedSecret, key.createdAt.getTime());
   }
 
-  async createAccessKey(key: AccessKeyRecord): Promise<void> {
+  async createAccessKey(key: AccessKeyRecord, quota: number): Promise<void> {
     try {
-      this.insertKey(key);
+      // One write transaction: the count and the insert see no other writer in between.
+      this.database.write(() => {
+        const { n } = (
+          key.userName === undefined
+            ? this.database.stmt('SELECT COUNT(*) AS n FROM iam_access_keys WHERE account_id = ? AND user_name IS NULL').get(key.accountId)
+            : this.database.stmt('SELECT COUNT(*) AS n FROM iam_access_keys WHERE account_id = ? AND user_name = ?').get(key.accountId, key.userName)
+        ) as { n: number };
+        if (n >= quota) throw accessKeyQuotaExceeded(quota);
+        this.insertKey(key);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw accessKeyExists(key.accessKeyId);
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {

@@ -17,6 +17,7 @@ import { SqliteManifestStore } from './manifest-store.js';
 import { SqliteRepositoryStore } from './repository-store.js';
 import { SqliteRepositoryTagStore } from './repository-tag-store.js';
 import { SqliteScanStore } from './scan-store.js';
+import { SqliteStatsStore } from './stats-store.js';
 import { SqliteUploadStore } from './upload-store.js';
 import { SqliteVulnDbStore } from './vulndb-store.js';
 
@@ -34,6 +35,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly scans: SqliteScanStore;
   readonly vulnDb: SqliteVulnDbStore;
   readonly deployment: SqliteDeploymentStore;
+  readonly stats: SqliteStatsStore;
 
   private constructor(readonly database: SqliteDatabase) {
     this.audit = new SqliteAuditStore(database);
@@ -53,6 +55,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.scans = new SqliteScanStore(database);
     this.vulnDb = new SqliteVulnDbStore(database);
     this.deployment = new SqliteDeploymentStore(database);
+    this.stats = new SqliteStatsStore(database);
   }
 
   /** Opens (creating when needed) the database file and applies pending migrations. */

@@ -82,6 +82,9 @@ withPostgres(({ url: server }) => {
     it('berth admin beside the server: a user, key and policy work at once; a deactivated key stops working', async () => {
       await admin('users', 'create', 'ci');
       const key = (await admin('keys', 'create', '--user', 'CI')).accessKey as Credentials & { accessKeyId: string };
+      // IAM's quota: two keys per user, counted by the store as it inserts.
+      await admin('keys', 'create', '--user', 'ci');
+      await expect(admin('keys', 'create', '--user', 'ci')).rejects.toThrow(/Cannot exceed quota for AccessKeysPerUser: 2/);
       expect(await outcomeOf(berth, key, (c) => c.send(new DescribeRepositoriesCommand({})))).toBe('AccessDeniedException');
       const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ecr:Describe*', 'ecr:CreateRepository'], Resource: '*' }] });
       await admin('policies', 'put', 'ci', 'build', '--document', policy);

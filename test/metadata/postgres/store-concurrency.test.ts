@@ -97,7 +97,7 @@ withPostgres(({ url: server }) => {
         const [first] = await openNodes();
         await first.iam.createAccount({ accountId: ACCOUNT, createdAt: t0 });
         const keys = Array.from({ length: 40 }, (_, i) => `AKIAKEY${String(i).padStart(3, '0')}`);
-        for (const accessKeyId of keys) await first.iam.createAccessKey({ accessKeyId, accountId: ACCOUNT, status: 'Active', sealedSecret: 'v0', createdAt: t0 });
+        for (const accessKeyId of keys) await first.iam.createAccessKey({ accessKeyId, accountId: ACCOUNT, status: 'Active', sealedSecret: 'v0', createdAt: t0 }, keys.length);
         // Each rotation seals the envelope it reads once more: a rotation that read an envelope
         // another one was replacing would lose that one's layer.
         const counts = await everyNode((node) => node.iam.resealAccessKeys((key) => `${key.sealedSecret}+`));
@@ -109,6 +109,37 @@ withPostgres(({ url: server }) => {
         const once = await everyNode((node) => node.iam.resealAccessKeys((key) => (key.sealedSecret.startsWith('k2:') ? undefined : `k2:${key.sealedSecret}`)));
         expect(once.reduce((a, b) => a + b, 0)).toBe(keys.length);
       });
+
+      it("access keys created for one owner from every node at once: two (IAM's quota) made, the rest LimitExceeded", async () => {
+        const [first] = await openNodes();
+        await first.iam.createAccount({ accountId: ACCOUNT, createdAt: t0 });
+        for (let round = 0; round < 10; round++) {
+          const userName = `ci-${round}`;
+          await first.iam.createUser({ accountId: ACCOUNT, userName, userId: `AIDAQUOTA${round}`, path: '/', createdAt: t0 });
+          // Users, and the account root in the even rounds (whose keys from earlier rounds are deleted first).
+          const owners = round % 2 === 0 ? [userName, undefined] : [userName];
+          for (const key of await first.iam.listAccessKeys(ACCOUNT, undefined)) await first.iam.deleteAccessKey(key.accessKeyId);
+          for (const owner of owners) {
+            const outcomes = await everyNode((node, i) =>
+              outcome(
+                node.iam.createAccessKey(
+                  {
+                    accessKeyId: `AKIAQ${round}${owner ? 'U' : 'R'}${i}`,
+                    accountId: ACCOUNT,
+                    ...(owner !== undefined && { userName: i % 2 ? owner.toUpperCase() : owner }),
+                    status: 'Active',
+                    sealedSecret: 'v0',
+                    createdAt: t0,
+                  },
+                  2,
+                ),
+              ),
+            );
+            expect(count(outcomes)).toEqual(new Map([['ok', 2], ['LimitExceeded', NODES - 2]]));
+            expect(await first.iam.listAccessKeys(ACCOUNT, owner)).toHaveLength(2);
+          }
+        }
+      });
     });
 
     describe('audit', () => {
@@ -118,6 +149,45 @@ withPostgres(({ url: server }) => {
         await everyNode((node, i) => node.audit.append(i % 2 ? entries : [...entries].reverse()));
         const listed = await first.audit.list({ limit: 1000 });
         expect(listed.map((e) => e.eventId).sort((a, b) => a! - b!)).toEqual(entries.map((e) => e.eventId));
+      });
+
+      it('a reader paging down while every node writes never misses a record that commits later', async () => {
+        const [reader, ...writers] = await openNodes();
+        // Large batches draw their ids over the time the INSERT takes, small ones in between: ids
+        // that committed out of order would leave a gap below a reader's cursor.
+        const write = async (node: PostgresMetadataStore, w: number) => {
+          for (let batch = 0; batch < 12; batch++) {
+            const size = batch % 2 ? 1 : 1500;
+            await node.audit.append(Array.from({ length: size }, (_, i) => ({ at: at(batch), actor: `writer-${w}`, action: 'ecr:PutImage', outcome: 'succeeded' as const, requestId: `${w}/${batch}/${i}` })));
+          }
+        };
+        let writing = true;
+        const walks: { top: number; seen: Set<number> }[] = [];
+        const read = async () => {
+          while (writing) {
+            // One walk: the newest page, then down by id to the oldest record.
+            const seen = new Set<number>();
+            let page = await reader.audit.list({ limit: 2000 });
+            const top = page[0]?.id;
+            while (page.length > 0) {
+              for (const entry of page) seen.add(entry.id);
+              page = await reader.audit.list({ beforeId: page.at(-1)!.id, limit: 2000 });
+            }
+            if (top !== undefined) walks.push({ top, seen });
+          }
+        };
+        const reading = read();
+        await Promise.all(writers.map((node, w) => write(node, w)));
+        writing = false;
+        await reading;
+
+        const all = (await reader.audit.list({ limit: 1_000_000 })).map((e) => e.id);
+        expect(all).toHaveLength(writers.length * 6 * 1501);
+        expect(walks.length).toBeGreaterThan(3);
+        for (const { top, seen } of walks) {
+          const missed = all.filter((id) => id <= top && !seen.has(id));
+          expect(missed, `a walk from id ${top} missed records`).toEqual([]);
+        }
       });
     });
 

@@ -1,6 +1,7 @@
 import { manifestTooLarge } from '../../../domain/errors.js';
 import { MAX_MANIFEST_BYTES } from '../../../domain/manifest/parse.js';
 import { readBody } from '../../http/body.js';
+import { meterOf } from '../../http/request-meter.js';
 import { parseAccept } from '../http.js';
 import { type OciHandler, location } from './context.js';
 
@@ -36,6 +37,7 @@ export const getManifest: OciHandler = async ({ request, reply, route, key, regi
 
 export const putManifest: OciHandler = async ({ request, reply, route, key, registry, actor }) => {
   const content = await readBody(request.raw, { limit: MAX_MANIFEST_BYTES, tooLarge: () => manifestTooLarge(MAX_MANIFEST_BYTES) });
+  meterOf(request)?.received(content.length);
   const outcome = await registry.manifests.put(key, {
     reference: route.reference!,
     content,

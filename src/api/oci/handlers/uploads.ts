@@ -2,6 +2,8 @@ import { DomainError, digestInvalid } from '../../../domain/errors.js';
 import { isValidRepositoryName } from '../../../domain/reference.js';
 import { hasBody, parseContentRange, uploadBodyHandling } from '../http.js';
 import type { ChunkRange } from '../../../registry/uploads.js';
+import type { SourceHandling } from '../../../storage/blob-store.js';
+import { meterOf } from '../../http/request-meter.js';
 import { type OciCall, type OciHandler, location } from './context.js';
 
 function uploadAccepted({ reply, key }: OciCall, id: string, size: number): void {
@@ -48,7 +50,7 @@ export const startUpload: OciHandler = async (call) => {
   }
   if (digest !== null) {
     // Without a body this uploads the empty blob, which succeeds only if the digest names it.
-    const result = await registry.uploads.monolithic(key, digest, request.raw, call.actor, uploadBodyHandling(request.raw));
+    const result = await streamed(call, (handling) => registry.uploads.monolithic(key, digest, request.raw, call.actor, handling));
     return blobCreated(call, result.digest);
   }
   const upload = await registry.uploads.start(key, call.actor);
@@ -82,7 +84,7 @@ function chunkRange(request: OciCall['request']): ChunkRange | undefined {
 export const patchUpload: OciHandler = async (call) => {
   const { request, route, key, registry } = call;
   const range = chunkRange(request);
-  const state = await registry.uploads.append(key, route.uploadId!, request.raw, range, uploadBodyHandling(request.raw));
+  const state = await streamed(call, (handling) => registry.uploads.append(key, route.uploadId!, request.raw, range, handling));
   uploadAccepted(call, state.id, state.size);
 };
 
@@ -93,7 +95,9 @@ export const completeUpload: OciHandler = async (call) => {
   if (digest === null) throw digestInvalid('the digest query parameter is required to complete an upload');
   const body = hasBody(request.headers) ? request.raw : undefined;
   const range = body ? chunkRange(request) : undefined;
-  const result = await registry.uploads.complete(key, route.uploadId!, digest, body, range, uploadBodyHandling(request.raw));
+  const result = body
+    ? await streamed(call, (handling) => registry.uploads.complete(key, route.uploadId!, digest, body, range, handling))
+    : await registry.uploads.complete(key, route.uploadId!, digest, undefined, undefined, uploadBodyHandling(request.raw));
   blobCreated(call, result.digest);
 };
 
@@ -101,6 +105,14 @@ export const cancelUpload: OciHandler = async ({ reply, route, key, registry }) 
   await registry.uploads.cancel(key, route.uploadId!);
   reply.code(204).send();
 };
+
+/** Writes the request's body as an upload, its bytes and the upload in progress counted in the request's meter (when metrics are on). */
+function streamed<T>({ request }: OciCall, write: (handling: SourceHandling) => Promise<T>): Promise<T> {
+  const handling = uploadBodyHandling(request.raw);
+  const meter = meterOf(request);
+  if (!meter) return write(handling);
+  return meter.uploading(() => write({ ...handling, onBytes: (n) => meter.received(n) }));
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
