@@ -1,3 +1,5 @@
+import { formatBytes } from '../util/format-bytes.js';
+
 /** What `berth migrate` did, printed as its summary (or as JSON with --json). */
 export interface MigrateSummary {
   source: string;
@@ -22,17 +24,6 @@ export function emptySummary(source: string, destination: string): MigrateSummar
     failures: [],
     notes: [],
   };
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatBlobProgress(b: MigrateSummary['blobs'], failed: number): string {

@@ -1,15 +1,5 @@
 import type { GcPhase, GcSummary } from './types.js';
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes } from '../util/format-bytes.js';
 
 /** One line of progress for a person watching (`berth gc` writes it to stderr). */
 export function formatProgress(phase: GcPhase, s: Readonly<GcSummary>): string {

@@ -1,4 +1,4 @@
-import { formatBytes } from './report.js';
+import { formatBytes } from '../util/format-bytes.js';
 import type { BlobProblem, VerifyProgress, VerifyReport } from './verify.js';
 
 /** One line of progress for a person watching (`berth fsck` writes it to stderr). */
