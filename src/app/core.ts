@@ -53,7 +53,10 @@ export async function openCore(config: Readonly<BerthConfig>, options: CoreOptio
     // GC's grace period is about file and row ages on the system clock (see gc/blob-guard.ts).
     guard: new BlobGuard(store.gc, { graceMs: config.gc.graceSeconds * 1000, log: log.child({ component: 'gc' }) }),
   });
-  const jobs = new JobRunner(store.jobs, log.child({ component: 'jobs' }), { now: clock });
+  const jobs = new JobRunner(store.jobs, log.child({ component: 'jobs' }), {
+    now: clock,
+    ...(config.jobs.leaseSeconds !== undefined && { leaseMs: config.jobs.leaseSeconds * 1000 }),
+  });
   return {
     config,
     clock,

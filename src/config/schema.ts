@@ -149,6 +149,18 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    jobs: z
+      .object({
+        /**
+         * How long a node's claim on a background job (scan, lifecycle run, GC, purge, feed update)
+         * lasts without renewal, for every job type; the node renews it every third of that while it
+         * works. A node that dies holds its jobs this long before another node takes them. Default:
+         * each job type's own (60–300 s). Shorter leases are lost to a stalled database or event loop.
+         */
+        leaseSeconds: z.number().int().min(5).max(3600).optional(),
+      })
+      .strict()
+      .default({}),
     lifecycle: z
       .object({
         /** How often lifecycle policies run over every repository that has one (a durable scheduled job). */

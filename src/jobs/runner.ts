@@ -35,6 +35,7 @@ export class JobRunner implements JobQueue {
   private readonly listeners: SettledListener[] = [];
   private readonly now: Clock;
   private readonly pollIntervalMs: number;
+  private readonly leaseMs: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private polling = false;
@@ -42,10 +43,12 @@ export class JobRunner implements JobQueue {
   constructor(
     private readonly store: JobStore,
     private readonly log: Logger,
-    options: { pollIntervalMs?: number; now?: Clock } = {},
+    /** `leaseMs`: every job type's lease, instead of its own (`jobs.leaseSeconds`). */
+    options: { pollIntervalMs?: number; now?: Clock; leaseMs?: number } = {},
   ) {
     this.now = options.now ?? systemClock;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.leaseMs = options.leaseMs;
   }
 
   /** Runs jobs of this type on this node (see `defineJob`). */
@@ -55,7 +58,7 @@ export class JobRunner implements JobQueue {
       definition,
       running: 0,
       concurrency: definition.concurrency ?? 1,
-      leaseMs: definition.leaseMs ?? 60_000,
+      leaseMs: this.leaseMs ?? definition.leaseMs ?? 60_000,
       maxAttempts: definition.maxAttempts ?? 5,
       retryDelayMs: definition.retryDelayMs ?? 10_000,
     });

@@ -157,6 +157,14 @@ describe('loadConfig', () => {
     expect(configError(() => loadConfig({ env: {}, overrides: half })).message).toContain('metadata.postgres.ssl: cert and key go together');
   });
 
+  it('leaves job leases to each job type unless jobs.leaseSeconds sets one for all (5 s to an hour)', () => {
+    expect(loadConfig({ env: {} }).jobs.leaseSeconds).toBeUndefined();
+    expect(loadConfig({ env: {}, overrides: { jobs: { leaseSeconds: 5 } } }).jobs.leaseSeconds).toBe(5);
+    for (const leaseSeconds of [0, 4, 2.5, 3601]) {
+      expect(configError(() => loadConfig({ env: {}, overrides: { jobs: { leaseSeconds } } })).message).toContain('jobs.leaseSeconds');
+    }
+  });
+
   it('hands out a frozen configuration', () => {
     const config = loadConfig({ env: {} });
     expect(Object.isFrozen(config)).toBe(true);

@@ -189,6 +189,21 @@ describe('job runner', () => {
     expect(await store.jobs.get(job.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
+  it('leases every job type for the runner-wide leaseMs when given (jobs.leaseSeconds), instead of its own', async () => {
+    const store = open();
+    const clock = new TestClock(START);
+    const runner = new JobRunner(store.jobs, log, { now: clock.now, leaseMs: 5_000 });
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    runner.register(defineJob({ ...ECHO, leaseMs: 120_000, handler: async () => running }));
+    const job = await runner.enqueue(ECHO, { value: 1 });
+    expect(await runner.pollOnce()).toBe(1);
+    expect(await store.jobs.get(job.id)).toMatchObject({ status: 'running', leaseUntil: new Date(START.getTime() + 5_000) });
+    release();
+    await runner.idle();
+    expect((await store.jobs.get(job.id))?.status).toBe('succeeded');
+  });
+
   it('queues a job due later, and runs it only once the clock reaches that time', async () => {
     const store = open();
     const clock = new TestClock(START);
