@@ -19,6 +19,24 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected a DomainError');
 }
 
+/** The DomainError code a promise rejected with, 'ok' when it fulfilled (for races: who won, who was told). */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (err) {
+    if (err instanceof DomainError) return err.code;
+    throw err;
+  }
+}
+
+/** How many times each value occurs. */
+export function count<T>(values: T[]): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
 /**
  * Outbox events of the registry's own types, which the store keeps as they are: the conformance
  * cases write them and read back the ones their change committed.

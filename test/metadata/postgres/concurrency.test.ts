@@ -5,7 +5,6 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import { type DeliveredEvent, outboxEvent } from '../../../src/domain/events/index.js';
 import { defineSubscription } from '../../../src/events/subscription.js';
 import { insertEvents } from '../../../src/metadata/postgres/event-store.js';
@@ -14,33 +13,14 @@ import type { PutManifestInput } from '../../../src/metadata/registry-store.js';
 import { withPostgres } from '../../engines/engines.js';
 import { freshDatabase } from '../../support/postgres.js';
 import { OCI_MANIFEST } from '../../support/media-types.js';
+import { at, count, digest, outcome, t0 } from '../conformance-helpers.js';
 
 const ACCOUNT = '111122223333';
-const t0 = new Date('2026-01-01T00:00:00Z');
-const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
-const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const NODES = 6;
 
 /** A valid event of a real type, for writers that only need some event (the dispatcher parses every one). */
 const created = (repositoryName: string) =>
   outboxEvent('repository.created', { accountId: ACCOUNT, occurredAt: t0, payload: { repositoryName, actor: 'test' } });
-
-/** The DomainError code a promise rejected with, 'ok' when it fulfilled. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-}
-
-function count<T>(values: T[]): Map<T, number> {
-  const counts = new Map<T, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
-}
 
 withPostgres(({ url: server }) => {
   describe('postgresql under concurrent nodes', () => {

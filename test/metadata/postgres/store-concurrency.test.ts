@@ -4,34 +4,16 @@
  * one database run the operations SQLite's single writer made atomic, at once, many rounds over.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import type { OsvRecord } from '../../../src/domain/osv.js';
 import { PostgresMetadataStore } from '../../../src/metadata/postgres/store.js';
 import type { ScanRequest } from '../../../src/metadata/scan-store.js';
 import { withPostgres } from '../../engines/engines.js';
 import { freshDatabase } from '../../support/postgres.js';
 import { OCI_CONFIG, OCI_MANIFEST } from '../../support/media-types.js';
-import { at, digest, storageClassEvent, t0 } from '../conformance-helpers.js';
+import { at, count, digest, outcome, storageClassEvent, t0 } from '../conformance-helpers.js';
 
 const ACCOUNT = '111122223333';
 const NODES = 6;
-
-/** The DomainError code a promise rejected with, 'ok' when it fulfilled. */
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof DomainError) return err.code;
-    throw err;
-  }
-}
-
-function count<T>(values: T[]): Map<T, number> {
-  const counts = new Map<T, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
-}
 
 withPostgres(({ url: server }) => {
   describe('postgresql stores under concurrent nodes', () => {
