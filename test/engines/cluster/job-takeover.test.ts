@@ -9,7 +9,6 @@
  * test lets it go: the job is mid-run for as long as the test needs, so the kill lands inside it
  * deterministically, on whichever node claimed it (read from the jobs table's lease owner).
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,31 +22,18 @@ import { type Cluster, startCluster } from '../../support/cluster.js';
 import { eventually } from '../../support/eventually.js';
 import { OCI_LAYER_TAR } from '../../support/media-types.js';
 import { blob, image } from '../../support/oci.js';
-import { REPO_ROOT } from '../../support/paths.js';
-import { rawTar } from '../../scanning/helpers/raw-tar.js';
 import { zipOf } from '../../scanning/helpers/zip.js';
 import { pushImage } from './client.js';
+import { DEBIAN_FIXTURES, debianLayer } from './debian-layer.js';
 
 const LEASE_SECONDS = 5;
-const FIXTURES = join(REPO_ROOT, 'test/fixtures/vulndb/debian-bookworm');
 const FEED_PATH = '/osv/Debian/all.zip';
 const REPOSITORY = 'takeover/app';
 
 /** The fixtures' 82 Debian 12 OSV records as an OSV export (all.zip). */
 function debianFeed(): Buffer {
-  const dir = join(FIXTURES, 'osv');
+  const dir = join(DEBIAN_FIXTURES, 'osv');
   return zipOf(readdirSync(dir).map((name) => ({ name, content: readFileSync(join(dir, name)) })));
-}
-
-/** A Debian bookworm minbase layer (its dpkg database from the fixtures): 16 findings against the feed. */
-function debianLayer(): Buffer {
-  const installed = (name: string) => readFileSync(join(FIXTURES, 'installed', name));
-  return rawTar([
-    { name: 'etc/os-release', content: installed('minbase.os-release') },
-    { name: 'etc/debian_version', content: installed('minbase.debian_version') },
-    { name: 'var/lib/dpkg/status', content: installed('minbase.status') },
-    { name: 'srv/unique', content: randomBytes(32) },
-  ]);
 }
 
 /** A feed download the server holds open until the test answers it. */

@@ -4,8 +4,6 @@
  * once (a leased cursor: one node delivers at a time), which queues one `scan.image` job, which one
  * node claims (FOR UPDATE SKIP LOCKED) and runs under a lease.
  */
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateRepositoryCommand, DescribeImageScanFindingsCommand, ECRClient } from '@aws-sdk/client-ecr';
 import pg from 'pg';
@@ -15,24 +13,11 @@ import { type Cluster, startCluster } from '../../support/cluster.js';
 import { eventually } from '../../support/eventually.js';
 import { OCI_LAYER_TAR } from '../../support/media-types.js';
 import { blob, image, type TestImage } from '../../support/oci.js';
-import { REPO_ROOT } from '../../support/paths.js';
-import { rawTar } from '../../scanning/helpers/raw-tar.js';
 import { pushImage } from './client.js';
+import { DEBIAN_FIXTURES, debianLayer } from './debian-layer.js';
 
-const FIXTURES = join(REPO_ROOT, 'test/fixtures/vulndb/debian-bookworm');
 const IMAGES = 6;
 const REPOSITORY = 'scan/app';
-
-/** A Debian bookworm minbase layer (its dpkg database from the fixtures), made unique by one random file. */
-function debianLayer(): Buffer {
-  const installed = (name: string) => readFileSync(join(FIXTURES, 'installed', name));
-  return rawTar([
-    { name: 'etc/os-release', content: installed('minbase.os-release') },
-    { name: 'etc/debian_version', content: installed('minbase.debian_version') },
-    { name: 'var/lib/dpkg/status', content: installed('minbase.status') },
-    { name: 'srv/unique', content: randomBytes(32) },
-  ]);
-}
 
 withS3((s3) =>
   withPostgres((postgres) => {
@@ -41,7 +26,7 @@ withS3((s3) =>
       let ecr: ECRClient;
       beforeAll(async () => {
         cluster = await startCluster({ s3, postgres, label: 'scan' });
-        const imported = await cluster.berth(['vulndb', 'import', join(FIXTURES, 'osv'), '--json']);
+        const imported = await cluster.berth(['vulndb', 'import', join(DEBIAN_FIXTURES, 'osv'), '--json']);
         expect(imported.code, imported.stderr).toBe(0);
         // auth.mode none: ECR calls act as the default account's root, whatever the signature.
         ecr = new ECRClient({ endpoint: cluster.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIACLUSTERSCAN00000', secretAccessKey: 'unused' }, maxAttempts: 1 });
