@@ -69,7 +69,10 @@ export async function buildApp(config: Readonly<BerthConfig>, options: BuildOpti
     // The blob storage is usable (S3: the bucket exists and the credentials may use it).
     await core.blobs.driver.check?.();
     // Shares the keyring, server secret and storage with the deployment's other nodes.
-    await checkDeployment(core.store, { keyring: loadKeyring(config).keyring, secret, storage: config.storage }, core.clock);
+    // Loading creates the keyring file on a first start, before IAM reads it: say so here.
+    const { keyring, createdFile } = loadKeyring(config);
+    if (createdFile) server.log.info({ file: createdFile }, 'key-encryption keyring created');
+    await checkDeployment(core.store, { keyring, secret, storage: config.storage }, core.clock);
   } catch (err) {
     await core.close();
     throw err;
