@@ -5,6 +5,7 @@ import type { MetadataStore } from '../../src/metadata/store.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../support/media-types.js';
 import { describeEcrStoreConformance } from './ecr-store-conformance.js';
 import { describeAuditStoreConformance } from './audit-store-conformance.js';
+import { describeDeploymentStoreConformance } from './deployment-store-conformance.js';
 import { describeIamStoreConformance } from './iam-store-conformance.js';
 import { describeLifecycleStoreConformance } from './lifecycle-store-conformance.js';
 import { describeNulTextConformance } from './nul-text-conformance.js';
@@ -63,6 +64,7 @@ export function describeMetadataStoreConformance(name: string, open: () => Promi
     describeNulTextConformance(current);
     describeVulnDbStoreConformance(current);
     describeStatsStoreConformance(current);
+    describeDeploymentStoreConformance(current);
 
     async function linkBlobs(): Promise<void> {
       await store.registry.linkBlob(repo.id, { digest: digest(1), size: 10 }, t0);
